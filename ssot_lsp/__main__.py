@@ -1,0 +1,11 @@
+"""`python -m ssot_lsp` runs the language server over stdio (`serve` with its options)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    if not arguments or arguments[0].startswith("-") and arguments[0] not in ("-h", "--help", "--version"):
+        arguments = ["serve", *arguments]
+    sys.exit(main(arguments))

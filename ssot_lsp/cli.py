@@ -1,0 +1,273 @@
+"""The `ssot-lsp` command line (SPEC §6): check, rules, serve, and the other subcommands.
+
+Exit codes: 0 clean, 1 violations found, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .model import FIX_AUTO, FIX_MANUAL, ConfigError, ConfigurationError, FileResult, Violation
+
+EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ssot-lsp",
+        description="Enforce a single-source-of-truth import registry: check, fix, report, serve.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="report violations of the registry")
+    add_file_options(check)
+    add_selection_options(check)
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument("--statistics", action="store_true", help="count violations per rule")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when violations are found")
+    check.add_argument("--baseline", metavar="FILE", help="report only violations not in this baseline")
+    check.set_defaults(run=run_check)
+
+    rules = commands.add_parser("rules", help="list the effective rules")
+    rules.add_argument("path", nargs="?", default=".", help="file or folder whose config to show")
+    rules.add_argument("--config", metavar="FILE", help="use this config file")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(run=run_rules)
+
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=2087)
+    serve.set_defaults(run=run_serve)
+
+    for register in _EXTRA_COMMANDS:
+        register(commands)
+    return parser
+
+
+# Subcommands defined in other modules add themselves here (fix, report, baseline).
+_EXTRA_COMMANDS: list = []
+
+
+def add_file_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders")
+    parser.add_argument("--config", metavar="FILE", help="use this config file for every path")
+    parser.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--select", action="append", default=[], metavar="IDS",
+                        help="only these rule ids (comma-separated, prefixes allowed)")
+    parser.add_argument("--ignore", action="append", default=[], metavar="IDS",
+                        help="skip these rule ids (comma-separated, prefixes allowed)")
+
+
+def split_ids(values: list[str]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def report_errors(errors: list[ConfigError]) -> None:
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+
+
+# -- check ----------------------------------------------------------------------------
+def check_one(item: tuple[Path, Path]) -> FileResult:
+    """Check one file with the config at the given path (runs in worker processes)."""
+    from .config import load_config
+    from .engine import analyze
+    from .source import DecodeError, decode
+
+    path, config_path = item
+    try:
+        decoded = decode(path.read_bytes())
+    except (OSError, DecodeError) as exc:
+        return FileResult(str(path), error=str(exc))
+    try:
+        checked = analyze(decoded.text, path, load_config(config_path))
+    except RecursionError:
+        return FileResult(str(path), error="too deeply nested to analyse")
+    return FileResult(str(path), tuple(checked.violations))
+
+
+def collect(args: argparse.Namespace, label: str) -> tuple[list[FileResult], list[ConfigError]]:
+    """Discover and check the files `args.paths` names; configuration errors come back too."""
+    from .runner import Progress, discover, parallel_map
+
+    forced = Path(args.config).resolve() if getattr(args, "config", None) else None
+    discovery = discover(args.paths, forced)
+    if discovery.errors:
+        return [], discovery.errors
+    registry_errors = _registry_problems({config.path: config for _, config in discovery.files}.values())
+    if registry_errors:
+        return [], registry_errors
+    items = [(path, config.path) for path, config in discovery.files]
+    results = parallel_map(check_one, items, args.jobs, Progress(label))
+    return results, []
+
+
+def _registry_problems(configs) -> list[ConfigError]:
+    from .engine import registry_for
+
+    problems: list[ConfigError] = []
+    for config in configs:
+        registry = registry_for(config)
+        registry.canonical  # reading the canonical modules reports missing ones
+        problems.extend(registry.problems)
+    return problems
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .runner import display_path, select
+
+    results, errors = collect(args, "checking")
+    if errors:
+        report_errors(errors)
+        return EXIT_ERROR
+    selected, ignored = split_ids(args.select), split_ids(args.ignore)
+    found: list[tuple[str, Violation]] = []
+    for result in results:
+        if result.error:
+            print(f"{display_path(Path(result.path))}: error: {result.error}", file=sys.stderr)
+        for violation in select(result.violations, selected, ignored):
+            found.append((display_path(Path(result.path)), violation))
+    if args.baseline:
+        from . import baseline
+
+        try:
+            found = baseline.filter_new(found, Path(args.baseline))
+        except (OSError, ValueError) as exc:
+            print(f"error: {args.baseline}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+    found.sort(key=lambda item: (item[0], item[1].span.start_line, item[1].span.start_col, item[1].code))
+    render = FORMATS.get(args.format)
+    if render is None:
+        print(f"error: --format {args.format} is not available", file=sys.stderr)
+        return EXIT_ERROR
+    render(found, args, len(results))
+    if args.statistics and args.format == "text":
+        print_statistics(found)
+    return EXIT_VIOLATIONS if found and not args.exit_zero else EXIT_CLEAN
+
+
+def violation_record(path: str, violation: Violation) -> dict:
+    """One violation as the JSON output describes it (SPEC §11): 1-based, end exclusive."""
+    span = violation.span
+    return {
+        "file": path,
+        "line": span.start_line + 1,
+        "column": span.start_col + 1,
+        "end_line": span.end_line + 1,
+        "end_column": span.end_col + 1,
+        "code": violation.code,
+        "message": violation.message,
+        "severity": violation.severity,
+        "fix": violation.fix,
+    }
+
+
+def render_text(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
+    for path, violation in found:
+        span = violation.span
+        print(f"{path}:{span.start_line + 1}:{span.start_col + 1}: {violation.code} {violation.message}")
+    if not found:
+        print(f"All checks passed ({files} file{'s' if files != 1 else ''} checked).")
+        return
+    auto = sum(1 for _, v in found if v.fix == FIX_AUTO)
+    manual = sum(1 for _, v in found if v.fix == FIX_MANUAL)
+    in_files = len({path for path, _ in found})
+    print(
+        f"Found {len(found)} violation{'s' if len(found) != 1 else ''} in {in_files} "
+        f"file{'s' if in_files != 1 else ''} ({files} checked); "
+        f"{auto} fixable with `ssot-lsp fix`, {manual} need manual arguments."
+    )
+
+
+def render_json(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
+    json.dump([violation_record(path, v) for path, v in found], sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+FORMATS = {"text": render_text, "json": render_json}
+
+
+def print_statistics(found: list[tuple[str, Violation]]) -> None:
+    counts = Counter(v.code for _, v in found)
+    fixable = Counter(v.code for _, v in found if v.fix == FIX_AUTO)
+    print()
+    for code, count in counts.most_common():
+        marker = "[*]" if fixable[code] == count else ("[-]" if fixable[code] else "   ")
+        print(f"{count:6d}  {code:<12} {marker}")
+
+
+# -- rules ----------------------------------------------------------------------------
+def run_rules(args: argparse.Namespace) -> int:
+    from .config import find_config_file, load_config
+
+    config_path = Path(args.config) if args.config else find_config_file(Path(args.path))
+    if config_path is None:
+        print(f"error: no ssot.toml or [tool.ssot-lsp] found from {args.path} upwards", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        config = load_config(config_path)
+    except ConfigurationError as exc:
+        report_errors(exc.errors)
+        return EXIT_ERROR
+    if args.format == "json":
+        json.dump([
+            {"id": r.id, "kind": r.kind, "name": r.name, "replace": r.replace, "templates": list(r.templates),
+             "severity": r.severity, "origin": r.origin}
+            for r in config.rules
+        ], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_CLEAN
+    print(f"# {config_path}")
+    for rule in config.rules:
+        target = rule.replacement or "(flag only)"
+        origin = f"  [{rule.origin}]" if rule.origin.startswith("preset:") else ""
+        print(f"{rule.id:<12} {rule.kind:<7} {rule.severity:<11} {rule.name} -> {target}{origin}")
+    return EXIT_CLEAN
+
+
+# -- serve ----------------------------------------------------------------------------
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        from .lsp.server import serve
+    except ImportError as exc:
+        print(f"error: the language server needs `pip install ssot-lsp[lsp]` ({exc})", file=sys.stderr)
+        return EXIT_ERROR
+    serve(tcp=args.tcp, host=args.host, port=args.port)
+    return EXIT_CLEAN
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ssot-lsp")
+    except Exception:
+        return "unknown"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

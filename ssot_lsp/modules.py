@@ -1,0 +1,218 @@
+"""The workspace's modules: file ↔ module name, and what each module re-exports (SPEC §3).
+
+A rule written against one import path must match the same object reached through a
+re-export (`websocket_core/__init__.py` doing `from .factory import create_...`). That is
+found statically: a workspace module's top-level imports and definitions are read with
+the C parser (nothing is imported or executed), cached per file and invalidated when the
+file or its editor overlay changes.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Union
+
+from .bindings import resolve_relative
+from .source import DecodeError, decode
+
+_SUFFIXES = (".py", ".pyi")
+_MAX_DEPTH = 16
+
+
+@dataclass
+class Exports:
+    """Top-level names of a module: a qualified target for imports, None for local definitions."""
+
+    names: dict[str, Optional[str]] = field(default_factory=dict)
+    stars: list[str] = field(default_factory=list)
+    dunder_all: Optional[list[str]] = None
+
+    def public(self) -> list[str]:
+        if self.dunder_all is not None:
+            return list(self.dunder_all)
+        return [name for name in self.names if not name.startswith("_")]
+
+
+class Workspace:
+    """Module lookup over `src` roots, with cached export tables and editor overlays."""
+
+    def __init__(self, src: tuple[Path, ...]):
+        # Longest root first, so a nested root (`src/`) wins over its parent (`.`).
+        self.src = tuple(sorted((Path(os.path.abspath(p)) for p in src), key=lambda p: -len(p.parts)))
+        self.overlays: dict[Path, str] = {}
+        self._paths: dict[str, Optional[Path]] = {}
+        self._exports: dict[Path, tuple[object, Exports]] = {}
+        self._canonical: dict[str, str] = {}
+
+    # -- names -----------------------------------------------------------------------
+    def module_name(self, path: Union[str, Path]) -> tuple[Optional[str], bool]:
+        """Dotted module name of a file under a `src` root, and whether it is a package."""
+        absolute = Path(os.path.abspath(path))
+        for root in self.src:
+            try:
+                relative = absolute.relative_to(root)
+            except ValueError:
+                continue
+            parts = list(relative.parts)
+            if not parts or not parts[-1].endswith(_SUFFIXES):
+                return None, False
+            parts[-1] = parts[-1].rsplit(".", 1)[0]
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts.pop()
+            if not parts or not all(part.isidentifier() for part in parts):
+                return None, is_package
+            return ".".join(parts), is_package
+        return None, False
+
+    def module_path(self, module: str) -> Optional[Path]:
+        """The file defining `module` under a `src` root, if the workspace has it."""
+        if module in self._paths:
+            return self._paths[module]
+        found = None
+        relative = Path(*module.split("."))
+        for root in self.src:
+            for candidate in (
+                *(root / relative.with_name(relative.name + suffix) for suffix in _SUFFIXES),
+                *(root / relative / ("__init__" + suffix) for suffix in _SUFFIXES),
+            ):
+                if candidate.is_file():
+                    found = candidate
+                    break
+            if found:
+                break
+        self._paths[module] = found
+        return found
+
+    # -- exports ---------------------------------------------------------------------
+    def exports(self, module: str) -> Optional[Exports]:
+        """What `module` binds at top level, or None when it is not a workspace module."""
+        path = self.module_path(module)
+        if path is None:
+            return None
+        stamp, text = self._read(path)
+        cached = self._exports.get(path)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        exports = _read_exports(text, module, path.name.startswith("__init__."))
+        self._exports[path] = (stamp, exports)
+        return exports
+
+    def _read(self, path: Path) -> tuple[object, str]:
+        overlay = self.overlays.get(path)
+        if overlay is not None:
+            return ("overlay", hash(overlay)), overlay
+        try:
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            cached = self._exports.get(path)
+            if cached is not None and cached[0] == stamp:
+                return stamp, ""
+            return stamp, decode(path.read_bytes()).text
+        except (OSError, DecodeError):
+            return None, ""
+
+    def canonicalize(self, qualname: str) -> str:
+        """Follow workspace re-exports to the module that defines the name."""
+        cached = self._canonical.get(qualname)
+        if cached is None:
+            cached = self._canonical[qualname] = self._follow(qualname, 0)
+        return cached
+
+    def _follow(self, qualname: str, depth: int) -> str:
+        if depth > _MAX_DEPTH:
+            return qualname
+        parts = qualname.split(".")
+        for index in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:index])
+            exports = self.exports(module)
+            if exports is None:
+                continue
+            name = parts[index]
+            target = exports.names.get(name, "")
+            if target == "":
+                target = self._through_star(exports, name, depth)
+            if target and target != f"{module}.{name}":
+                return self._follow(".".join([target, *parts[index + 1:]]), depth + 1)
+            break
+        return qualname
+
+    def _through_star(self, exports: Exports, name: str, depth: int) -> Optional[str]:
+        for star in exports.stars:
+            inner = self.exports(star)
+            if inner is not None and name in inner.names and depth < _MAX_DEPTH:
+                return f"{star}.{name}"
+        return None
+
+    def invalidate(self, path: Optional[Path] = None) -> None:
+        """Forget cached lookups (all of them, or those that may depend on `path`)."""
+        self._canonical.clear()
+        if path is None:
+            self._paths.clear()
+            self._exports.clear()
+        else:
+            self._exports.pop(Path(os.path.abspath(path)), None)
+            self._paths = {k: v for k, v in self._paths.items() if v is not None}
+
+
+def _read_exports(text: str, module: str, is_package: bool) -> Exports:
+    exports = Exports()
+    if not text:
+        return exports
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return exports
+    _collect(tree.body, exports, module, is_package)
+    return exports
+
+
+def _collect(body: list[ast.stmt], exports: Exports, module: str, is_package: bool) -> None:
+    for node in body:
+        if isinstance(node, ast.ImportFrom):
+            base = resolve_relative(node.module, node.level or 0, module, is_package)
+            if base is None:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    exports.stars.append(base)
+                else:
+                    exports.names[alias.asname or alias.name] = f"{base}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    exports.names[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    exports.names[top] = top
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            exports.names[node.name] = None
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        exports.names[name.id] = None
+                        if name.id == "__all__":
+                            _read_all(node, exports)
+        elif isinstance(node, ast.If):
+            _collect(node.body, exports, module, is_package)
+            _collect(node.orelse, exports, module, is_package)
+        elif isinstance(node, ast.Try):
+            _collect(node.body, exports, module, is_package)
+            for handler in node.handlers:
+                _collect(handler.body, exports, module, is_package)
+            _collect(node.orelse, exports, module, is_package)
+
+
+def _read_all(node: ast.stmt, exports: Exports) -> None:
+    value = getattr(node, "value", None)
+    if isinstance(value, (ast.List, ast.Tuple)):
+        names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        if isinstance(node, ast.AugAssign) and exports.dunder_all is not None:
+            exports.dunder_all.extend(names)
+        else:
+            exports.dunder_all = names

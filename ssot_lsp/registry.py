@@ -1,0 +1,125 @@
+"""The compiled registry: rules ready to match, and the canonical symbols (SPEC §2).
+
+Rule names of symbol and call rules are compared after following workspace re-exports,
+so a rule written against the shim's path also matches the defining module's path and
+vice versa. The canonical registry is learned by reading the canonical modules: every
+public name they bind (their `__all__` when they define one) is a canonical symbol, and
+where they import it from is its origin.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .config import Config
+from .model import ConfigError, Rule
+from .modules import Workspace
+
+
+@dataclass(frozen=True)
+class CanonicalSymbol:
+    """A name the canonical module offers, and where it comes from."""
+
+    name: str  # the name the canonical module binds
+    module: str  # the canonical module
+    origin: str  # the module it imports the name from (as written there)
+    identity: str  # the defining qualified name, re-exports followed
+
+
+class Registry:
+    """Rules compiled for matching, plus the canonical symbols of `canonical-modules`."""
+
+    def __init__(self, config: Config, workspace: Optional[Workspace] = None):
+        self.config = config
+        self.workspace = workspace or Workspace(config.src)
+        self.rules = {rule.id: rule for rule in config.rules}
+        self.module_rules = sorted(
+            (r for r in config.rules if r.kind == "module"), key=lambda r: -len(r.name)
+        )
+        self._named = [r for r in config.rules if r.kind in ("symbol", "call")]
+        self._by_identity: Optional[dict[str, list[Rule]]] = None
+        self._canonical: Optional[dict[str, CanonicalSymbol]] = None
+        self.problems: list[ConfigError] = []
+        self._exempt_folders: Optional[tuple[Path, ...]] = None
+
+    # -- rules -----------------------------------------------------------------------
+    def module_rule(self, module: str) -> Optional[Rule]:
+        """The module rule governing `module` (the most specific one)."""
+        for rule in self.module_rules:
+            if module == rule.name or module.startswith(rule.name + "."):
+                return rule
+        return None
+
+    def named_rules(self, qualname: str, kind: str) -> Optional[Rule]:
+        """The symbol or call rule for the object `qualname` names, re-exports followed."""
+        if self._by_identity is None:
+            table: dict[str, list[Rule]] = {}
+            for rule in self._named:
+                table.setdefault(self.workspace.canonicalize(rule.name), []).append(rule)
+                table.setdefault(rule.name, []).append(rule)
+            self._by_identity = table
+        for key in (qualname, self.workspace.canonicalize(qualname)):
+            for rule in self._by_identity.get(key, ()):
+                if rule.kind == kind:
+                    return rule
+        return None
+
+    def allowed(self, rule: Rule, path: Optional[Path]) -> bool:
+        """Whether the rule is switched off for this file by its `allow` globs."""
+        return path is not None and bool(rule.allow) and self.config.matches(rule.allow, path)
+
+    # -- canonical registry ----------------------------------------------------------
+    @property
+    def canonical(self) -> dict[str, CanonicalSymbol]:
+        """Canonical symbols by identity (the defining qualified name)."""
+        if self._canonical is None:
+            self._canonical = self._learn_canonical()
+        return self._canonical
+
+    def _learn_canonical(self) -> dict[str, CanonicalSymbol]:
+        symbols: dict[str, CanonicalSymbol] = {}
+        for index, module in enumerate(self.config.canonical_modules):
+            exports = self.workspace.exports(module)
+            if exports is None:
+                self.problems.append(
+                    ConfigError(str(self.config.path), f"canonical-modules[{index}]",
+                                f"module {module!r} not found under src {[str(p) for p in self.config.src]}")
+                )
+                continue
+            for name in exports.public():
+                target = exports.names.get(name)
+                if target is None:
+                    origin, identity = module, f"{module}.{name}"
+                else:
+                    origin = target.rsplit(".", 1)[0]
+                    identity = self.workspace.canonicalize(target)
+                symbols.setdefault(identity, CanonicalSymbol(name, module, origin, identity))
+        return symbols
+
+    def canonical_modules_paths(self) -> list[Path]:
+        return [p for p in (self.workspace.module_path(m) for m in self.config.canonical_modules) if p]
+
+    def canon_exempt(self, path: Optional[Path]) -> bool:
+        """Files of a canonical module's own package, and `canonical-allow`, are exempt."""
+        if path is None:
+            return False
+        if self._exempt_folders is None:
+            self._exempt_folders = tuple(p.parent for p in self.canonical_modules_paths())
+        absolute = Path(os.path.abspath(path))
+        if any(folder == absolute.parent or folder in absolute.parents for folder in self._exempt_folders):
+            return True
+        return self.config.matches(self.config.canonical_allow, path)
+
+    def in_scope(self, module: str) -> bool:
+        return any(module == prefix or module.startswith(prefix + ".") for prefix in self.config.scope)
+
+    def invalidate(self, path: Optional[Path] = None) -> None:
+        """Forget what depends on workspace files (after `path` changed)."""
+        self.workspace.invalidate(path)
+        self._by_identity = None
+        self._canonical = None
+        self._exempt_folders = None
+        self.problems = []

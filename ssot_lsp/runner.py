@@ -1,0 +1,161 @@
+"""Batch runs over files: discovery, config lookup per file, parallel checking (SPEC §6).
+
+Shared by `check`, `fix`, `baseline` and `report`. Workers are separate processes (the
+engine is CPU-bound Python); each keeps its own config and registry caches.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional, TypeVar
+
+from .config import Config, find_config_file, load_config
+from .model import ConfigError, ConfigurationError, Violation
+
+PYTHON_SUFFIXES = (".py", ".pyi")
+T = TypeVar("T")
+A = TypeVar("A")
+
+
+@dataclass
+class Discovery:
+    """Files to check, each with its config, plus the configuration errors met on the way."""
+
+    files: list[tuple[Path, Config]] = field(default_factory=list)
+    errors: list[ConfigError] = field(default_factory=list)
+    unconfigured: int = 0
+
+
+class ConfigLookup:
+    """Caches the config that governs each folder."""
+
+    def __init__(self, forced: Optional[Path] = None):
+        self.forced = forced
+        self._by_folder: dict[Path, Optional[Path]] = {}
+        self.errors: list[ConfigError] = []
+        self._failed: set[Path] = set()
+
+    def config_for(self, path: Path) -> Optional[Config]:
+        config_path = self.forced or self._config_path(path if path.is_dir() else path.parent)
+        if config_path is None or config_path in self._failed:
+            return None
+        try:
+            return load_config(config_path)
+        except ConfigurationError as exc:
+            self._failed.add(config_path)
+            self.errors.extend(exc.errors)
+            return None
+
+    def _config_path(self, folder: Path) -> Optional[Path]:
+        if folder not in self._by_folder:
+            self._by_folder[folder] = find_config_file(folder)
+        return self._by_folder[folder]
+
+
+def discover(paths: Iterable[str], forced_config: Optional[Path] = None) -> Discovery:
+    """Python files under `paths`, skipping excluded ones, each paired with its config."""
+    lookup = ConfigLookup(forced_config)
+    discovery = Discovery()
+    seen: set[Path] = set()
+    for raw in paths:
+        start = Path(os.path.abspath(raw))
+        if not start.exists():
+            discovery.errors.append(ConfigError(raw, "<path>", "no such file or folder"))
+            continue
+        for file in _walk(start, lookup):
+            if file in seen:
+                continue
+            seen.add(file)
+            config = lookup.config_for(file)
+            if config is None:
+                discovery.unconfigured += 1
+            elif file == start or not config.is_excluded(file):
+                discovery.files.append((file, config))
+    discovery.errors.extend(lookup.errors)
+    return discovery
+
+
+def _walk(start: Path, lookup: ConfigLookup) -> Iterator[Path]:
+    if start.is_file():
+        yield start
+        return
+    for folder, dirs, files in os.walk(start):
+        here = Path(folder)
+        config = lookup.config_for(here)
+        kept = []
+        for name in sorted(dirs):
+            child = here / name
+            if name.startswith(".") or (config is not None and config.is_excluded(child)):
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.endswith(PYTHON_SUFFIXES):
+                yield here / name
+
+
+def parallel_map(function: Callable[[A], T], items: list[A], jobs: Optional[int],
+                 progress: Optional[Callable[[int, int], None]] = None) -> list[T]:
+    """`function` over `items` in worker processes (in order); inline for small runs."""
+    jobs = jobs or os.cpu_count() or 1
+    total = len(items)
+    results: list[T] = []
+    if jobs <= 1 or total < 16:
+        for index, item in enumerate(items):
+            results.append(function(item))
+            if progress:
+                progress(index + 1, total)
+        return results
+    chunk = max(1, min(64, total // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for index, result in enumerate(pool.map(function, items, chunksize=chunk)):
+            results.append(result)
+            if progress:
+                progress(index + 1, total)
+    return results
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the current folder with `/` separators (absolute if outside)."""
+    relative = os.path.relpath(path)
+    if relative.startswith(".."):
+        return Path(path).as_posix()
+    return Path(relative).as_posix()
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, label: str, enabled: Optional[bool] = None):
+        self.label = label
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total == 0:
+            return
+        percent = done * 100 // total
+        if percent == self._last and done != total:
+            return
+        self._last = percent
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\r" + " " * (len(self.label) + width + 20) + "\r")
+        sys.stderr.flush()
+
+
+def select(violations: Iterable[Violation], selected: list[str], ignored: list[str]) -> list[Violation]:
+    """Filter by rule id prefixes, as `--select` / `--ignore` ask."""
+    def matches(code: str, prefixes: list[str]) -> bool:
+        return any(code == p or code.startswith(p) for p in prefixes)
+
+    return [
+        v for v in violations
+        if (not selected or matches(v.code, selected)) and not matches(v.code, ignored)
+    ]

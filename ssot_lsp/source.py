@@ -1,0 +1,233 @@
+"""Source text: decoding, line structure, and an error-tolerant parse (SPEC §3).
+
+Files are decoded as PEP 263 says (coding cookie, BOM); line endings may be LF, CRLF or
+CR. The engine parses with CPython's own parser for speed; when a document has syntax
+errors, parso's error recovery tells which statements are broken, those lines are blanked
+(keeping every other position intact) and the rest is parsed again, so the valid parts of
+a half-typed document are still checked at unchanged positions.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import re
+import tokenize
+import warnings
+from dataclasses import dataclass
+from typing import Optional
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+BOM = codecs.BOM_UTF8
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text and what is needed to write it back byte for byte."""
+
+    text: str
+    encoding: str
+    bom: bool
+
+
+class DecodeError(ValueError):
+    """The bytes are not valid in the encoding the file declares."""
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a Python file per PEP 263 (BOM, coding cookie, UTF-8 default)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise DecodeError(str(exc)) from None
+    bom = data.startswith(BOM)
+    if bom:
+        data = data[len(BOM):]
+        encoding = "utf-8"
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DecodeError(f"cannot decode as {encoding}: {exc}") from None
+    return Decoded(text=text, encoding=encoding, bom=bom)
+
+
+def encode(text: str, decoded: Decoded) -> bytes:
+    """The inverse of `decode`: same encoding, BOM kept."""
+    data = text.encode(decoded.encoding)
+    return BOM + data if decoded.bom else data
+
+
+def dominant_newline(text: str) -> str:
+    """The line ending a file mostly uses (LF when it has none)."""
+    counts = {"\r\n": text.count("\r\n")}
+    counts["\r"] = text.count("\r") - counts["\r\n"]
+    counts["\n"] = text.count("\n") - counts["\r\n"]
+    best = max(counts, key=lambda key: counts[key])
+    return best if counts[best] else "\n"
+
+
+class LineIndex:
+    """Lines of a text (any line ending) and conversions between offsets and positions."""
+
+    def __init__(self, text: str):
+        self.text = text
+        starts = [0]
+        ends = []
+        for match in _NEWLINE.finditer(text):
+            ends.append(match.start())
+            starts.append(match.end())
+        ends.append(len(text))
+        self.starts = starts
+        self.ends = ends
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def line(self, number: int) -> str:
+        """Line `number` (0-based) without its line ending; '' past the end."""
+        if 0 <= number < len(self.starts):
+            return self.text[self.starts[number]:self.ends[number]]
+        return ""
+
+    def line_ending(self, number: int) -> str:
+        if 0 <= number < len(self.starts) - 1:
+            return self.text[self.ends[number]:self.starts[number + 1]]
+        return ""
+
+    def offset(self, line: int, col: int) -> int:
+        """Text offset of a position (clamped into the document)."""
+        if line < 0:
+            return 0
+        if line >= len(self.starts):
+            return len(self.text)
+        return min(self.starts[line] + max(col, 0), self.ends[line])
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """Line and column of a text offset."""
+        import bisect
+
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line, offset - self.starts[line]
+
+    def utf8_to_col(self, line: int, byte_col: int) -> int:
+        """Convert a UTF-8 byte column (what `ast` reports) to a code-point column."""
+        text = self.line(line)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="ignore"))
+
+
+@dataclass
+class Parsed:
+    """A module tree plus the lines it was parsed from; `broken` lists blanked lines."""
+
+    tree: ast.Module
+    lines: LineIndex
+    broken: tuple[int, ...] = ()
+
+
+def normalize_newlines(text: str) -> str:
+    return _NEWLINE.sub("\n", text)
+
+
+def parse(text: str) -> Optional[Parsed]:
+    """Parse `text`, recovering from syntax errors; None if nothing could be salvaged."""
+    lines = LineIndex(text)
+    normalized = normalize_newlines(text)
+    if normalized.startswith("\ufeff"):
+        # Editors strip the BOM before sending text; a stray one must not break the parse.
+        normalized = normalized[1:]
+    tree = _try_parse(normalized)
+    if tree is not None:
+        return Parsed(tree, lines)
+    return _recover(normalized, lines)
+
+
+def _try_parse(text: str) -> Optional[ast.Module]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text, type_comments=False)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+
+
+def _recover(text: str, lines: LineIndex) -> Optional[Parsed]:
+    """Blank the statements parso marks as broken, then parse what is left."""
+    rows = text.split("\n")
+    broken: set[int] = set()
+    for first, last in _error_ranges(text):
+        broken.update(range(first, last + 1))
+    for _ in range(64):
+        candidate = _blank(rows, broken)
+        tree = _try_parse(candidate)
+        if tree is not None:
+            return Parsed(tree, lines, tuple(sorted(broken)))
+        failing = _failing_line(candidate)
+        if failing is None or failing in broken:
+            # The parser points at a line already blanked (e.g. an unclosed bracket):
+            # widen to the next non-blank line below it.
+            failing = next(
+                (n for n in range(len(rows)) if n not in broken and rows[n].strip()
+                 and (failing is None or n > failing)),
+                None,
+            )
+            if failing is None:
+                return None
+        broken.add(failing)
+    return None
+
+
+def _blank(rows: list[str], broken: set[int]) -> str:
+    """Replace broken lines by `pass` at their indentation so blocks stay well-formed."""
+    out = []
+    for number, row in enumerate(rows):
+        if number in broken:
+            stripped = row.lstrip(" \t\f")
+            indent = row[: len(row) - len(stripped)]
+            out.append(indent + "pass" if stripped and not _continues_block(rows, number, broken) else "")
+        else:
+            out.append(row)
+    return "\n".join(out)
+
+
+def _continues_block(rows: list[str], number: int, broken: set[int]) -> bool:
+    """A broken line directly after another broken line adds no statement of its own."""
+    return number - 1 in broken and bool(rows[number - 1].strip())
+
+
+def _failing_line(text: str) -> Optional[int]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except SyntaxError as exc:
+        return (exc.lineno or 1) - 1
+    except (ValueError, MemoryError, RecursionError):
+        return None
+    return None
+
+
+def _error_ranges(text: str) -> list[tuple[int, int]]:
+    """0-based line ranges of the statements parso's error recovery could not parse."""
+    try:
+        import parso
+    except ImportError:  # pragma: no cover - parso is a dependency
+        return []
+    try:
+        module = parso.parse(text, error_recovery=True)
+    except Exception:  # parso must never take the engine down with it
+        return []
+    ranges: list[tuple[int, int]] = []
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        if node.type in ("error_node", "error_leaf"):
+            start = node.start_pos[0] - 1
+            end_line, end_col = node.end_pos
+            end = end_line - 1 if end_col > 0 or end_line - 1 == start else end_line - 2
+            ranges.append((start, max(start, end)))
+            continue
+        stack.extend(getattr(node, "children", ()))
+    return ranges

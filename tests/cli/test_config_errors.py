@@ -1,0 +1,95 @@
+"""Malformed registries exit 2 with the file, the key and the reason (SPEC §2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD_RULE = """
+[[rules]]
+id = "R1"
+kind = "module"
+name = "a.old"
+replace = "a.new"
+"""
+
+CASES = {
+    "unknown-top-level-key": ('srcs = ["."]\n' + GOOD_RULE, "srcs", "unknown key"),
+    "unknown-rule-key": (GOOD_RULE + 'replacement = "x"\n', "rules[0].replacement", "unknown key"),
+    "wrong-type": ('scope = "a"\n' + GOOD_RULE, "scope", "must be an array"),
+    "wrong-rule-type": (GOOD_RULE.replace('name = "a.old"', "name = 3"), "rules[0].name", "must be a string"),
+    "bad-kind": (GOOD_RULE.replace('"module"', '"function"'), "rules[0].kind", "not one of"),
+    "bad-severity": (GOOD_RULE + 'severity = "fatal"\n', "rules[0].severity", "not one of"),
+    "duplicate-id": (GOOD_RULE + GOOD_RULE, "rules[1].id", "duplicate rule id 'R1'"),
+    "missing-id": (GOOD_RULE.replace('id = "R1"\n', ""), "rules[0].id", "required"),
+    "unparsable-template": (
+        '[[rules]]\nid = "C1"\nkind = "call"\nname = "a.f"\nreplace = ["g({x)"]\n',
+        "rules[0].replace[0]", "does not parse",
+    ),
+    "template-not-expression": (
+        '[[rules]]\nid = "C1"\nkind = "call"\nname = "a.f"\nreplace = ["g(x) = 1"]\n',
+        "rules[0].replace[0]", "not a Python expression",
+    ),
+    "bad-import": (
+        '[[rules]]\nid = "C1"\nkind = "call"\nname = "a.f"\nimports = ["imprt x"]\n',
+        "rules[0].imports[0]", "not an import statement",
+    ),
+    "invalid-toml": ("rules = [\n", "<toml>", "invalid TOML"),
+    "unknown-preset": ('presets = ["django-9"]\n', "presets", "unknown preset"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_malformed_config_exits_2_naming_the_key(name: str, tmp_path: Path) -> None:
+    text, key, reason = CASES[name]
+    (tmp_path / "ssot.toml").write_text(text)
+    (tmp_path / "main.py").write_text("import a.old\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2, result.stdout
+    assert f"ssot.toml: {key}: " in result.stderr
+    assert reason in result.stderr
+
+
+def test_pyproject_keys_are_qualified(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.ssot-lsp]\nscop = ["a"]\n')
+    (tmp_path / "main.py").write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "pyproject.toml: tool.ssot-lsp.scop: unknown key" in result.stderr
+
+
+def test_missing_canonical_module_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "ssot.toml").write_text('canonical-modules = ["app.nowhere"]\n')
+    (tmp_path / "main.py").write_text("")
+    result = subprocess.run(
+        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "canonical-modules[0]: module 'app.nowhere' not found" in result.stderr
+
+
+def test_nested_config_wins_and_config_is_found_upwards(tmp_path: Path) -> None:
+    (tmp_path / "ssot.toml").write_text(GOOD_RULE)
+    inner = tmp_path / "svc"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text('[tool.ssot-lsp]\n[[tool.ssot-lsp.rules]]\nid = "R2"\nkind = "module"\nname = "b.old"\n')
+    (inner / "deep").mkdir()
+    (inner / "deep" / "m.py").write_text("import a.old\nimport b.old\n")
+    (tmp_path / "top.py").write_text("import a.old\nimport b.old\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 1
+    lines = [line.split(" ")[0:2] for line in result.stdout.splitlines() if ": R" in line]
+    assert lines == [["svc/deep/m.py:2:8:", "R2"], ["top.py:1:8:", "R1"]]

@@ -154,47 +154,63 @@ def _try_parse(text: str) -> Optional[ast.Module]:
 
 
 def _recover(text: str, lines: LineIndex) -> Optional[Parsed]:
-    """Blank the statements parso marks as broken, then parse what is left."""
+    """Neutralise the statements parso marks as broken, then parse what is left.
+
+    A broken line is replaced by `pass` (so the block around it stays well-formed) or by
+    nothing; when the C parser still objects to a neutralised line, the next replacement is
+    tried (own indentation, empty, the previous line's indentation, one level deeper).
+    """
     rows = text.split("\n")
-    broken: set[int] = set()
+    modes: dict[int, int] = {}
     for first, last in _error_ranges(text):
-        broken.update(range(first, last + 1))
-    for _ in range(64):
-        candidate = _blank(rows, broken)
+        for number in range(first, last + 1):
+            modes.setdefault(number, 0)
+    for _ in range(96):
+        candidate = _neutralise(rows, modes)
         tree = _try_parse(candidate)
         if tree is not None:
-            return Parsed(tree, lines, tuple(sorted(broken)))
+            return Parsed(tree, lines, tuple(sorted(modes)))
         failing = _failing_line(candidate)
-        if failing is None or failing in broken:
-            # The parser points at a line already blanked (e.g. an unclosed bracket):
-            # widen to the next non-blank line below it.
-            failing = next(
-                (n for n in range(len(rows)) if n not in broken and rows[n].strip()
-                 and (failing is None or n > failing)),
-                None,
-            )
+        if failing is None:
+            return None
+        failing = min(max(failing, 0), len(rows) - 1)
+        if failing in modes and modes[failing] < _LAST_MODE:
+            modes[failing] += 1
+            continue
+        if failing in modes:
+            # Every replacement failed here: the damage starts further down (an unclosed
+            # bracket is reported where it opened), so neutralise the next intact line.
+            failing = next((n for n in range(failing + 1, len(rows)) if n not in modes and rows[n].strip()), None)
             if failing is None:
                 return None
-        broken.add(failing)
+        modes[failing] = 0
     return None
 
 
-def _blank(rows: list[str], broken: set[int]) -> str:
-    """Replace broken lines by `pass` at their indentation so blocks stay well-formed."""
-    out = []
+_LAST_MODE = 3
+
+
+def _neutralise(rows: list[str], modes: dict[int, int]) -> str:
+    out: list[str] = []
     for number, row in enumerate(rows):
-        if number in broken:
-            stripped = row.lstrip(" \t\f")
-            indent = row[: len(row) - len(stripped)]
-            out.append(indent + "pass" if stripped and not _continues_block(rows, number, broken) else "")
-        else:
+        mode = modes.get(number)
+        if mode is None:
             out.append(row)
+            continue
+        stripped = row.lstrip(" \t\f")
+        own = row[: len(row) - len(stripped)]
+        previous = next((r for r in reversed(out) if r.strip()), "")
+        previous_indent = previous[: len(previous) - len(previous.lstrip(" \t\f"))]
+        if mode == 0:
+            continues = number - 1 in modes and rows[number - 1].strip()
+            out.append(own + "pass" if stripped and not continues else "")
+        elif mode == 1:
+            out.append("")
+        elif mode == 2:
+            out.append(previous_indent + "pass")
+        else:
+            out.append(previous_indent + "    pass")
     return "\n".join(out)
-
-
-def _continues_block(rows: list[str], number: int, broken: set[int]) -> bool:
-    """A broken line directly after another broken line adds no statement of its own."""
-    return number - 1 in broken and bool(rows[number - 1].strip())
 
 
 def _failing_line(text: str) -> Optional[int]:

@@ -1,0 +1,361 @@
+/**
+ * Starts, stops and restarts the ssot-lsp language server (`<python> -m ssot_lsp`) over
+ * stdio with vscode-languageclient, and turns a server that cannot start into one clear
+ * notification (SPEC §9).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  State,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type Message,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { describeLaunch, serverLaunch, type ServerLaunch } from './launch';
+import { onDidChangePythonInterpreter, pythonExtensionInterpreter } from './pythonExtension';
+import { RESTRICTED_KEYS, SECTION, effectiveValue, readSettings } from './settings';
+import { appendTail, describeStartFailure } from './startFailure';
+
+export type ServerStatus = 'stopped' | 'starting' | 'running' | 'failed';
+
+const CLIENT_ID = 'ssot';
+const CLIENT_NAME = 'SSOT import registry';
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+const STOP_TIMEOUT_MS = 3000;
+
+/**
+ * The language client, with its own error notifications silenced: every failure is logged
+ * to the output channel by the library and reported to the user once, by SsotServer.
+ */
+class SsotLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, _showNotification?: boolean | 'force'): void {
+    super.error(message, data, false);
+  }
+}
+
+/** The server process of the current attempt, watched so a failure can be explained. */
+interface ServerProcess {
+  child: ChildProcess;
+  stderr: string;
+  spawnErrorCode?: string;
+  exited: Promise<number | null>;
+}
+
+export class SsotServer implements vscode.Disposable {
+  private client: SsotLanguageClient | undefined;
+  private process: ServerProcess | undefined;
+  private launch: ServerLaunch | undefined;
+  private statusValue: ServerStatus = 'stopped';
+  /** start/stop/restart run one at a time, in the order they were asked for. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly statusEmitter = new vscode.EventEmitter<ServerStatus>();
+  private readonly disposables: vscode.Disposable[] = [this.statusEmitter];
+
+  readonly onDidChangeStatus = this.statusEmitter.event;
+
+  constructor(private readonly output: vscode.OutputChannel) {}
+
+  get status(): ServerStatus {
+    return this.statusValue;
+  }
+
+  /** The running client, for requests; undefined while the server is not running. */
+  get runningClient(): LanguageClient | undefined {
+    return this.statusValue === 'running' ? this.client : undefined;
+  }
+
+  /** Restarts when a setting that decides the server's program or arguments changes. */
+  watchConfiguration(): void {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (RESTRICTED_KEYS.some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
+          this.log('Interpreter or server arguments changed: restarting the server.');
+          void this.restart();
+        }
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.log('Workspace trusted: restarting the server with the workspace settings.');
+        void this.restart();
+      }),
+    );
+    void onDidChangePythonInterpreter(() => {
+      if (this.launch?.source === 'python-extension' || this.launch?.source === 'default') {
+        this.log('The Python extension selected another interpreter: restarting the server.');
+        void this.restart();
+      }
+    }).then((disposable) => disposable && this.disposables.push(disposable));
+  }
+
+  start(): Promise<boolean> {
+    return this.enqueue(() => this.doStart());
+  }
+
+  stop(): Promise<void> {
+    return this.enqueue(() => this.doStop());
+  }
+
+  restart(): Promise<boolean> {
+    return this.enqueue(async () => {
+      await this.doStop();
+      return this.doStart();
+    });
+  }
+
+  dispose(): void {
+    void this.stop();
+    for (const disposable of this.disposables) {
+      disposable.dispose();
+    }
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private setStatus(status: ServerStatus): void {
+    if (status !== this.statusValue) {
+      this.statusValue = status;
+      this.statusEmitter.fire(status);
+    }
+  }
+
+  private log(line: string): void {
+    this.output.appendLine(`[client] ${line}`);
+  }
+
+  private async doStart(): Promise<boolean> {
+    const trusted = vscode.workspace.isTrusted;
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const settings = readSettings(config, trusted);
+    if (!trusted) {
+      this.logIgnoredWorkspaceSettings(config);
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    // The Python extension's choice can come from workspace settings: only when trusted.
+    const fromPythonExtension =
+      settings.interpreter.length === 0 && trusted
+        ? await withTimeout(pythonExtensionInterpreter(folder?.uri, (l) => this.log(l)), 10000)
+        : undefined;
+    const launch = serverLaunch(settings.interpreter, settings.serverArgs, fromPythonExtension);
+    this.launch = launch;
+    this.log(`Starting: ${describeLaunch(launch)} (interpreter from ${sourceName(launch.source)})`);
+    this.setStatus('starting');
+
+    const client = new SsotLanguageClient(
+      CLIENT_ID,
+      CLIENT_NAME,
+      this.serverOptions(launch, folder?.uri.fsPath),
+      this.clientOptions(),
+    );
+    this.client = client;
+    let wasRunning = false;
+    client.onDidChangeState((event) => {
+      if (this.client !== client) {
+        return; // a client this object already stopped
+      }
+      if (event.newState === State.Running) {
+        wasRunning = true;
+        this.setStatus('running');
+      } else if (event.newState === State.Starting) {
+        this.setStatus('starting');
+      } else if (wasRunning) {
+        // Stopped without being asked to: it crashed too often, or failed to restart.
+        this.client = undefined;
+        this.setStatus('failed');
+        void this.reportCrash();
+      }
+    });
+    try {
+      await client.start();
+      this.log('Server started.');
+      this.setStatus('running');
+      return true;
+    } catch (error) {
+      this.log(`The server did not start: ${error instanceof Error ? error.message : String(error)}`);
+      if (this.client === client) {
+        this.client = undefined;
+      }
+      this.setStatus('failed');
+      await this.reportStartFailure(launch);
+      return false;
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client !== undefined) {
+      try {
+        if (client.needsStop()) {
+          await client.stop(STOP_TIMEOUT_MS);
+        }
+      } catch (error) {
+        this.log(`Stopping the server failed: ${String(error)}`);
+      }
+      try {
+        await client.dispose(STOP_TIMEOUT_MS);
+      } catch {
+        // Already stopped; nothing left to release.
+      }
+    }
+    const child = this.process?.child;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) {
+      child.kill();
+    }
+    this.process = undefined;
+    this.setStatus('stopped');
+  }
+
+  private serverOptions(launch: ServerLaunch, cwd: string | undefined): ServerOptions {
+    return async () => {
+      const child = spawn(launch.command, launch.args, {
+        cwd,
+        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+        stdio: 'pipe',
+        windowsHide: true,
+      });
+      const watched: ServerProcess = {
+        child,
+        stderr: '',
+        exited: new Promise((resolve) => {
+          child.once('exit', (code) => resolve(code));
+          child.once('error', () => resolve(null));
+        }),
+      };
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        watched.spawnErrorCode = error.code;
+        this.log(`Could not run ${launch.command}: ${error.message}`);
+      });
+      child.stderr.on('data', (data: Buffer | string) => {
+        watched.stderr = appendTail(watched.stderr, data.toString());
+      });
+      this.process = watched;
+      return child;
+    };
+  }
+
+  private clientOptions(): LanguageClientOptions {
+    const restarts: number[] = [];
+    const errorHandler: ErrorHandler = {
+      error: (_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult =>
+        count !== undefined && count <= 3
+          ? { action: ErrorAction.Continue }
+          : { action: ErrorAction.Shutdown },
+      closed: (): CloseHandlerResult => {
+        if (this.statusValue !== 'running') {
+          // Never came up: the start failure is reported by doStart, once.
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
+        const now = Date.now();
+        restarts.push(now);
+        while (restarts.length > 0 && now - (restarts[0] ?? now) > RESTART_WINDOW_MS) {
+          restarts.shift();
+        }
+        if (restarts.length <= MAX_RESTARTS) {
+          this.log('The server exited unexpectedly: restarting it.');
+          return { action: CloseAction.Restart, handled: true };
+        }
+        // Reported when the client reaches the Stopped state.
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+    return {
+      documentSelector: [
+        { scheme: 'file', language: 'python' },
+        { scheme: 'untitled', language: 'python' },
+      ],
+      synchronize: {
+        configurationSection: SECTION,
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/{ssot.toml,pyproject.toml,.gitignore}'),
+      },
+      outputChannel: this.output,
+      traceOutputChannel: this.output,
+      revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
+      errorHandler,
+      initializationFailedHandler: () => false,
+    };
+  }
+
+  private async reportStartFailure(launch: ServerLaunch): Promise<void> {
+    const watched = this.process;
+    const exitCode = watched === undefined ? undefined : await withTimeout(watched.exited, 2000);
+    const message = describeStartFailure({
+      command: launch.command,
+      spawnErrorCode: watched?.spawnErrorCode,
+      exitCode,
+      stderr: watched?.stderr ?? '',
+    });
+    this.log(message);
+    await this.notify(message);
+  }
+
+  private async reportCrash(): Promise<void> {
+    const tail = (this.process?.stderr ?? '').trim().split(/\r?\n/).pop() ?? '';
+    const message =
+      `SSOT: the language server stopped unexpectedly and is not restarted automatically` +
+      `${tail ? `: ${tail}` : '.'} Use "SSOT: Restart Server" to try again.`;
+    this.log(message);
+    await this.notify(message);
+  }
+
+  private async notify(message: string): Promise<void> {
+    const openSettings = 'Open Settings';
+    const showOutput = 'Show Output';
+    const choice = await vscode.window.showErrorMessage(message, openSettings, showOutput);
+    if (choice === openSettings) {
+      await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.interpreter`);
+    } else if (choice === showOutput) {
+      this.output.show(true);
+    }
+  }
+
+  private logIgnoredWorkspaceSettings(config: vscode.WorkspaceConfiguration): void {
+    for (const key of RESTRICTED_KEYS) {
+      const inspected = config.inspect<unknown>(key);
+      const trustedValue = effectiveValue(inspected, false);
+      if (JSON.stringify(trustedValue) !== JSON.stringify(effectiveValue(inspected, true))) {
+        this.log(
+          `Restricted mode: ignoring the workspace's value of "${SECTION}.${key}". ` +
+            'Trust the workspace to use it.',
+        );
+      }
+    }
+  }
+}
+
+function sourceName(source: ServerLaunch['source']): string {
+  switch (source) {
+    case 'setting':
+      return 'the ssot.interpreter setting';
+    case 'python-extension':
+      return 'the Python extension';
+    default:
+      return 'the default, python3 on PATH';
+  }
+}
+
+/** The promise's value, or undefined when it takes longer than `ms`. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import {
+  DEFAULTS,
+  RESTRICTED_KEYS,
+  asStringList,
+  effectiveValue,
+  needsRestart,
+  readSettings,
+  type ConfigurationSource,
+  type Inspected,
+} from '../src/settings';
+
+/** A configuration whose values per key are given as `inspect()` results. */
+function config(values: Record<string, Inspected<unknown>>): ConfigurationSource {
+  return {
+    inspect<T>(key: string): Inspected<T> | undefined {
+      const defaults = (DEFAULTS as unknown as Record<string, unknown>)[key];
+      return { defaultValue: defaults, ...values[key] } as Inspected<T>;
+    },
+  };
+}
+
+describe('defaults', () => {
+  test('an empty configuration gives the declared defaults', () => {
+    assert.deepEqual(readSettings(config({}), true), DEFAULTS);
+  });
+
+  test('package.json declares every setting with the same default and a description', () => {
+    // Tests run from out/test; package.json is two folders up.
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const properties = manifest.contributes.configuration.properties as Record<
+      string,
+      { default: unknown; description?: string; markdownDescription?: string }
+    >;
+    const declared = Object.keys(properties).map((key) => key.replace(/^ssot\./, '')).sort();
+    assert.deepEqual(declared, Object.keys(DEFAULTS).sort());
+    for (const [key, value] of Object.entries(DEFAULTS)) {
+      const property = properties[`ssot.${key}`];
+      assert.ok(property, key);
+      assert.deepEqual(property.default, value, key);
+      assert.ok(property.description ?? property.markdownDescription, `${key} has a description`);
+    }
+    assert.deepEqual(
+      [...manifest.capabilities.untrustedWorkspaces.restrictedConfigurations].sort(),
+      RESTRICTED_KEYS.map((key) => `ssot.${key}`).sort(),
+    );
+  });
+
+  test('values of the wrong type fall back to the defaults', () => {
+    const settings = readSettings(
+      config({
+        interpreter: { globalValue: 42 },
+        serverArgs: { globalValue: [1, 2] },
+        'trace.server': { globalValue: 'loud' },
+        diagnosticScope: { globalValue: true },
+      }),
+      true,
+    );
+    assert.deepEqual(settings, DEFAULTS);
+  });
+
+  test('a lone string is accepted as a one-element interpreter', () => {
+    assert.deepEqual(asStringList('/usr/bin/python3'), ['/usr/bin/python3']);
+    assert.deepEqual(asStringList(['', ' ', 'py', '-3']), ['py', '-3']);
+    assert.deepEqual(asStringList(''), []);
+    assert.equal(asStringList({}), undefined);
+  });
+
+  test('valid choices are kept', () => {
+    const settings = readSettings(
+      config({ 'trace.server': { globalValue: 'verbose' }, diagnosticScope: { workspaceValue: 'workspace' } }),
+      true,
+    );
+    assert.equal(settings['trace.server'], 'verbose');
+    assert.equal(settings.diagnosticScope, 'workspace');
+  });
+});
+
+describe('workspace trust', () => {
+  const everyScope: Inspected<string[]> = {
+    defaultValue: [],
+    globalValue: ['/home/me/venv/bin/python'],
+    workspaceValue: ['./evil.sh'],
+    workspaceFolderValue: ['./evil-folder.sh'],
+  };
+
+  test('trusted: the most specific scope wins', () => {
+    assert.deepEqual(effectiveValue(everyScope, false), ['./evil-folder.sh']);
+    assert.deepEqual(effectiveValue({ ...everyScope, workspaceFolderValue: undefined }, false), ['./evil.sh']);
+  });
+
+  test('restricted: only the user value or the default', () => {
+    assert.deepEqual(effectiveValue(everyScope, true), ['/home/me/venv/bin/python']);
+    assert.deepEqual(effectiveValue({ ...everyScope, globalValue: undefined }, true), []);
+  });
+
+  test('an untrusted workspace cannot set the interpreter or the server arguments', () => {
+    const values = {
+      interpreter: { workspaceValue: ['./evil.sh'] },
+      serverArgs: { workspaceFolderValue: ['--tcp'] },
+      diagnosticScope: { workspaceValue: 'workspace' },
+    };
+    const untrusted = readSettings(config(values), false);
+    assert.deepEqual(untrusted.interpreter, []);
+    assert.deepEqual(untrusted.serverArgs, []);
+    // Harmless settings still come from the workspace.
+    assert.equal(untrusted.diagnosticScope, 'workspace');
+
+    const trusted = readSettings(config(values), true);
+    assert.deepEqual(trusted.interpreter, ['./evil.sh']);
+    assert.deepEqual(trusted.serverArgs, ['--tcp']);
+  });
+
+  test('an untrusted workspace keeps the user interpreter', () => {
+    const settings = readSettings(
+      config({ interpreter: { globalValue: ['/opt/py/bin/python'], workspaceValue: ['./evil.sh'] } }),
+      false,
+    );
+    assert.deepEqual(settings.interpreter, ['/opt/py/bin/python']);
+  });
+
+  test('a missing inspection gives undefined', () => {
+    assert.equal(effectiveValue(undefined, true), undefined);
+  });
+});
+
+describe('restart on change', () => {
+  test('only the program and its arguments need a restart', () => {
+    const base = { ...DEFAULTS, interpreter: ['python3'] };
+    assert.equal(needsRestart(base, { ...base, diagnosticScope: 'workspace' }), false);
+    assert.equal(needsRestart(base, { ...base, 'trace.server': 'verbose' }), false);
+    assert.equal(needsRestart(base, { ...base, interpreter: ['python3.12'] }), true);
+    assert.equal(needsRestart(base, { ...base, serverArgs: ['--log-level', 'debug'] }), true);
+  });
+});

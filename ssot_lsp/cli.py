@@ -132,7 +132,7 @@ def _registry_problems(configs) -> list[ConfigError]:
     problems: list[ConfigError] = []
     for config in configs:
         registry = registry_for(config)
-        registry.canonical  # reading the canonical modules reports missing ones
+        _ = registry.canonical  # reading the canonical modules reports missing ones
         problems.extend(registry.problems)
     return problems
 
@@ -208,7 +208,19 @@ def render_json(found: list[tuple[str, Violation]], args: argparse.Namespace, fi
     sys.stdout.write("\n")
 
 
-FORMATS = {"text": render_text, "json": render_json}
+def render_sarif(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
+    from .render.sarif import render_sarif as render
+
+    render(found, args, files)
+
+
+def render_github(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
+    from .render.github import render_github as render
+
+    render(found, args, files)
+
+
+FORMATS = {"text": render_text, "json": render_json, "sarif": render_sarif, "github": render_github}
 
 
 def print_statistics(found: list[tuple[str, Violation]]) -> None:
@@ -247,6 +259,73 @@ def run_rules(args: argparse.Namespace) -> int:
         origin = f"  [{rule.origin}]" if rule.origin.startswith("preset:") else ""
         print(f"{rule.id:<12} {rule.kind:<7} {rule.severity:<11} {rule.name} -> {target}{origin}")
     return EXIT_CLEAN
+
+
+# -- report and baseline --------------------------------------------------------------
+def add_report_commands(commands) -> None:
+    report = commands.add_parser("report", help="compliance report: score and breakdowns (SPEC §7)")
+    add_file_options(report)
+    report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
+    report.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    report.set_defaults(run=run_report)
+
+    baseline = commands.add_parser("baseline", help="record current violations so --baseline reports new ones")
+    add_file_options(baseline)
+    add_selection_options(baseline)
+    baseline.add_argument("--output", "-o", metavar="FILE", default=".ssot-baseline.json",
+                          help="baseline file to write (default: .ssot-baseline.json)")
+    baseline.set_defaults(run=run_baseline)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+    from .runner import Progress
+
+    config = Path(args.config).resolve() if args.config else None
+    try:
+        data = build_report(args.paths, config=config, jobs=args.jobs, progress=Progress("reporting")).as_json()
+    except ConfigurationError as exc:
+        report_errors(exc.errors)
+        return EXIT_ERROR
+    if args.format == "json":
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "html":
+        from .render.html import render_html
+
+        text = render_html(data)
+    else:
+        from .render.markdown import render_markdown
+
+        text = render_markdown(data)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_CLEAN
+
+
+def run_baseline(args: argparse.Namespace) -> int:
+    from . import baseline
+    from .runner import display_path, select
+
+    results, errors = collect(args, "recording")
+    if errors:
+        report_errors(errors)
+        return EXIT_ERROR
+    selected, ignored = split_ids(args.select), split_ids(args.ignore)
+    found = [(display_path(Path(result.path)), violation)
+             for result in results for violation in select(result.violations, selected, ignored)]
+    output = Path(args.output)
+    try:
+        count = baseline.write(found, output)
+    except OSError as exc:
+        print(f"error: {output}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"Recorded {count} violation{'s' if count != 1 else ''} in {output}.")
+    return EXIT_CLEAN
+
+
+_EXTRA_COMMANDS.append(add_report_commands)
 
 
 # -- serve ----------------------------------------------------------------------------

@@ -150,7 +150,7 @@ def load_config(path: Path) -> Config:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise ConfigurationError([ConfigError(str(path), "<file>", exc.strerror or str(exc))])
+        raise ConfigurationError([ConfigError(str(path), "<file>", exc.strerror or str(exc))]) from None
     stamp = (stat.st_mtime_ns, stat.st_size)
     cached = _CACHE.get(path)
     if cached and cached[0] == stamp:
@@ -158,9 +158,9 @@ def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError([ConfigError(str(path), "<file>", str(exc))])
+        raise ConfigurationError([ConfigError(str(path), "<file>", str(exc))]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError([ConfigError(str(path), "<toml>", f"invalid TOML: {exc}")])
+        raise ConfigurationError([ConfigError(str(path), "<toml>", f"invalid TOML: {exc}")]) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get(TOOL_TABLE)
         prefix = f"tool.{TOOL_TABLE}."

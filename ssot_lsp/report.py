@@ -1,0 +1,283 @@
+"""The compliance report: how much of the governed import surface is canonical (SPEC §7).
+
+Counting, per file, over every name of every import statement:
+- a name is *governed* when the module it is imported from (`from M import n`: M;
+  `import a.b`: a.b) is under `scope`; without `scope`, when a rule or the canonical
+  registry speaks about it (it carries a violation, comes from a canonical module, is a
+  canonical symbol, or a module rule names its module);
+- a governed name is *violating* when a diagnostic sits on it (on the name, or on the
+  module path of its `from` statement), and *canonical* when it is imported from a
+  canonical module without a violation;
+- the files of a canonical module's own package implement the single source of truth and
+  may import each other (SPEC §11), so their names count only when they violate a rule.
+
+score = canonical / governed, in percent. Violations of call rules are not import names:
+they appear in the breakdowns, not in the score. `report_for_paths` returns the same JSON
+object the CLI prints with `--format json`; the language server answers
+`ssot/complianceReport` with it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from .model import FIX_AUTO, FIX_MANUAL, ConfigurationError, Span, Violation
+
+TOP_FILES = 10
+
+
+@dataclass(frozen=True)
+class FileTally:
+    """What one file contributes to the report (a plain value, sent back by workers)."""
+
+    path: str  # absolute
+    governed: int = 0
+    canonical: int = 0
+    violating: int = 0
+    violations: tuple[Violation, ...] = ()
+    error: Optional[str] = None
+
+
+@dataclass
+class Report:
+    """The aggregate over many files; `as_json()` is the report's public shape."""
+
+    files: list[FileTally] = field(default_factory=list)
+    scope: tuple[str, ...] = ()
+
+    @property
+    def governed(self) -> int:
+        return sum(f.governed for f in self.files)
+
+    @property
+    def canonical(self) -> int:
+        return sum(f.canonical for f in self.files)
+
+    @property
+    def score(self) -> float:
+        total = self.governed
+        return 100.0 if total == 0 else round(100.0 * self.canonical / total, 1)
+
+    def as_json(self) -> dict[str, Any]:
+        violations = [(f, v) for f in self.files for v in f.violations]
+        return {
+            "score": self.score,
+            "canonical": self.canonical,
+            "total": self.governed,
+            "violating": sum(f.violating for f in self.files),
+            "violations": len(violations),
+            "files": len(self.files),
+            "scope": list(self.scope),
+            "by_rule": _by_rule([v for _, v in violations]),
+            "by_folder": self._by_folder(),
+            "top_files": _top_files(self.files, self.display),
+            "fixes": {
+                "auto": sum(1 for _, v in violations if v.fix == FIX_AUTO),
+                "manual": sum(1 for _, v in violations if v.fix == FIX_MANUAL),
+                "none": sum(1 for _, v in violations if v.fix is None),
+            },
+            "errors": [f"{self.display(f.path)}: {f.error}" for f in self.files if f.error],
+        }
+
+    def display(self, path: str) -> str:
+        from .runner import display_path
+
+        return display_path(Path(path))
+
+    def _by_folder(self) -> dict[str, dict[str, int]]:
+        # Folders directly below the deepest folder holding every file: for one package
+        # tree, its subpackages rather than a single entry for the whole tree.
+        root = _common_folder([f.path for f in self.files])
+        folders: dict[str, dict[str, int]] = defaultdict(
+            lambda: {"files": 0, "total": 0, "canonical": 0, "violations": 0})
+        for tally in self.files:
+            counts = folders[self.display(_top_folder(tally.path, root))]
+            counts["files"] += 1
+            counts["total"] += tally.governed
+            counts["canonical"] += tally.canonical
+            counts["violations"] += len(tally.violations)
+        return dict(sorted(folders.items(), key=lambda item: (-item[1]["violations"], item[0])))
+
+
+def _by_rule(violations: list[Violation]) -> list[dict[str, Any]]:
+    counts = Counter(v.code for v in violations)
+    first = {}
+    for violation in violations:
+        first.setdefault(violation.code, violation)
+    rows = []
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        of_rule = [v for v in violations if v.code == code]
+        rows.append({
+            "code": code,
+            "kind": first[code].kind,
+            "severity": first[code].severity,
+            "count": count,
+            "share": round(100.0 * count / len(violations), 1),
+            "auto": sum(1 for v in of_rule if v.fix == FIX_AUTO),
+            "manual": sum(1 for v in of_rule if v.fix == FIX_MANUAL),
+        })
+    return rows
+
+
+def _top_files(files: list[FileTally], display) -> list[dict[str, Any]]:
+    ranked = sorted((f for f in files if f.violations), key=lambda f: (-len(f.violations), display(f.path)))
+    return [
+        {
+            "file": display(f.path),
+            "violations": len(f.violations),
+            "auto": sum(1 for v in f.violations if v.fix == FIX_AUTO),
+            "manual": sum(1 for v in f.violations if v.fix == FIX_MANUAL),
+        }
+        for f in ranked[:TOP_FILES]
+    ]
+
+
+def _common_folder(paths: list[str]) -> str:
+    if not paths:
+        return os.getcwd()
+    folders = [os.path.dirname(p) for p in paths]
+    return os.path.commonpath(folders)
+
+
+def _top_folder(path: str, root: str) -> str:
+    """The folder directly below `root` that holds `path` (`root` itself for its own files)."""
+    relative = os.path.relpath(path, root)
+    parts = Path(relative).parts
+    if len(parts) <= 1 or parts[0] == "..":
+        return root
+    return os.path.join(root, parts[0])
+
+
+# -- counting one file ------------------------------------------------------------------
+def tally(text: str, path: Path, registry) -> FileTally:
+    """Count the governed, canonical and violating import names of one document."""
+    from .engine import analyze
+
+    checked = analyze(text, path, registry)
+    violations = tuple(checked.violations)
+    if checked.analysis is None:
+        return FileTally(str(path), violations=violations)
+    flagged: set[Span] = {v.span for v in violations}
+    internal = _in_canonical_package(registry, path)
+    governed = canonical = violating = 0
+    for statement in checked.analysis.imports:
+        for module, span in _names(statement):
+            is_violating = span in flagged or (
+                statement.kind == "from" and statement.module_span in flagged)
+            if internal and not is_violating:
+                continue
+            if not _governed(registry, statement, module, span) and (
+                    registry.config.scope or not is_violating):
+                continue
+            governed += 1
+            if is_violating:
+                violating += 1
+            elif module in registry.config.canonical_modules:
+                canonical += 1
+    return FileTally(str(path), governed, canonical, violating, violations)
+
+
+def _names(statement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
+    """(module imported from, span of the name) for each name; a `*` counts as one name."""
+    if statement.kind == "import":
+        for imported in statement.names:
+            yield imported.name, imported.span
+    elif statement.star:
+        yield statement.resolved, None
+    else:
+        for imported in statement.names:
+            yield statement.resolved, imported.span
+
+
+def _governed(registry, statement, module: Optional[str], span: Optional[Span]) -> bool:
+    if module is None:
+        return False
+    imported = _imported(statement, span)
+    if registry.config.scope:
+        # `from pkg import mod` targets `pkg.mod` when that is the module in scope.
+        return registry.in_scope(module) or (
+            imported is not None and registry.in_scope(f"{module}.{imported.name}"))
+    if module in registry.config.canonical_modules or registry.module_rule(module):
+        return True
+    if imported is None:
+        return False
+    qualname = f"{module}.{imported.name}"
+    identity = registry.workspace.canonicalize(qualname)
+    return identity in registry.canonical or bool(
+        registry.module_rule(qualname)
+        or registry.named_rules(qualname, "symbol") or registry.named_rules(qualname, "call"))
+
+
+def _imported(statement, span: Optional[Span]):
+    """The name of a `from` statement with this span (None for `import` and `*`)."""
+    if statement.kind != "from" or span is None:
+        return None
+    return next((imported for imported in statement.names if imported.span == span), None)
+
+
+def _in_canonical_package(registry, path: Path) -> bool:
+    absolute = Path(os.path.abspath(path))
+    return any(folder == absolute.parent or folder in absolute.parents
+               for folder in (p.parent for p in registry.canonical_modules_paths()))
+
+
+def tally_one(item: tuple[Path, Path]) -> FileTally:
+    """Worker entry: read and count one file with the config at the given path."""
+    from .config import load_config
+    from .engine import registry_for
+    from .source import DecodeError, decode
+
+    path, config_path = item
+    try:
+        text = decode(path.read_bytes()).text
+        return tally(text, path, registry_for(load_config(config_path)))
+    except (OSError, DecodeError) as exc:
+        return FileTally(str(path), error=str(exc))
+    except RecursionError:
+        return FileTally(str(path), error="too deeply nested to analyse")
+
+
+# -- entry points ---------------------------------------------------------------------
+def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
+                 overlays: Optional[dict[Path, str]] = None, progress=None) -> Report:
+    """Discover the files under `paths` and count them; raises ConfigurationError."""
+    from .engine import registry_for
+    from .runner import discover, parallel_map
+
+    paths = list(paths)
+    discovery = discover(paths, config)
+    if discovery.errors:
+        raise ConfigurationError(discovery.errors)
+    configs = {cfg.path: cfg for _, cfg in discovery.files}
+    problems = []
+    for cfg in configs.values():
+        registry = registry_for(cfg)
+        registry.canonical  # noqa: B018 - reading the canonical modules reports missing ones
+        problems.extend(registry.problems)
+    if problems:
+        raise ConfigurationError(problems)
+    overlays = {Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()}
+    if overlays:
+        tallies = [
+            tally(overlays[path], path, registry_for(cfg)) if path in overlays
+            else tally_one((path, cfg.path))
+            for path, cfg in discovery.files
+        ]
+    else:
+        items = [(path, cfg.path) for path, cfg in discovery.files]
+        tallies = parallel_map(tally_one, items, jobs, progress)
+    scope = tuple(dict.fromkeys(s for cfg in configs.values() for s in cfg.scope))
+    return Report(tallies, scope)
+
+
+def report_for_paths(paths: list[Path], overlays: Optional[dict[Path, str]] = None) -> dict:
+    """The compliance report of the files under `paths` as JSON-ready data.
+
+    `overlays` maps paths to unsaved editor text that replaces the file's contents.
+    Raises `ConfigurationError` when a configuration is invalid.
+    """
+    return build_report([str(p) for p in paths], overlays=overlays, jobs=1).as_json()

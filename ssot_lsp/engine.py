@@ -15,6 +15,7 @@ from typing import Optional, Union
 
 from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport, analyze_tree
 from .config import Config
+from .imports import module_rewrite_missing
 from .model import CANON_CODE, FIX_AUTO, FIX_MANUAL, Rule, Span, Violation
 from .registry import CanonicalSymbol, Registry
 from .source import parse
@@ -42,6 +43,7 @@ class Checked:
     analysis: Optional[Analysis]
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
+    path: Optional[Path] = None  # the analysed file (the fixer re-checks its fixes against it)
 
     @property
     def violations(self) -> list[Violation]:
@@ -79,7 +81,7 @@ def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, R
     matcher = _Matcher(registry, analysis, file_path)
     matcher.run()
     suppressions = Suppressions(parsed.lines)
-    checked = Checked(analysis)
+    checked = Checked(analysis, path=file_path)
     for finding in sorted(matcher.findings, key=lambda f: (f.violation.span.start_line, f.violation.span.start_col, f.violation.code)):
         violation = finding.violation
         if suppressions.suppresses(violation.code, violation.span.start_line, violation.statement_line):
@@ -137,6 +139,13 @@ class _Matcher:
         )
         self.findings.append(Finding(violation, rule, subject, choice, canonical))
 
+    def module_fix(self, rule: Rule, subject: Subject) -> Optional[str]:
+        """Auto when the replacement module provides every name the import pulls in."""
+        if not rule.replace:
+            return None
+        missing = module_rewrite_missing(self.registry.workspace, self.analysis, subject, rule.name, rule.replace)
+        return None if missing else FIX_AUTO
+
     # -- imports ---------------------------------------------------------------------
     def match_import(self, statement: ImportStatement) -> None:
         line = statement.span.start_line
@@ -145,14 +154,14 @@ class _Matcher:
                 rule = self.module_rule(imported.name)
                 if rule:
                     self.add(rule, imported, imported.span, line, _module_message(rule, imported.name),
-                             FIX_AUTO if rule.replace else None)
+                             self.module_fix(rule, imported))
             return
         module = statement.resolved
         if module is None:
             return
         rule = self.module_rule(module)
         if rule and statement.module_span is not None:
-            fix = FIX_AUTO if rule.replace and not statement.star else None
+            fix = self.module_fix(rule, statement) if not statement.star else None
             self.add(rule, statement, statement.module_span, line, _module_message(rule, module), fix)
         for imported in statement.names:
             qualname = f"{module}.{imported.name}"
@@ -160,7 +169,7 @@ class _Matcher:
             submodule_rule = self.module_rule(qualname) if rule is None else None
             if submodule_rule:
                 self.add(submodule_rule, imported, imported.span, line,
-                         _module_message(submodule_rule, qualname), FIX_AUTO if submodule_rule.replace else None)
+                         _module_message(submodule_rule, qualname), self.module_fix(submodule_rule, imported))
                 continue
             symbol_rule = self.named_rule(qualname, "symbol")
             if symbol_rule:

@@ -1,0 +1,307 @@
+"""The one import planner: add, merge and remove import names with minimal edits (SPEC §4, §11).
+
+Every fix and the editor's auto-import go through here, so imports are placed the same
+way everywhere: a name joins an existing `from <module> import ...` of its module (new
+names appended, the statement's layout kept), otherwise a new statement goes after the
+file's last top-level import (after the docstring when there is none). Removing a name
+takes its comma with it; removing the last name removes the statement (its whole line
+when it has one to itself, `pass` when it was the only statement of a block).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from .bindings import Analysis, ImportedName, ImportStatement
+from .edits import delete, indentation, insert, span_text
+from .model import Edit, Span
+from .modules import Exports, Workspace
+from .source import LineIndex, dominant_newline
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    """What one import name brings in: `import module [as asname]` or `from module import name`."""
+
+    module: str
+    name: Optional[str] = None
+    asname: Optional[str] = None
+
+    @property
+    def bound(self) -> str:
+        """The name the import binds."""
+        if self.asname:
+            return self.asname
+        return self.name if self.name else self.module.split(".")[0]
+
+    @property
+    def target(self) -> str:
+        """The qualified name the bound name refers to."""
+        if self.name:
+            return f"{self.module}.{self.name}"
+        return self.module if self.asname else self.bound
+
+    @property
+    def item(self) -> str:
+        text = self.name or self.module
+        return f"{text} as {self.asname}" if self.asname and self.asname != text else text
+
+
+def parse_import_specs(statement: str) -> list[ImportSpec]:
+    """The names an import statement (as written in a rule's `imports`) brings in."""
+    try:
+        tree = ast.parse(statement.strip())
+    except SyntaxError:
+        return []
+    specs = []
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            specs += [ImportSpec(alias.name, None, alias.asname) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            specs += [ImportSpec(node.module, alias.name, alias.asname) for alias in node.names if alias.name != "*"]
+    return specs
+
+
+def add_import_edits(text: str, analysis: Analysis, module: str, name: Optional[str],
+                     asname: Optional[str] = None, *, workspace: Optional[Workspace] = None) -> list[Edit]:
+    """Edits that make `name` from `module` (or `module` itself) importable at module level."""
+    return plan_imports(text, analysis, [ImportSpec(module, name, asname)], workspace=workspace)
+
+
+def plan_imports(text: str, analysis: Analysis, specs: Sequence[ImportSpec], *,
+                 workspace: Optional[Workspace] = None, exclude: Iterable[ImportStatement] = ()) -> list[Edit]:
+    """Edits adding every spec not already imported; `exclude` lists statements being removed."""
+    lines = analysis.lines
+    excluded = {id(statement) for statement in exclude}
+    newline = dominant_newline(text)
+    edits: list[Edit] = []
+    fresh: dict[str, list[ImportSpec]] = {}
+    for spec in dict.fromkeys(specs):
+        if already_imported(analysis, spec, workspace):
+            continue
+        target = merge_target(analysis, spec.module, analysis.module_scope, excluded) if spec.name else None
+        if target is not None:
+            edits.append(append_name_edit(lines, target, spec.item))
+        else:
+            fresh.setdefault(spec.module if spec.name else f"import {spec.module}", []).append(spec)
+    statements = []
+    for key, group in fresh.items():
+        if group[0].name:
+            statements.append(f"from {group[0].module} import {', '.join(spec.item for spec in group)}")
+        else:
+            statements += [f"import {spec.item}" for spec in group]
+    if statements:
+        edits.append(new_statements_edit(lines, analysis, statements, newline, excluded))
+    return edits
+
+
+def already_imported(analysis: Analysis, spec: ImportSpec, workspace: Optional[Workspace] = None) -> bool:
+    """Whether the module scope already binds `spec.bound` to the same object."""
+    binding = analysis.module_scope.table.get(spec.bound)
+    if binding is None:
+        return False
+    if binding.target == spec.target:
+        return True
+    if spec.name is None or workspace is None:
+        return False
+    return workspace.canonicalize(binding.target) == workspace.canonicalize(spec.target)
+
+
+def merge_target(analysis: Analysis, module: str, scope, excluded: set = frozenset()) -> Optional[ImportStatement]:
+    """An existing `from module import ...` in `scope` to add a name to (top-level ones first)."""
+    candidates = [
+        s for s in analysis.imports
+        if s.kind == "from" and s.scope is scope and s.resolved == module and not s.star and s.names
+        and id(s) not in excluded
+    ]
+    body = {id(node) for node in analysis.tree.body}
+    candidates.sort(key=lambda s: id(s.node) not in body)
+    return candidates[0] if candidates else None
+
+
+def append_name_edit(lines: LineIndex, statement: ImportStatement, item: str) -> Edit:
+    """Append `item` to a statement's names, following its layout (one per line, trailing comma)."""
+    last = statement.names[-1].item_span
+    newline = lines.line_ending(last.end_line) or "\n"
+    multiline = statement.parenthesized and statement.span.end_line > last.end_line
+    indent = indentation(lines, last.end_line)
+    comma = _trailing_comma(lines, last, statement.span)
+    if comma is not None:
+        text = f"{newline}{indent}{item}," if multiline else f" {item},"
+        return insert(comma[0], comma[1], text)
+    text = f",{newline}{indent}{item}" if multiline else f", {item}"
+    return insert(last.end_line, last.end_col, text)
+
+
+def _trailing_comma(lines: LineIndex, last: Span, statement: Span) -> Optional[tuple[int, int]]:
+    """Position just after a comma following the last name, if there is one."""
+    offset = lines.offset(last.end_line, last.end_col)
+    end = lines.offset(statement.end_line, statement.end_col)
+    while offset < end and lines.text[offset] in " \t\r\n\\":
+        offset += 1
+    if offset < end and lines.text[offset] == ",":
+        return lines.position(offset + 1)
+    return None
+
+
+def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[str], newline: str,
+                        excluded: set = frozenset()) -> Edit:
+    """Insert statements after the last top-level import, else after the docstring."""
+    block = newline.join(statements)
+    body = analysis.tree.body
+    by_node = {id(s.node): s for s in analysis.imports}
+    anchors = [by_node[id(node)] for node in body if id(node) in by_node]
+    if anchors:
+        last = anchors[-1]
+        if id(last) in excluded:
+            # The last import is being removed: its replacement takes its place.
+            return insert(last.span.start_line, 0, block + newline)
+        return _insert_after_line(lines, last.span.end_line, block, newline)
+    if body and _is_docstring(body[0]):
+        end_line = (body[0].end_lineno or body[0].lineno) - 1
+        return _insert_after_line(lines, end_line, newline + block, newline)
+    if body:
+        first = min([body[0].lineno, *(d.lineno for d in getattr(body[0], "decorator_list", ()))]) - 1
+        return insert(first, 0, block + newline + newline)
+    last = len(lines) - 1
+    prefix = newline if lines.line(last) else ""
+    return insert(last, len(lines.line(last)), prefix + block + newline)
+
+
+def _insert_after_line(lines: LineIndex, line: int, block: str, newline: str) -> Edit:
+    if line + 1 < len(lines):
+        return insert(line + 1, 0, block + newline)
+    return insert(line, len(lines.line(line)), newline + block)
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
+# -- removal ----------------------------------------------------------------------------
+def remove_name_edits(analysis: Analysis, imported: ImportedName) -> list[Edit]:
+    """Remove one name from its statement, or the statement when it is the only name."""
+    statement = imported.statement
+    names = statement.names
+    if len(names) == 1:
+        return remove_statement_edits(analysis, statement)
+    index = names.index(imported)
+    item = imported.item_span
+    if index + 1 < len(names):
+        following = names[index + 1].item_span
+        return [delete(Span(item.start_line, item.start_col, following.start_line, following.start_col))]
+    previous = names[index - 1].item_span
+    return [delete(Span(previous.end_line, previous.end_col, item.end_line, item.end_col))]
+
+
+def remove_statement_edits(analysis: Analysis, statement: ImportStatement) -> list[Edit]:
+    """Remove a whole statement, tidily: its lines, its `;`, or `pass` in its place."""
+    lines = analysis.lines
+    span = statement.span
+    before = lines.line(span.start_line)[: span.start_col]
+    after = lines.line(span.end_line)[span.end_col:]
+    if before.strip():
+        # `x = 1; import a`: take the `;` before the statement with it.
+        semicolon = before.rstrip().rstrip(";")
+        return [delete(Span(span.start_line, len(semicolon.rstrip()), span.end_line, span.end_col))]
+    if after.strip().startswith(";"):
+        rest = after.strip()[1:].lstrip()
+        return [delete(Span(span.start_line, span.start_col, span.end_line, len(lines.line(span.end_line)) - len(rest)))]
+    if _only_statement_of_block(analysis.tree, statement.node):
+        return [Edit(span, "pass")]
+    if span.end_line + 1 < len(lines):
+        end = span.end_line + 1
+        if _blank(lines, end) and end + 1 < len(lines) and _opens_gap(lines, span.start_line - 1):
+            end += 1  # no double blank line, nor a blank first line of a block
+        return [delete(Span(span.start_line, 0, end, 0))]
+    return [delete(Span(span.start_line, 0, span.end_line, len(lines.line(span.end_line))))]
+
+
+def _blank(lines: LineIndex, line: int) -> bool:
+    return not lines.line(line).strip()
+
+
+def _opens_gap(lines: LineIndex, line: int) -> bool:
+    """Whether the line above a removed statement opens a block."""
+    return line >= 0 and lines.line(line).split("#", 1)[0].rstrip().endswith(":")
+
+
+def _only_statement_of_block(tree: ast.Module, node: ast.stmt) -> bool:
+    for parent in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(parent, field, None)
+            if isinstance(block, list) and block and any(child is node for child in block):
+                return len(block) == 1 and not isinstance(parent, ast.Module)
+    return False
+
+
+# -- module rewrites -----------------------------------------------------------------------
+def provides(workspace: Workspace, module: str, exports: Exports, name: str) -> bool:
+    """Whether `from module import name` would work, as far as the workspace can tell."""
+    if name in exports.names or workspace.module_path(f"{module}.{name}") is not None:
+        return True
+    return any(name in inner.names for inner in filter(None, map(workspace.exports, exports.stars)))
+
+
+def rewritten_module(module: str, old_prefix: str, new_prefix: str) -> str:
+    return new_prefix + module[len(old_prefix):]
+
+
+def module_rewrite_missing(workspace: Workspace, analysis: Analysis, subject: object,
+                           old_prefix: str, new_prefix: str) -> list[str]:
+    """Names the import uses that the rewritten module would not provide (empty: safe).
+
+    A replacement outside the workspace cannot be read, so it is trusted; a workspace
+    replacement must bind every name the old import pulls in.
+    """
+    if workspace.module_path(new_prefix) is None and workspace.exports(new_prefix) is None:
+        return []
+    if isinstance(subject, ImportStatement):
+        if subject.resolved is None:
+            return ["<unresolved>"]
+        module = rewritten_module(subject.resolved, old_prefix, new_prefix)
+        return _missing(workspace, module, [n.name for n in subject.names])
+    if isinstance(subject, ImportedName) and subject.statement.kind == "import":
+        module = rewritten_module(subject.name, old_prefix, new_prefix)
+        return _missing(workspace, module, list(_attributes_used(analysis, subject)))
+    if isinstance(subject, ImportedName) and subject.statement.resolved:
+        qualname = rewritten_module(f"{subject.statement.resolved}.{subject.name}", old_prefix, new_prefix)
+        parent, _, last = qualname.rpartition(".")
+        return _missing(workspace, parent, [last]) if parent else [qualname]
+    return []
+
+
+def _missing(workspace: Workspace, module: str, names: list[str]) -> list[str]:
+    exports = workspace.exports(module)
+    if exports is None:
+        return [module]
+    return [name for name in names if not provides(workspace, module, exports, name)]
+
+
+def _attributes_used(analysis: Analysis, imported: ImportedName) -> Iterable[str]:
+    """Attributes read from the module that `import a.b.c [as x]` brings in."""
+    if imported.asname:
+        for reference in imported.references:
+            if reference.parts:
+                yield reference.parts[0]
+        return
+    depth = len(imported.name.split(".")) - 1
+    for reference in module_references(analysis, imported):
+        if len(reference.parts) > depth:
+            yield reference.parts[depth]
+
+
+def module_references(analysis: Analysis, imported: ImportedName):
+    """References through `a.b.c` of an unaliased `import a.b.c` (whichever import bound `a`)."""
+    prefix = tuple(imported.name.split(".")[1:])
+    for reference in analysis.references:
+        binding = reference.binding
+        if binding.statement.kind == "import" and binding.asname is None and binding.bound == imported.bound \
+                and reference.parts[: len(prefix)] == prefix:
+            yield reference
+
+
+def statement_text(lines: LineIndex, statement: ImportStatement) -> str:
+    return span_text(lines, statement.span)

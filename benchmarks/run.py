@@ -1,0 +1,298 @@
+#!/usr/bin/env python3
+"""Reproduce the ssot-lsp benchmarks: one command, from a fresh clone.
+
+    python3 benchmarks/run.py [--runs 5] [--full] [--skip-editor]
+
+Creates benchmarks/.work/venv, installs the peers (ruff, Fixit, Semgrep) from PyPI and
+ssot-lsp from this repository, builds the corpora (a generated all-relevant corpus, three
+downloaded Django projects, Django 5.1 itself), times each tool's whole process side by
+side (interleaved runs, medians, ratios to ruff from the same run), then runs the editor
+latency benchmark (benchmarks/editor.py). Results go to benchmarks/.work/results.json and
+are printed as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / ".work"
+VENV = WORK / "venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PEERS = ["ruff", "fixit", "semgrep", "pyinstrument"]
+REAL_PROJECTS = [("wagtail", "2.3"), ("django-cms", "3.5.4"), ("djangorestframework", "3.9.4")]
+CLEAN_PROJECT = ("Django", "5.1")
+
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# -- environment ---------------------------------------------------------------------
+def setup_venv(python: str) -> None:
+    stamp = VENV / ".installed"
+    wanted = " ".join(PEERS) + " ssot-lsp[lsp]"
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    log(f"creating {VENV} and installing {wanted}")
+    if VENV.exists():
+        shutil.rmtree(VENV)
+    subprocess.run([python, "-m", "venv", str(VENV)], check=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, *PEERS], check=True)
+    subprocess.run([*pip, "-e", f"{REPO}[lsp]"], check=True)
+    stamp.write_text(wanted)
+
+
+def tool_version(command: list[str]) -> str:
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        return (out.stdout or out.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "unavailable"
+
+
+def machine() -> dict:
+    info = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "date": time.strftime("%Y-%m-%d")}
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        info["cpu"] = next((l.split(":", 1)[1].strip() for l in lscpu.splitlines() if l.startswith("Model name")), "")
+    except OSError:
+        info["cpu"] = platform.processor()
+    try:
+        with open("/proc/meminfo") as handle:
+            kib = int(handle.readline().split()[1])
+        info["ram_gib"] = round(kib / 1024 / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return info
+
+
+# -- corpora -------------------------------------------------------------------------
+def download_sdist(name: str, version: str) -> Path:
+    target = WORK / "sdists"
+    target.mkdir(parents=True, exist_ok=True)
+    existing = [p for p in target.iterdir() if p.name.lower().replace("_", "-").startswith(f"{name.lower()}-{version}.")]
+    if not existing:
+        log(f"downloading the {name} {version} sdist")
+        subprocess.run([str(BIN / "python"), "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                        "--disable-pip-version-check", "-d", str(target), f"{name}=={version}"], check=True)
+        existing = [p for p in target.iterdir()
+                    if p.name.lower().replace("_", "-").startswith(f"{name.lower()}-{version}.")]
+    return existing[0]
+
+
+def extract(archive: Path, destination: Path) -> Path:
+    """Unpack an sdist; returns its top folder."""
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        kwargs = {"filter": "data"} if sys.version_info >= (3, 12) else {}
+        tar.extractall(destination, **kwargs)
+    return next(p for p in destination.iterdir() if p.is_dir())
+
+
+PRESET_REGISTRY = 'presets = ["django-4"]\n'
+
+
+def prepare_corpora(selected: list[str]) -> dict[str, Path]:
+    roots: dict[str, Path] = {}
+    if "a" in selected:
+        roots["a: all-relevant (generated)"] = corpus.generate_all_relevant(WORK / "corpus-a")
+    if "b" in selected:
+        for name, version in REAL_PROJECTS:
+            root = extract(download_sdist(name, version), WORK / f"corpus-b-{name}")
+            (root / "ssot.toml").write_text(PRESET_REGISTRY)
+            roots[f"b: {name} {version}"] = root
+    if "c" in selected:
+        root = extract(download_sdist(*CLEAN_PROJECT), WORK / "corpus-c-django")
+        (root / "ssot.toml").write_text(PRESET_REGISTRY)
+        roots[f"c: Django {CLEAN_PROJECT[1]} (clean)"] = root
+    return roots
+
+
+def banned_names(root: Path) -> dict[str, str]:
+    """The registry's names, for the peers: {dotted name: message}."""
+    out = subprocess.run([str(BIN / "ssot-lsp"), "rules", str(root), "--format", "json"],
+                         capture_output=True, text=True, check=True)
+    banned = {}
+    for rule in json.loads(out.stdout):
+        banned[rule["name"]] = f"{rule['id']}: deprecated" + (f", use {rule['replace']}" if rule.get("replace") else "")
+    return banned
+
+
+def write_peer_configs(key: str, root: Path) -> dict[str, Path]:
+    folder = WORK / "peer-configs" / key.split(":")[0].replace(" ", "") / root.name
+    folder.mkdir(parents=True, exist_ok=True)
+    banned = banned_names(root)
+    ruff = ['[lint]', 'select = ["TID251"]', "", "[lint.flake8-tidy-imports.banned-api]"]
+    ruff += [f'"{name}".msg = {json.dumps(message)}' for name, message in banned.items()]
+    (folder / "ruff.toml").write_text("\n".join(ruff) + "\n")
+    (folder / "banned.json").write_text(json.dumps(banned, indent=1))
+    (folder / "semgrep.yml").write_text(semgrep_rules(banned))
+    return {"ruff": folder / "ruff.toml", "banned": folder / "banned.json", "semgrep": folder / "semgrep.yml"}
+
+
+def semgrep_rules(banned: dict[str, str]) -> str:
+    """One Semgrep rule per banned name: its imports and (resolved) uses."""
+    lines = ["rules:"]
+    for index, (name, message) in enumerate(banned.items()):
+        parent, _, last = name.rpartition(".")
+        patterns = [f"import {name}", f"from {name} import $X"]
+        if parent:
+            patterns += [f"from {parent} import {last}", name]
+        lines += [f"  - id: banned-{index}", "    languages: [python]", "    severity: ERROR",
+                  f"    message: {json.dumps(message)}", "    pattern-either:"]
+        lines += [f"      - pattern: {json.dumps(pattern)}" for pattern in patterns]
+    return "\n".join(lines) + "\n"
+
+
+# -- timing --------------------------------------------------------------------------
+def commands(root: Path, configs: dict[str, Path], jobs: int, fixit_paths: list[str]) -> dict[str, dict]:
+    env = dict(os.environ, SSOT_BENCH_BANNED=str(configs["banned"]), PYTHONPATH=str(HERE / "peers"))
+    return {
+        "ssot-lsp": {"cmd": [str(BIN / "ssot-lsp"), "check", "--format", "json", "."]},
+        "ruff": {"cmd": [str(BIN / "ruff"), "check", "--no-cache", "--config", str(configs["ruff"]),
+                         "--select", "TID251", "--output-format", "json", "."]},
+        "semgrep": {"cmd": [str(BIN / "semgrep"), "scan", "--metrics=off", "--disable-version-check",
+                            "--config", str(configs["semgrep"]), "--jobs", str(jobs), "--json", "--quiet",
+                            "--no-git-ignore", "."]},
+        "fixit": {"cmd": [str(BIN / "fixit"), "--rules", "fixit_ssot", "lint", *fixit_paths], "env": env},
+    }
+
+
+def count_findings(tool: str, stdout: str) -> int | None:
+    try:
+        if tool in ("ssot-lsp", "ruff"):
+            return len(json.loads(stdout))
+        if tool == "semgrep":
+            return len(json.loads(stdout)["results"])
+        if tool == "fixit":
+            return sum(1 for line in stdout.splitlines() if "BannedApi" in line)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return None
+
+
+def time_tools(root: Path, tools: dict[str, dict], runs: dict[str, int]) -> dict[str, dict]:
+    """Interleaved whole-process runs: one untimed warm-up each, then `runs[tool]` timed runs."""
+    times: dict[str, list[float]] = {tool: [] for tool in tools}
+    found: dict[str, int | None] = {}
+    for round_ in range(max(runs.values()) + 1):
+        for tool, spec in tools.items():
+            if round_ > runs[tool] or (round_ == 0 and runs[tool] == 1):
+                continue  # tools run once get no warm-up round of their own
+            start = time.perf_counter()
+            result = subprocess.run(spec["cmd"], cwd=root, env=spec.get("env"), capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+            if result.returncode not in (0, 1):
+                log(f"{tool} failed ({result.returncode}): {result.stderr.strip()[-400:]}")
+            if round_ > 0 or runs[tool] == 1:
+                times[tool].append(elapsed)
+            found[tool] = count_findings(tool, result.stdout)
+    return {tool: {"runs": values, "median": statistics.median(values) if values else None,
+                   "findings": found.get(tool)} for tool, values in times.items()}
+
+
+def python_files(root: Path) -> tuple[int, int]:
+    files = lines = 0
+    for path in root.rglob("*.py"):
+        files += 1
+        with open(path, "rb") as handle:
+            lines += handle.read().count(b"\n")
+    return files, lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per fast tool (default 5)")
+    parser.add_argument("--corpora", default="abc", help="which corpora: any of a, b, c (default abc)")
+    parser.add_argument("--full", action="store_true",
+                        help="run Fixit and Semgrep on every corpus and Fixit on all of corpus a")
+    parser.add_argument("--fixit-sample", type=int, default=100,
+                        help="modules of corpus a Fixit checks (its time is scaled to the whole corpus)")
+    parser.add_argument("--skip-editor", action="store_true", help="skip the language server benchmark")
+    parser.add_argument("--python", default=sys.executable, help="interpreter for the benchmark venv")
+    args = parser.parse_args(argv)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    setup_venv(args.python)
+    jobs = os.cpu_count() or 1
+    results = {"machine": machine(), "versions": {
+        "ssot-lsp": tool_version([str(BIN / "ssot-lsp"), "--version"]),
+        "ruff": tool_version([str(BIN / "ruff"), "--version"]),
+        "fixit": tool_version([str(BIN / "fixit"), "--version"]),
+        "semgrep": tool_version([str(BIN / "semgrep"), "--version"]),
+        "python": tool_version([str(BIN / "python"), "--version"]),
+    }, "corpora": {}}
+    for key, root in prepare_corpora(list(args.corpora)).items():
+        files, lines = python_files(root)
+        log(f"{key}: {files} files, {lines} lines")
+        configs = write_peer_configs(key, root)
+        all_relevant = key.startswith("a")
+        fixit_paths = ["."]
+        fixit_scale = 1.0
+        if all_relevant and not args.full:
+            sample = sorted(str(p.relative_to(root)) for p in (root / "pkg").rglob("mod_*.py"))[: args.fixit_sample]
+            fixit_paths = sample
+            fixit_scale = files / max(1, len(sample))
+        tools = commands(root, configs, jobs, fixit_paths)
+        runs = {"ssot-lsp": args.runs, "ruff": args.runs, "semgrep": 3, "fixit": 1}
+        if not (all_relevant or args.full):
+            tools = {k: v for k, v in tools.items() if k in ("ssot-lsp", "ruff")}
+        timed = time_tools(root, tools, {k: runs[k] for k in tools})
+        if "fixit" in timed and timed["fixit"]["median"] is not None and fixit_scale != 1.0:
+            timed["fixit"]["sampled_files"] = len(fixit_paths)
+            timed["fixit"]["median"] *= fixit_scale
+            timed["fixit"]["scaled_from_sample"] = True
+        results["corpora"][key] = {"root": str(root), "files": files, "lines": lines, "tools": timed}
+    if not args.skip_editor:
+        editor = subprocess.run([str(BIN / "python"), str(HERE / "editor.py"), "--json"],
+                                capture_output=True, text=True)
+        try:
+            results["editor"] = json.loads(editor.stdout)
+        except ValueError:
+            results["editor"] = {"status": "failed", "stderr": editor.stderr[-2000:]}
+    (WORK / "results.json").write_text(json.dumps(results, indent=2))
+    print(render(results))
+    return 0
+
+
+def render(results: dict) -> str:
+    m = results["machine"]
+    out = [f"Machine: {m.get('cpu')}, {m.get('nproc')} cores, {m.get('ram_gib')} GiB RAM; {m.get('platform')}; "
+           f"{m.get('date')}", "", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()), "",
+           "| corpus | files | lines | tool | median s | × ruff | findings |", "|---|---:|---:|---|---:|---:|---:|"]
+    for key, data in results["corpora"].items():
+        ruff = data["tools"].get("ruff", {}).get("median")
+        for tool, timed in data["tools"].items():
+            median = timed["median"]
+            ratio = f"{median / ruff:.1f}" if median and ruff else "–"
+            note = " (scaled from %d files)" % timed["sampled_files"] if timed.get("scaled_from_sample") else ""
+            out.append(f"| {key} | {data['files']} | {data['lines']} | {tool}{note} | "
+                       f"{median:.2f} | {ratio} | {timed['findings']} |" if median else f"| {key} | | | {tool} | – | – | – |")
+    editor = results.get("editor")
+    if editor:
+        out += ["", "Editor: " + json.dumps(editor)]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""`ssot-lsp report`: formats, output file and exit codes (SPEC §6, §7, §11)."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO
+
+
+def ssot(*args: str, cwd: Path = DEMO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ssot_lsp", *args], cwd=cwd, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+
+
+def test_json_report_exits_zero_with_violations():
+    result = ssot("report", ".", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {"score", "canonical", "total", "violations", "by_rule", "by_folder", "top_files", "fixes"} <= set(report)
+    assert (report["score"], report["canonical"], report["total"]) == (0.0, 0, 20)
+    assert report["top_files"][0]["file"] == "netra_backend/app/routes/admin_routes.py"
+    assert set(report["by_rule"][0]) >= {"code", "count", "share", "severity", "auto", "manual"}
+
+
+def test_markdown_is_the_default():
+    result = ssot("report")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# SSOT compliance report")
+    assert "**Score: 0.0%** (0 canonical / 20 governed imports; 10 violating)" in result.stdout
+    # Which violations the fix engine can rewrite is its business: only the counts are pinned.
+    assert re.search(r"^\| SSOT001 \| module \| error \| 9 \| 29\.0% \| \d+ \| 0 \|$", result.stdout, re.M)
+    assert re.search(r"^\| netra_backend/app/routes/admin_routes\.py \| 7 \| \d+ \| 0 \|$", result.stdout, re.M)
+
+
+def test_html_to_a_file(tmp_path: Path):
+    target = tmp_path / "report.html"
+    result = ssot("report", "--format", "html", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html and "<script" not in html and "<link" not in html
+    assert html.count("<svg") == 4  # gauge, by rule, by folder, top files
+
+
+@pytest.mark.parametrize("content", ['scope = "x"\n', "[[rules]]\nid = 1\n"])
+def test_configuration_errors_exit_2(tmp_path: Path, content: str):
+    (tmp_path / "ssot.toml").write_text(content, encoding="utf-8")
+    (tmp_path / "a.py").write_text("import os\n", encoding="utf-8")
+    result = ssot("report", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "ssot.toml" in result.stderr

@@ -189,11 +189,25 @@ def remove_name_edits(analysis: Analysis, imported: ImportedName) -> list[Edit]:
         return remove_statement_edits(analysis, statement)
     index = names.index(imported)
     item = imported.item_span
+    own_lines = _own_lines(analysis.lines, item)
+    if own_lines is not None:
+        return [delete(own_lines)]
     if index + 1 < len(names):
         following = names[index + 1].item_span
         return [delete(Span(item.start_line, item.start_col, following.start_line, following.start_col))]
     previous = names[index - 1].item_span
     return [delete(Span(previous.end_line, previous.end_col, item.end_line, item.end_col))]
+
+
+def _own_lines(lines: LineIndex, item: Span) -> Optional[Span]:
+    """The whole lines of a name written on lines of its own (`    name,  # comment`)."""
+    before = lines.line(item.start_line)[: item.start_col]
+    after = lines.line(item.end_line)[item.end_col:].lstrip()
+    if before.strip() or not (after == "" or after == "," or after.startswith(("#", ",#", ", #", ",  #"))):
+        return None
+    if item.end_line + 1 >= len(lines) or not lines.line(item.end_line + 1).strip():
+        return None
+    return Span(item.start_line, 0, item.end_line + 1, 0)
 
 
 def remove_statement_edits(analysis: Analysis, statement: ImportStatement) -> list[Edit]:

@@ -1,0 +1,6 @@
+from lib.modern import build_thing, Client
+import secrets
+
+
+def run():
+    return build_thing(Client(timeout=1, token=secrets.token_hex(8)))

@@ -1,0 +1,4 @@
+"""Module rule, single-name from-import."""
+from old.factory import make
+
+make()

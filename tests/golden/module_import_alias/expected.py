@@ -1,0 +1,3 @@
+import json, new.canonical as f
+
+f.make(json)

@@ -1,0 +1,3 @@
+import json, old.factory as f
+
+f.make(json)

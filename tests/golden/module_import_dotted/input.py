@@ -1,0 +1,6 @@
+import os
+import old.factory
+
+
+def run():
+    return old.factory.make(os.sep), old.factory.Mode.TEST

@@ -1,0 +1,3 @@
+from new.canonical import make, Mode as M, helper
+
+print(make, M, helper)

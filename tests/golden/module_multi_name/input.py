@@ -1,0 +1,3 @@
+from old.factory import make, Mode as M, helper
+
+print(make, M, helper)

@@ -1,0 +1,4 @@
+from new.canonical import make  # relative: becomes absolute
+from new import canonical as factory
+
+make(factory)

@@ -1,0 +1,4 @@
+from .factory import make  # relative: becomes absolute
+from . import factory
+
+make(factory)

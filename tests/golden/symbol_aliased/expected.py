@@ -1,0 +1,3 @@
+from lib.modern import build_thing as mk
+
+mk()

@@ -1,0 +1,3 @@
+from lib.legacy import make_thing as mk
+
+mk()

@@ -1,0 +1,4 @@
+from lib.legacy import other
+from lib.modern import Widget
+
+print(other, Widget)

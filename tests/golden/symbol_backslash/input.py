@@ -1,0 +1,4 @@
+from lib.legacy import other, \
+    Widget
+
+print(other, Widget)

@@ -1,0 +1,5 @@
+from lib.legacy import make_thing
+
+
+def build_thing():
+    return make_thing()

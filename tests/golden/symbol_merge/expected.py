@@ -1,0 +1,6 @@
+from lib.modern import (
+    Gadget,
+    Widget,
+)
+
+print(Gadget, Widget)

@@ -1,0 +1,7 @@
+from lib.legacy import (
+    Widget,
+    other,  # stays
+    make_thing as mk,
+)
+
+print(Widget, other, mk)

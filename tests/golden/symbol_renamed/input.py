@@ -1,0 +1,5 @@
+from lib.legacy import make_thing
+
+
+def build():
+    return make_thing(1), make_thing

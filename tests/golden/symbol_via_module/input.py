@@ -1,0 +1,5 @@
+from lib import legacy
+
+
+def run():
+    return legacy.make_thing(2)

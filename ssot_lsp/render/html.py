@@ -12,7 +12,7 @@ from typing import Any
 
 _BAR_WIDTH = 360
 _ROW = 26
-_LABEL = 300
+_LABEL = 370
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
@@ -24,7 +24,11 @@ table { border-collapse: collapse; margin-top: .5rem; }
 th, td { padding: .25rem .75rem; border-bottom: 1px solid #d9e2ec; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 svg text { font-family: inherit; font-size: 13px; fill: #1f2933; }
-.bar { fill: #d64545; } .bar.canonical { fill: #2f9e44; } .track { fill: #e4e7eb; }
+.bar { fill: #d64545; } .track { fill: #e4e7eb; }
+.legend { font-size: .9rem; color: #52606d; }
+.swatch { display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-left: .6em; }
+.swatch.canonical { background: #2f9e44; } .swatch.violating { background: #d64545; }
+.swatch.other { background: #e4e7eb; }
 """
 
 
@@ -38,13 +42,15 @@ def render_html(report: dict[str, Any]) -> str:
         f"<style>{_STYLE}</style></head><body>",
         "<h1>SSOT compliance report</h1>",
         '<div class="summary">',
-        _gauge(report["score"]),
+        _gauge(report),
         '<div class="numbers">',
         f"<div><strong>{report['canonical']}</strong> canonical / <strong>{report['total']}</strong> "
         f"governed imports ({report['violating']} violating)</div>",
         f"<div><strong>{report['violations']}</strong> violations in {report['files']} files checked</div>",
         f"<div>{report['fixes']['auto']} fixable with <code>ssot-lsp fix</code>, "
         f"{report['fixes']['manual']} need manual arguments, {report['fixes']['none']} flag-only</div>",
+        '<div class="legend"><span class="swatch canonical"></span> canonical '
+        '<span class="swatch violating"></span> violating <span class="swatch other"></span> other governed</div>',
     ]
     if report.get("scope"):
         parts.append("<div>Scope: " + ", ".join(f"<code>{escape(s)}</code>" for s in report["scope"]) + "</div>")
@@ -69,17 +75,23 @@ def render_html(report: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _gauge(score: float) -> str:
-    """The score as a ring: the green arc is the canonical share."""
+def _gauge(report: dict[str, Any]) -> str:
+    """The score as a ring: green for the canonical share, red for the violating share."""
     radius, width = 52, 14
     circumference = 2 * 3.141592653589793 * radius
-    filled = circumference * max(0.0, min(score, 100.0)) / 100.0
+    total = report["total"] or 1
+    canonical = circumference * report["canonical"] / total
+    violating = circumference * report["violating"] / total
+    score = report["score"]
+    ring = f'cx="70" cy="70" r="{radius}" fill="none" stroke-width="{width}" transform="rotate(-90 70 70)"'
     return (
         f'<svg class="chart gauge" width="140" height="140" viewBox="0 0 140 140" role="img" '
         f'aria-label="Compliance score {score:.1f} percent">'
-        f'<circle class="track" cx="70" cy="70" r="{radius}" fill="none" stroke="#e4e7eb" stroke-width="{width}"/>'
-        f'<circle class="arc" cx="70" cy="70" r="{radius}" fill="none" stroke="#2f9e44" stroke-width="{width}" '
-        f'stroke-dasharray="{filled:.2f} {circumference:.2f}" transform="rotate(-90 70 70)"/>'
+        f'<circle class="ring" {ring} stroke="#e4e7eb"/>'
+        f'<circle class="ring-canonical" {ring} stroke="#2f9e44" '
+        f'stroke-dasharray="{canonical:.2f} {circumference:.2f}"/>'
+        f'<circle class="ring-violating" {ring} stroke="#d64545" '
+        f'stroke-dasharray="{violating:.2f} {circumference:.2f}" stroke-dashoffset="{-canonical:.2f}"/>'
         f'<text x="70" y="76" text-anchor="middle" style="font-size:22px;font-weight:600">{score:.1f}%</text>'
         "</svg>"
     )
@@ -95,7 +107,7 @@ def _bars(name: str, rows: list[tuple[str, int]]) -> str:
     for index, (label, value) in enumerate(rows):
         y = 4 + index * _ROW
         length = round(_BAR_WIDTH * value / largest, 1)
-        shown = label if len(label) <= 44 else "…" + label[-43:]
+        shown = label if len(label) <= 52 else "…" + label[-51:]
         items += [
             f'<text x="{_LABEL - 8}" y="{y + 16}" text-anchor="end"><title>{escape(label)}</title>{escape(shown)}</text>',
             f'<rect class="track" x="{_LABEL}" y="{y + 3}" width="{_BAR_WIDTH}" height="18" rx="3"/>',

@@ -328,6 +328,67 @@ def run_baseline(args: argparse.Namespace) -> int:
 _EXTRA_COMMANDS.append(add_report_commands)
 
 
+# -- fix ------------------------------------------------------------------------------
+def add_fix_command(commands) -> None:
+    fix = commands.add_parser("fix", help="apply every automatic fix (SPEC §4)")
+    add_file_options(fix)
+    add_selection_options(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.set_defaults(run=run_fix)
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    """Fix files in place (or print the diff); exit 0 clean, 1 work left, 2 on errors."""
+    from .fix_files import fix_file
+    from .runner import Progress, discover, display_path, parallel_map
+
+    forced = Path(args.config).resolve() if args.config else None
+    discovery = discover(args.paths, forced)
+    errors = discovery.errors or _registry_problems({c.path: c for _, c in discovery.files}.values())
+    if errors:
+        report_errors(errors)
+        return EXIT_ERROR
+    selected, ignored = split_ids(args.select), split_ids(args.ignore)
+    items = [(path, config.path, not args.diff, display_path(path), selected, ignored)
+             for path, config in discovery.files]
+    outcomes = parallel_map(fix_file, items, args.jobs, Progress("fixing"))
+    return _fix_summary(outcomes, args.diff)
+
+
+def _fix_summary(outcomes, diff: bool) -> int:
+    from .runner import display_path
+
+    applied = files = remaining = problems = 0
+    for outcome in outcomes:
+        shown = display_path(Path(outcome.path))
+        if outcome.problem:
+            problems += 1
+            print(f"{shown}: error: {outcome.problem}", file=sys.stderr)
+        if diff and outcome.diff:
+            sys.stdout.write(outcome.diff)
+        applied += outcome.applied
+        files += bool(outcome.applied)
+        remaining += len(outcome.remaining)
+        for violation in outcome.manual:
+            line, col = violation.span.start_line + 1, violation.span.start_col + 1
+            print(f"{shown}:{line}:{col}: {violation.code} needs manual arguments: {violation.message}")
+        for violation, reason in outcome.skipped:
+            line, col = violation.span.start_line + 1, violation.span.start_col + 1
+            print(f"{shown}:{line}:{col}: {violation.code} not fixed: {reason}")
+    manual = sum(len(o.manual) for o in outcomes)
+    skipped = sum(len(o.skipped) for o in outcomes)
+    verb = "Would fix" if diff else "Fixed"
+    print(f"{verb} {applied} violation{'s' if applied != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
+          f"{manual} need manual arguments, {skipped} skipped, {problems} file{'s' if problems != 1 else ''} "
+          f"with errors, {remaining} violation{'s' if remaining != 1 else ''} left.", file=sys.stderr)
+    if problems:
+        return EXIT_ERROR
+    return EXIT_VIOLATIONS if remaining else EXIT_CLEAN
+
+
+_EXTRA_COMMANDS.append(add_fix_command)
+
+
 # -- serve ----------------------------------------------------------------------------
 def run_serve(args: argparse.Namespace) -> int:
     try:

@@ -14,7 +14,7 @@ import ast
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport
 from .config import Config
@@ -82,18 +82,21 @@ def plan_fix(text: str, checked: Checked, registry: Registry, finding: Finding, 
     return fix, ""
 
 
-def fix_all(text: str, path: Optional[Union[str, Path]], config_or_registry: Union[Config, Registry]) -> FixAllResult:
-    """Apply every automatic fix, re-analysing after each, until none applies."""
+def fix_all(text: str, path: Optional[Union[str, Path]], config_or_registry: Union[Config, Registry], *,
+            only: Optional[Callable[[Violation], bool]] = None) -> FixAllResult:
+    """Apply every automatic fix (of the violations `only` accepts), re-analysing after each."""
     registry = config_or_registry if isinstance(config_or_registry, Registry) else registry_for(config_or_registry)
     result = FixAllResult(text)
     reasons: dict[tuple[str, int, int], str] = {}
     for _ in range(MAX_ROUNDS):
         checked = analyze(result.text, path, registry)
-        if checked.analysis is None or not _apply_first(result, checked, registry, reasons):
+        if checked.analysis is None or not _apply_first(result, checked, registry, reasons, only):
             break
     checked = analyze(result.text, path, registry)
     for finding in checked.findings:
         violation = finding.violation
+        if only is not None and not only(violation):
+            continue
         if violation.fix == FIX_MANUAL:
             result.manual.append(violation)
         elif violation.fix == FIX_AUTO:
@@ -102,10 +105,11 @@ def fix_all(text: str, path: Optional[Union[str, Path]], config_or_registry: Uni
     return result
 
 
-def _apply_first(result: FixAllResult, checked: Checked, registry: Registry, reasons: dict) -> bool:
+def _apply_first(result: FixAllResult, checked: Checked, registry: Registry, reasons: dict,
+                 only: Optional[Callable[[Violation], bool]]) -> bool:
     """Apply the first automatic fix that passes the gate; False when there is none."""
     for finding in checked.findings:
-        if finding.violation.fix != FIX_AUTO:
+        if finding.violation.fix != FIX_AUTO or (only is not None and not only(finding.violation)):
             continue
         fix, reason = plan_fix(result.text, checked, registry, finding)
         if fix is None or fix.manual:

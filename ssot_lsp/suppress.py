@@ -71,3 +71,30 @@ class Suppressions:
             if codes is ALL or "*" in codes or code.upper() in codes:
                 return True
         return False
+
+
+def ignore_comment_edit(lines: LineIndex, code: str, *line_numbers: int) -> Optional[tuple[int, int, int, str]]:
+    """Where and what to write so `code` is ignored on the first usable of `line_numbers`.
+
+    Returns (line, start column, end column, new text): an existing `# ssot: ignore[...]`
+    gets the code appended to its list; otherwise `  # ssot: ignore[CODE]` goes at the end
+    of the line. A line continued with a backslash cannot take a comment and is skipped;
+    None when no line can carry one (or the code is ignored there already).
+    """
+    for number in dict.fromkeys(line_numbers):
+        line = lines.line(number)
+        stripped = line.rstrip()
+        if stripped.endswith("\\"):
+            continue
+        codes = suppressed_codes(line)
+        if codes is ALL or code.upper() in codes:
+            return None
+        comment = comment_of(line)
+        if comment is not None:
+            match = _SSOT.search(comment)
+            if match is not None and match.group("codes") is not None:
+                base = len(line) - len(comment)
+                end = base + len(match.group("codes").rstrip()) + match.start("codes")
+                return number, end, end, f", {code}"
+        return number, len(stripped), len(line), f"  # ssot: ignore[{code}]"
+    return None

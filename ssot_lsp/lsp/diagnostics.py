@@ -1,0 +1,206 @@
+"""Diagnostics: push on open/change/save, pull when the client asks (SPEC §5, §11).
+
+Clients that pull (`textDocument/diagnostic`) are not pushed the same diagnostics again.
+Checks after an edit are debounced per document; a result is published only if its
+version is still the document's current one and newer than what was published before.
+Configuration errors are shown on the config file and in a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from lsprotocol import types
+from pygls.uris import from_fs_path
+
+from ..model import ConfigError
+from . import convert
+from .documents import Result, check_text
+
+if TYPE_CHECKING:
+    from .server import SsotServer
+
+
+def register(server: "SsotServer") -> None:
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(text_document_did_open)
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(text_document_did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(text_document_did_save)
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(text_document_did_close)
+    server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
+        identifier="ssot", inter_file_dependencies=True, workspace_diagnostics=True))(text_document_diagnostic)
+    server.feature(types.WORKSPACE_DIAGNOSTIC)(workspace_diagnostic)
+
+
+# -- notifications ---------------------------------------------------------------------
+async def text_document_did_open(ls: "SsotServer", params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.workspace_results.pop(uri, None)
+    await _overlay(ls, uri)
+    schedule_check(ls, uri, delay=0)
+
+
+async def text_document_did_change(ls: "SsotServer", params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if ls.open_document(uri) is None:
+        return
+    others = await _overlay(ls, uri)
+    schedule_check(ls, uri, delay=ls.settings.debounceMs / 1000)
+    if others:
+        recheck_open_documents(ls, skip=uri)
+
+
+async def text_document_did_save(ls: "SsotServer", params: types.DidSaveTextDocumentParams) -> None:
+    if ls.open_document(params.text_document.uri) is not None:
+        schedule_check(ls, params.text_document.uri, delay=0)
+
+
+async def text_document_did_close(ls: "SsotServer", params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    state = ls.documents.pop(uri, None)
+    if state is not None and state.pending is not None:
+        state.pending.cancel()
+    path = ls.path_of(uri)
+    if path is not None:
+        await ls.run_engine(ls.configs.set_overlay, path, None)
+    if not ls.pull_diagnostics and not ls.settings.workspace_scope:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+async def _overlay(ls: "SsotServer", uri: str) -> bool:
+    """Put the document's text in the overlays; True when other documents may be affected."""
+    document, path = ls.open_document(uri), ls.path_of(uri)
+    if document is None or path is None or path.suffix not in (".py", ".pyi"):
+        return False
+    await ls.run_engine(ls.configs.set_overlay, path, document.source)
+    return ls.configs.affects_others(path)
+
+
+# -- checking --------------------------------------------------------------------------
+def schedule_check(ls: "SsotServer", uri: str, delay: float) -> None:
+    """Check the document after `delay` seconds, replacing any check still waiting."""
+    state = ls.state(uri)
+    if state.pending is not None:
+        state.pending.cancel()
+    state.pending = asyncio.ensure_future(_check_later(ls, uri, delay))
+
+
+def recheck_open_documents(ls: "SsotServer", skip: Optional[str] = None) -> None:
+    for uri in list(ls.workspace.text_documents):
+        if uri != skip:
+            schedule_check(ls, uri, delay=ls.settings.debounceMs / 1000)
+    if ls.pull_diagnostics and ls.supports("workspace.diagnostics.refresh_support"):
+        ls.workspace_diagnostic_refresh(None)
+
+
+async def _check_later(ls: "SsotServer", uri: str, delay: float) -> None:
+    if delay > 0:
+        await asyncio.sleep(delay)
+    result = await current_result(ls, uri)
+    document = ls.open_document(uri)
+    if result is None or document is None or result.version != document.version:
+        return
+    if not ls.pull_diagnostics:
+        publish(ls, uri, result)
+
+
+async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
+    """The result for the document's current version (checked now if needed), else the last good one."""
+    document = ls.open_document(uri)
+    if document is None:
+        return None
+    state = ls.state(uri)
+    if state.result is not None and state.result.version == document.version:
+        return state.result
+    version, text = document.version, document.source
+    result = await ls.run_engine(check_text, ls.configs, ls.path_of(uri), text, version)
+    if uri not in ls.documents:  # closed meanwhile
+        return None
+    if result is None:  # cannot be parsed at all: keep what we had
+        return state.result
+    if state.result is None or (state.result.version or 0) <= (version or 0):
+        state.result = result
+    report_config_errors(ls, result.config_path, result.config_errors)
+    return result
+
+
+def diagnostics_of(ls: "SsotServer", result: Result) -> list[types.Diagnostic]:
+    tags = ls.supports("text_document.publish_diagnostics.tag_support") is not None or ls.pull_diagnostics
+    return [convert.diagnostic(v, result.lines, ls.encoding, result.version, tags) for v in result.violations]
+
+
+def publish(ls: "SsotServer", uri: str, result: Result) -> None:
+    state = ls.state(uri)
+    if state.published_version is not None and result.version is not None and result.version < state.published_version:
+        return
+    state.published_version = result.version
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+        uri=uri, version=result.version, diagnostics=diagnostics_of(ls, result)))
+
+
+# -- configuration errors --------------------------------------------------------------
+_reported: dict[str, tuple] = {}
+
+
+def report_config_errors(ls: "SsotServer", config_path: Optional[Path], errors: Iterable[ConfigError]) -> None:
+    """Show configuration errors on the config file and in a message (once per distinct set)."""
+    if config_path is None:
+        return
+    errors = list(errors)
+    uri = from_fs_path(str(config_path)) or str(config_path)
+    key = tuple(str(e) for e in errors)
+    if _reported.get(uri) == key:
+        return
+    _reported[uri] = key
+    text = _read(config_path)
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+        uri=uri, diagnostics=[convert.config_diagnostic(_key_line(text, e.key), f"{e.key}: {e.reason}", e.key)
+                              for e in errors]))
+    if errors:
+        ls.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error,
+            message=f"ssot: {len(errors)} configuration error(s) in {config_path}: {errors[0].key}: {errors[0].reason}"))
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _key_line(text: str, key: str) -> int:
+    """The line of the config file where the offending key's last part appears (0 if unknown)."""
+    import re
+
+    last = re.split(r"[.\[\]]", key.strip("[]."))
+    names = [part for part in last if part and not part.isdigit()]
+    if not names or not text:
+        return 0
+    for number, line in enumerate(text.splitlines()):
+        if re.match(rf"\s*\"?{re.escape(names[-1])}\"?\s*=", line):
+            return number
+    return 0
+
+
+# -- pull ------------------------------------------------------------------------------
+async def text_document_diagnostic(ls: "SsotServer", params: types.DocumentDiagnosticParams):
+    result = await current_result(ls, params.text_document.uri)
+    items = diagnostics_of(ls, result) if result is not None else []
+    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=None)
+
+
+async def workspace_diagnostic(ls: "SsotServer", params: types.WorkspaceDiagnosticParams):
+    reports: list = []
+    for uri in list(ls.workspace.text_documents):
+        result = await current_result(ls, uri)
+        if result is not None:
+            reports.append(types.WorkspaceFullDocumentDiagnosticReport(
+                uri=uri, version=result.version, items=diagnostics_of(ls, result)))
+    if ls.settings.workspace_scope:
+        for uri, result in list(ls.workspace_results.items()):
+            if uri not in ls.workspace.text_documents:
+                reports.append(types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=uri, version=None, items=diagnostics_of(ls, result)))
+    return types.WorkspaceDiagnosticReport(items=reports)

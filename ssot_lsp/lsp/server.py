@@ -1,0 +1,176 @@
+"""The ssot language server: pygls wiring and the state every feature shares (SPEC §5).
+
+Handlers live in one module per feature (diagnostics, code_actions, completion, hover,
+workspace) and are registered here under their LSP method names. The protocol class
+adds what pygls 2 leaves out: a request whose params do not validate gets an
+InvalidParams error response (pygls would log it and never answer), and edits for
+documents that were never opened are ignored with a log line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+from lsprotocol import types
+from pygls.capabilities import get_capability
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from .configs import ConfigStore
+from .convert import PositionOutOfRange, choose_encoding
+from .documents import DocumentState
+from .settings import Settings
+
+log = logging.getLogger("ssot_lsp")
+T = TypeVar("T")
+_DROPPED = object()  # a message that could not be structured and was answered already
+
+
+class SsotProtocol(LanguageServerProtocol):
+    """LanguageServerProtocol that answers malformed requests and tolerates stray edits."""
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except Exception as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                error = JsonRpcInvalidParams(f"invalid params for {data.get('method')!r}: {exc.__cause__ or exc}")
+                self._send_response(data["id"], error=error.to_response_error())
+            else:
+                log.warning("dropping malformed notification %r", data.get("method") if isinstance(data, dict) else None)
+            return _DROPPED
+
+    def handle_message(self, message):
+        if message is _DROPPED:
+            return None
+        return super().handle_message(message)
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        # pygls takes the client's first preference; we prefer UTF-8 whenever it is offered.
+        general = params.capabilities.general
+        if general is not None:
+            general.position_encodings = [choose_encoding(general.position_encodings)]
+        return (yield from super().lsp_initialize(params))
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if params.text_document.uri not in self.workspace.text_documents:
+            log.warning("ignoring didChange for %s: the document is not open", params.text_document.uri)
+            return None
+        return (yield from super().lsp_text_document__did_change(params))
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if params.text_document.uri not in self.workspace.text_documents:
+            log.warning("ignoring didClose for %s: the document is not open", params.text_document.uri)
+            return None
+        return (yield from super().lsp_text_document__did_close(params))
+
+
+class SsotServer(LanguageServer):
+    """The server and the state its features share."""
+
+    def __init__(self) -> None:
+        super().__init__("ssot-lsp", _version(), protocol_cls=SsotProtocol,
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.configs = ConfigStore()
+        self.documents: dict[str, DocumentState] = {}
+        self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
+        self._engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-engine")
+
+    # -- client capabilities -----------------------------------------------------------
+    def supports(self, field: str, default: Any = None) -> Any:
+        return get_capability(self.client_capabilities, field, default)
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    @property
+    def pull_diagnostics(self) -> bool:
+        return self.supports("text_document.diagnostic") is not None
+
+    # -- documents ---------------------------------------------------------------------
+    def open_document(self, uri: str) -> Optional[TextDocument]:
+        """The open document at `uri`, or None (requests about other files get no answer)."""
+        return self.workspace.text_documents.get(uri)
+
+    def state(self, uri: str) -> DocumentState:
+        return self.documents.setdefault(uri, DocumentState())
+
+    @staticmethod
+    def path_of(uri: str) -> Optional[Path]:
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        return Path(os.path.abspath(path)) if path else None
+
+    async def run_engine(self, function: Callable[..., T], *args: Any) -> T:
+        """Run engine work on the single engine thread (keeps the event loop answering)."""
+        return await asyncio.get_running_loop().run_in_executor(self._engine, function, *args)
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        log.info(message)
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        # Errors go to the log; requests already answered with an error response.
+        log.error("%s: %s", getattr(source, "__name__", source), error)
+
+
+def position_guard(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a position outside the document into an InvalidParams error response."""
+    import functools
+
+    @functools.wraps(handler)
+    async def guarded(ls: SsotServer, params: Any) -> Any:
+        try:
+            return await handler(ls, params)
+        except PositionOutOfRange as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
+
+    return guarded
+
+
+def exit_process(ls: SsotServer, *args: Any) -> None:
+    """Leave at once on `exit` (0 after `shutdown`, 1 without): background work is abandoned."""
+    logging.shutdown()
+    os._exit(0 if ls.protocol._shutdown else 1)
+
+
+def create_server() -> SsotServer:
+    from . import code_actions, completion, diagnostics, hover, workspace
+
+    server = SsotServer()
+    server.feature(types.EXIT)(exit_process)
+    for module in (diagnostics, code_actions, completion, hover, workspace):
+        module.register(server)
+    return server
+
+
+def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
+    """Run the server over stdio, or over TCP for debugging."""
+    logging.basicConfig(level=os.environ.get("SSOT_LSP_LOG", "WARNING").upper(),
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    server = create_server()
+    if tcp:
+        server.start_tcp(host, port)
+    else:
+        server.start_io()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ssot-lsp")
+    except Exception:
+        return "0"

@@ -1,0 +1,38 @@
+"""The fix API's building blocks: applying edits and the import planner."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssot_lsp.bindings import analyze_tree
+from ssot_lsp.edits import OverlappingEdits, apply_edits
+from ssot_lsp.imports import add_import_edits
+from ssot_lsp.model import Edit, Span
+from ssot_lsp.source import parse
+
+
+def planned(text: str, module: str, name, asname=None) -> str:
+    parsed = parse(text)
+    analysis = analyze_tree(parsed.tree, parsed.lines, "pkg.mod")
+    return apply_edits(text, add_import_edits(text, analysis, module, name, asname))
+
+
+def test_apply_edits_keeps_insertion_order_and_rejects_overlaps() -> None:
+    text = "ab\r\ncd\r\n"
+    assert apply_edits(text, [Edit(Span(1, 0, 1, 0), "x"), Edit(Span(1, 0, 1, 0), "y")]) == "ab\r\nxycd\r\n"
+    with pytest.raises(OverlappingEdits):
+        apply_edits(text, [Edit(Span(0, 0, 1, 1), ""), Edit(Span(0, 1, 0, 2), "z")])
+
+
+@pytest.mark.parametrize("before, module, name, after", [
+    ("import os\n\nx = 1\n", "a.b", "c", "import os\nfrom a.b import c\n\nx = 1\n"),
+    ("from a.b import d\n", "a.b", "c", "from a.b import d, c\n"),
+    ("from a.b import (\n    d,\n)\n", "a.b", "c", "from a.b import (\n    d,\n    c,\n)\n"),
+    ("from a.b import c\n", "a.b", "c", "from a.b import c\n"),
+    ('"""Doc."""\nx = 1\n', "a", None, '"""Doc."""\n\nimport a\nx = 1\n'),
+    ('"""Doc."""\nfrom __future__ import annotations\nx = 1\n', "a", None,
+     '"""Doc."""\nfrom __future__ import annotations\nimport a\nx = 1\n'),
+    ("import os\r\nx = 1\r\n", "a.b", "c", "import os\r\nfrom a.b import c\r\nx = 1\r\n"),
+])
+def test_add_import_edits(before: str, module: str, name, after: str) -> None:
+    assert planned(before, module, name) == after

@@ -263,7 +263,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 # -- report and baseline --------------------------------------------------------------
 def add_report_commands(commands) -> None:
-    report = commands.add_parser("report", help="compliance report: score and breakdowns (SPEC §7)")
+    report = commands.add_parser("report", help="compliance report: score and breakdowns")
     add_file_options(report)
     report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
     report.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")

@@ -124,9 +124,16 @@ def registry_candidates(registry: Registry, context: Context) -> tuple[list[Cand
         deprecated = deprecated_names(registry, context.module)
     else:
         canonical, deprecated = canonical_symbols(registry), deprecated_names(registry)
-    keep = [c for c in canonical if matches(c.label, context.typed)][:MAX_REGISTRY_ITEMS]
-    old = [c for c in deprecated if matches(c.label, context.typed)][:MAX_REGISTRY_ITEMS]
-    return keep, old
+    keep = sorted((c for c in canonical if matches(c.label, context.typed)), key=lambda c: closeness(c.label, context.typed))
+    old = sorted((c for c in deprecated if matches(c.label, context.typed)), key=lambda c: closeness(c.label, context.typed))
+    return keep[:MAX_REGISTRY_ITEMS], old[:MAX_REGISTRY_ITEMS]
+
+
+def closeness(label: str, typed: str) -> int:
+    """0 for a prefix as typed, 1 for a prefix ignoring case, 2 for any other fuzzy match."""
+    if label.startswith(typed):
+        return 0
+    return 1 if label.lower().startswith(typed.lower()) else 2
 
 
 def rank(canonical: Iterable[Candidate], jedi: Iterable[Candidate], deprecated: Iterable[Candidate]) -> list[Candidate]:

@@ -10,7 +10,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('SSOT');
   server = new SsotServer(output);
   const statusBar = new ComplianceStatusBar(server);
-  const reportView = new ComplianceReportView(server);
+  const reportView = new ComplianceReportView(server, statusBar);
   const running = server;
   context.subscriptions.push(
     output,

@@ -6,12 +6,15 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { REPORT_REQUEST, parseReport, renderReportHtml } from './report';
 import type { SsotServer } from './server';
-import { errorMessage } from './statusBar';
+import { errorMessage, type ComplianceStatusBar } from './statusBar';
 
 export class ComplianceReportView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
 
-  constructor(private readonly server: SsotServer) {}
+  constructor(
+    private readonly server: SsotServer,
+    private readonly statusBar: ComplianceStatusBar,
+  ) {}
 
   async show(): Promise<void> {
     const client = this.server.runningClient;
@@ -41,6 +44,7 @@ export class ComplianceReportView implements vscode.Disposable {
       void vscode.window.showErrorMessage('SSOT: the server sent no compliance report.');
       return;
     }
+    this.statusBar.update(report);
     const panel = this.reveal();
     panel.webview.html = renderReportHtml(report, {
       nonce: randomBytes(16).toString('base64'),

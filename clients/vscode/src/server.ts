@@ -17,6 +17,7 @@ import {
   type Message,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { debounce } from './debounce';
 import { describeLaunch, serverLaunch, type ServerLaunch } from './launch';
 import { onDidChangePythonInterpreter, pythonExtensionInterpreter } from './pythonExtension';
 import { RESTRICTED_KEYS, SECTION, effectiveValue, readSettings } from './settings';
@@ -29,6 +30,7 @@ const CLIENT_NAME = 'SSOT import registry';
 const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
 const STOP_TIMEOUT_MS = 3000;
+const CONFIGURATION_RESTART_DELAY_MS = 500;
 
 /**
  * The language client, with its own error notifications silenced: every failure is logged
@@ -73,11 +75,17 @@ export class SsotServer implements vscode.Disposable {
 
   /** Restarts when a setting that decides the server's program or arguments changes. */
   watchConfiguration(): void {
+    // Debounced: one restart for a burst of edits, after the client has sent its own
+    // didChangeConfiguration for the change.
+    const restartSoon = debounce(() => {
+      this.log('Interpreter or server arguments changed: restarting the server.');
+      void this.restart();
+    }, CONFIGURATION_RESTART_DELAY_MS);
     this.disposables.push(
+      { dispose: () => restartSoon.cancel() },
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (RESTRICTED_KEYS.some((key) => event.affectsConfiguration(`${SECTION}.${key}`))) {
-          this.log('Interpreter or server arguments changed: restarting the server.');
-          void this.restart();
+          restartSoon();
         }
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -176,6 +184,11 @@ export class SsotServer implements vscode.Disposable {
     });
     try {
       await client.start();
+      // start() can resolve although the server exited during initialisation (when the
+      // connection closed first), so ask the client for its state.
+      if (!client.isRunning()) {
+        throw new Error('the server exited during initialisation');
+      }
       this.log('Server started.');
       this.setStatus('running');
       return true;
@@ -295,7 +308,8 @@ export class SsotServer implements vscode.Disposable {
       stderr: watched?.stderr ?? '',
     });
     this.log(message);
-    await this.notify(message);
+    // Not awaited: the notification stays until dismissed, and restarts must not wait for it.
+    void this.notify(message);
   }
 
   private async reportCrash(): Promise<void> {
@@ -304,7 +318,7 @@ export class SsotServer implements vscode.Disposable {
       `SSOT: the language server stopped unexpectedly and is not restarted automatically` +
       `${tail ? `: ${tail}` : '.'} Use "SSOT: Restart Server" to try again.`;
     this.log(message);
-    await this.notify(message);
+    void this.notify(message);
   }
 
   private async notify(message: string): Promise<void> {

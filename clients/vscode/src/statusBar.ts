@@ -28,6 +28,13 @@ export class ComplianceStatusBar implements vscode.Disposable {
           this.refreshSoon();
         }
       }),
+      // A fix that removes the last violation changes no diagnostics after the save,
+      // but the report counts the saved files.
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (isRelevant(document.uri)) {
+          this.refreshSoon();
+        }
+      }),
     );
     this.onStatus(server.status);
   }
@@ -73,6 +80,15 @@ export class ComplianceStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** Shows a report fetched elsewhere (the report view), so both agree. */
+  update(report: ComplianceReport | undefined): void {
+    this.generation++;
+    this.reportValue = report;
+    if (this.server.status === 'running') {
+      this.show(statusText(report), statusTooltip(report), 'ssot.showComplianceReport');
+    }
+  }
+
   /** Asks the server for the report and shows its score. */
   async refresh(): Promise<ComplianceReport | undefined> {
     const client = this.server.runningClient;
@@ -82,9 +98,8 @@ export class ComplianceStatusBar implements vscode.Disposable {
     const generation = ++this.generation;
     try {
       const report = parseReport(await client.sendRequest(REPORT_REQUEST, {}));
-      if (generation === this.generation && this.server.status === 'running') {
-        this.reportValue = report;
-        this.show(statusText(report), statusTooltip(report), 'ssot.showComplianceReport');
+      if (generation === this.generation) {
+        this.update(report);
       }
       return report;
     } catch (error) {

@@ -184,20 +184,26 @@ before(async () => {
 after(async () => {
   await run.browser?.close().catch(() => undefined);
   if (run.server && run.server.exitCode === null) {
-    run.server.kill('SIGTERM');
-    await new Promise((r) => {
-      const timer = setTimeout(() => {
-        run.server.kill('SIGKILL');
-        r();
-      }, 5000);
-      run.server.once('exit', () => {
-        clearTimeout(timer);
-        r();
-      });
-    });
+    // code-server runs the extension host and the language server as children: end them all.
+    const killGroup = (signal) => {
+      try {
+        process.kill(-run.server.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const exited = new Promise((r) => run.server.once('exit', r));
+    killGroup('SIGTERM');
+    const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
   }
   if (run.root && process.env.E2E_KEEP !== '1') {
-    rmSync(run.root, { recursive: true, force: true });
+    try {
+      rmSync(run.root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch (error) {
+      log(`could not remove ${run.root}: ${error.message}`);
+    }
   }
 });
 
@@ -255,7 +261,7 @@ test('the workbench opens the workspace', { timeout: 150_000 }, async () => {
       '--disable-getting-started-override',
       run.workspace,
     ],
-    { env: codeServerEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: codeServerEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   run.server.stdout.on('data', out);
   run.server.stderr.on('data', out);
@@ -397,3 +403,24 @@ test('the status bar shows the compliance score and opens the report', { timeout
   });
 });
 
+test('a Python without ssot-lsp gives a notification with the fix, and the server comes back', { timeout: 120_000 }, async () => {
+  requireStep(run.page, 'opening the workbench');
+  const page = run.page;
+  const settingsFile = join(run.workspace, '.vscode', 'settings.json');
+  await step('start-failure', async () => {
+    // -I -S: the same interpreter without site-packages, where ssot-lsp is not importable.
+    writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': [python, '-I', '-S'] }, null, 2));
+    const toast = page.locator('.notification-toast', { hasText: 'ssot-lsp is not installed' }).first();
+    await toast.waitFor({ timeout: 45_000 })
+      .catch(() => { throw new Error('no "ssot-lsp is not installed" notification after switching the interpreter'); });
+    const text = (await toast.innerText()).replace(/\u00a0/g, ' ');
+    assert.match(text, /pip install "ssot-lsp\[lsp\]"/);
+    await toast.locator('.monaco-button', { hasText: 'Open Settings' }).waitFor({ timeout: 5000 });
+    await toast.locator('.monaco-button', { hasText: 'Show Output' }).waitFor({ timeout: 5000 });
+    await screenshot('start-failure.png');
+
+    writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': [python] }, null, 2));
+    await page.locator('.statusbar-item', { hasText: /SSOT \d+(\.\d)?%/ }).first().waitFor({ timeout: 45_000 })
+      .catch(() => { throw new Error('the server did not come back after restoring the interpreter'); });
+  });
+});

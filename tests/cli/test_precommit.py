@@ -16,7 +16,16 @@ import pytest
 
 from tests.conftest import REPO
 
-pytestmark = pytest.mark.e2e
+
+
+def test_manifest_is_valid():
+    from pre_commit.clientlib import load_manifest
+
+    hooks = {hook["id"]: hook for hook in load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
+    assert set(hooks) == {"ssot-check", "ssot-fix"}
+    assert hooks["ssot-check"]["entry"] == "ssot-lsp check" and hooks["ssot-fix"]["entry"] == "ssot-lsp fix"
+    for hook in hooks.values():
+        assert hook["language"] == "python" and hook["types"] == ["python"]
 
 REGISTRY = """\
 [[rules]]
@@ -51,12 +60,13 @@ def snapshot(target: Path) -> Path:
     return target
 
 
-def try_repo(hooks: Path, project: Path, home: Path) -> subprocess.CompletedProcess:
+def try_repo(hooks: Path, project: Path, home: Path, hook: str = "ssot-check") -> subprocess.CompletedProcess:
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PIP_DISABLE_PIP_VERSION_CHECK="1")
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "ssot-check", "--all-files"]
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), hook, "--all-files"]
     return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_ssot_check_hook_fails_on_violations_and_passes_when_clean(tmp_path: Path):
     hooks = snapshot(tmp_path / "ssot-lsp")
@@ -74,7 +84,13 @@ def test_ssot_check_hook_fails_on_violations_and_passes_when_clean(tmp_path: Pat
     assert failing.returncode == 1, output
     assert "app.py:1:6: SSOT001" in output
 
-    (project / "app.py").write_text("from legacy.canonical import make\n\nmake()\n", encoding="utf-8")
+    # ssot-fix rewrites the import (and fails, as pre-commit hooks do when they change files).
+    fixing = try_repo(hooks, project, tmp_path / "cache", "ssot-fix")
+    assert fixing.returncode == 1, fixing.stdout + fixing.stderr
+    clean = "from legacy.canonical import make\n\nmake()\n"
+    assert (project / "app.py").read_text(encoding="utf-8") == clean
+
+    (project / "app.py").write_text(clean, encoding="utf-8")
     git(project, "add", ".")
     passing = try_repo(hooks, project, tmp_path / "cache")
     assert passing.returncode == 0, passing.stdout + passing.stderr

@@ -20,7 +20,14 @@ import {
 import { debounce } from './debounce';
 import { describeLaunch, serverLaunch, type ServerLaunch } from './launch';
 import { onDidChangePythonInterpreter, pythonExtensionInterpreter } from './pythonExtension';
-import { RESTRICTED_KEYS, SECTION, effectiveValue, readSettings } from './settings';
+import {
+  RESTRICTED_KEYS,
+  SECTION,
+  effectiveValue,
+  readSettings,
+  serverSettings,
+  type Settings,
+} from './settings';
 import { appendTail, describeStartFailure } from './startFailure';
 
 export type ServerStatus = 'stopped' | 'starting' | 'running' | 'failed';
@@ -162,7 +169,7 @@ export class SsotServer implements vscode.Disposable {
       CLIENT_ID,
       CLIENT_NAME,
       this.serverOptions(launch, folder?.uri.fsPath),
-      this.clientOptions(),
+      this.clientOptions(settings),
     );
     this.client = client;
     let wasRunning = false;
@@ -256,7 +263,7 @@ export class SsotServer implements vscode.Disposable {
     };
   }
 
-  private clientOptions(): LanguageClientOptions {
+  private clientOptions(settings: Settings): LanguageClientOptions {
     const restarts: number[] = [];
     const errorHandler: ErrorHandler = {
       error: (_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult =>
@@ -286,10 +293,9 @@ export class SsotServer implements vscode.Disposable {
         { scheme: 'file', language: 'python' },
         { scheme: 'untitled', language: 'python' },
       ],
-      synchronize: {
-        configurationSection: SECTION,
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/{ssot.toml,pyproject.toml,.gitignore}'),
-      },
+      // The server registers its own file watchers (config files, canonical modules).
+      synchronize: { configurationSection: SECTION },
+      initializationOptions: serverSettings(settings),
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,

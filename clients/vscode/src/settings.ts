@@ -18,6 +18,11 @@ export interface Settings {
   serverArgs: string[];
   'trace.server': TraceLevel;
   diagnosticScope: DiagnosticScope;
+  // Read by the server itself (workspace/configuration); declared here to keep the mirror.
+  debounceMs: number;
+  completionBudgetMs: number;
+  jediCompletion: boolean;
+  scanOnStartup: boolean;
 }
 
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
@@ -25,6 +30,10 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
   serverArgs: [],
   'trace.server': 'off',
   diagnosticScope: 'openFiles',
+  debounceMs: 150,
+  completionBudgetMs: 200,
+  jediCompletion: true,
+  scanOnStartup: true,
 });
 
 /** Settings whose workspace values are ignored in a restricted workspace. */
@@ -83,6 +92,14 @@ function asChoice<T extends string>(value: unknown, choices: readonly T[]): T | 
     : undefined;
 }
 
+function asMilliseconds(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+
+function asBoolean(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
 /** Reads every setting once; values of the wrong type fall back to the defaults. */
 export function readSettings(config: ConfigurationSource, workspaceTrusted: boolean): Settings {
   const value = (key: keyof Settings): unknown =>
@@ -96,7 +113,20 @@ export function readSettings(config: ConfigurationSource, workspaceTrusted: bool
     diagnosticScope:
       asChoice(value('diagnosticScope'), ['openFiles', 'workspace'] as const) ??
       DEFAULTS.diagnosticScope,
+    debounceMs: asMilliseconds(value('debounceMs')) ?? DEFAULTS.debounceMs,
+    completionBudgetMs: asMilliseconds(value('completionBudgetMs')) ?? DEFAULTS.completionBudgetMs,
+    jediCompletion: asBoolean(value('jediCompletion')) ?? DEFAULTS.jediCompletion,
+    scanOnStartup: asBoolean(value('scanOnStartup')) ?? DEFAULTS.scanOnStartup,
   };
+}
+
+/**
+ * The settings the server reads, for `initializationOptions`: a server that reads them
+ * before it can ask `workspace/configuration` still starts with the user's values.
+ */
+export function serverSettings(settings: Settings): Record<string, unknown> {
+  const { interpreter: _interpreter, serverArgs: _serverArgs, 'trace.server': _trace, ...forServer } = settings;
+  return forServer;
 }
 
 /** True when a configuration change needs a server restart (a new program or new arguments). */

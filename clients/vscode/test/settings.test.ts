@@ -9,6 +9,7 @@ import {
   effectiveValue,
   needsRestart,
   readSettings,
+  serverSettings,
   type ConfigurationSource,
   type Inspected,
 } from '../src/settings';
@@ -134,5 +135,47 @@ describe('restart on change', () => {
     assert.equal(needsRestart(base, { ...base, 'trace.server': 'verbose' }), false);
     assert.equal(needsRestart(base, { ...base, interpreter: ['python3.12'] }), true);
     assert.equal(needsRestart(base, { ...base, serverArgs: ['--log-level', 'debug'] }), true);
+  });
+});
+
+describe('server settings', () => {
+  test('initializationOptions carry what the server reads, not the launch settings', () => {
+    const forServer = serverSettings({ ...DEFAULTS, interpreter: ['/secret/python'], debounceMs: 50 });
+    assert.deepEqual(Object.keys(forServer).sort(), [
+      'completionBudgetMs',
+      'debounceMs',
+      'diagnosticScope',
+      'jediCompletion',
+      'scanOnStartup',
+    ]);
+    assert.equal(forServer.debounceMs, 50);
+  });
+
+  test('numbers and booleans of the wrong type or sign fall back to the defaults', () => {
+    const settings = readSettings(
+      config({ debounceMs: { globalValue: -5 }, jediCompletion: { globalValue: 'no' }, completionBudgetMs: { globalValue: 99.6 } }),
+      true,
+    );
+    assert.equal(settings.debounceMs, DEFAULTS.debounceMs);
+    assert.equal(settings.jediCompletion, DEFAULTS.jediCompletion);
+    assert.equal(settings.completionBudgetMs, 100);
+  });
+
+  test("package.json declares every setting of the server's Settings class", (t) => {
+    // The language server's settings module, in the same repository.
+    const serverModule = join(__dirname, '..', '..', '..', '..', 'ssot_lsp', 'lsp', 'settings.py');
+    let source: string;
+    try {
+      source = readFileSync(serverModule, 'utf8');
+    } catch {
+      t.skip(`${serverModule} not found`);
+      return;
+    }
+    const classBody = /class Settings:[\s\S]*?(?=\n\S|\n\s+def )/.exec(source)?.[0] ?? '';
+    const serverKeys = [...classBody.matchAll(/^\s{4}(\w+): \w+ = /gm)].map((m) => m[1]);
+    assert.ok(serverKeys.length > 0, 'no settings found in the server module');
+    for (const key of serverKeys) {
+      assert.ok(key !== undefined && key in DEFAULTS, `ssot.${key} is missing from the extension's settings`);
+    }
   });
 });

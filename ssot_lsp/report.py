@@ -105,7 +105,7 @@ class Report:
 
 def _by_rule(violations: list[Violation]) -> list[dict[str, Any]]:
     counts = Counter(v.code for v in violations)
-    first = {}
+    first: dict[str, Violation] = {}
     for violation in violations:
         first.setdefault(violation.code, violation)
     rows = []

@@ -160,7 +160,7 @@ def _fixes_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> di
         for fix in planned:
             key = (fix.violation.code, fix.violation.span)
             if key in keys and fix.automatic and fix.edits:
-                fixes[(path, *key)] = {
+                fixes[(path, key[0], key[1])] = {
                     "description": {"text": fix.title},
                     "artifactChanges": [{
                         "artifactLocation": _location(path),

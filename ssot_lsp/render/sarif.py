@@ -4,12 +4,15 @@ Positions: lines and columns are 1-based and `endColumn` is exclusive, as SARIF 
 them. Columns count Unicode code points, like every other CLI output, and the run says
 so with `columnKind: "unicodeCodePoints"` (SARIF's default would be UTF-16 code units).
 Paths are relative to the current folder, resolved against the `%SRCROOT%` base id.
+Results carry a `partialFingerprints` entry built from the baseline key (file, rule, flagged
+text, stripped line, occurrence), so code scanning tracks an alert across unrelated edits.
 Each violation with an automatic fix carries it as a SARIF `fix`: the fixer's edits as
 `artifactChanges` with `replacements` (`deletedRegion` + `insertedContent`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -21,6 +24,7 @@ from ..model import CANON_CODE, FIX_AUTO, Rule, Span, Violation
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
 SRCROOT = "%SRCROOT%"
+FINGERPRINT = "ssotLsp/v1"
 
 
 def render_sarif(found: list[tuple[str, Violation]], args: Any, files: int) -> None:
@@ -36,7 +40,12 @@ def sarif_log(found: list[tuple[str, Violation]], config: Optional[Path] = None)
     ids = sorted({v.code for _, v in found} | set(rules), key=lambda code: (code == CANON_CODE, code))
     index = {code: i for i, code in enumerate(ids)}
     fixes = _fixes_for(found, config)
+    fingerprints = _fingerprints(found)
     results = [_result(path, v, index[v.code], fixes.get((path, v.code, v.span))) for path, v in found]
+    for result, (path, violation) in zip(results, found):
+        fingerprint = fingerprints.get((path, violation.code, violation.span))
+        if fingerprint:
+            result["partialFingerprints"] = {FINGERPRINT: fingerprint}
     root = Path(os.getcwd()).as_uri() + "/"
     return {
         "$schema": SCHEMA,
@@ -129,6 +138,19 @@ def _rules_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> di
         for rule in config.rules:
             rules.setdefault(rule.id, rule)
     return rules
+
+
+def _fingerprints(found: list[tuple[str, Violation]]) -> dict[tuple, str]:
+    """Line-number-free fingerprints, the baseline's keys: they survive edits above a result."""
+    from ..baseline import keys_of
+
+    seen: dict[tuple, int] = {}
+    fingerprints: dict[tuple, str] = {}
+    for key, (path, violation) in keys_of(found, Path(os.getcwd())):
+        occurrence = seen[key] = seen.get(key, -1) + 1
+        digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()
+        fingerprints[(path, violation.code, violation.span)] = digest[:32]
+    return fingerprints
 
 
 def _fixes_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> dict[tuple, dict]:

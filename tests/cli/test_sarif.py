@@ -49,6 +49,8 @@ def test_rules_and_results(demo_log):
     for result in results:
         assert ids[result["ruleIndex"]] == result["ruleId"]
         assert result["level"] in ("error", "warning", "note")
+    fingerprints = [result["partialFingerprints"]["ssotLsp/v1"] for result in results]
+    assert len(set(fingerprints)) == len(results)
 
 
 def test_columns_are_code_points(demo_log):

@@ -14,8 +14,8 @@ from lsprotocol import types
 from ..model import Edit, Span, Violation
 from ..source import LineIndex
 
-UTF8 = types.PositionEncodingKind.Utf8
-UTF16 = types.PositionEncodingKind.Utf16
+UTF8 = types.PositionEncodingKind.Utf8.value
+UTF16 = types.PositionEncodingKind.Utf16.value
 SOURCE = "ssot"
 
 SEVERITY = {

@@ -89,6 +89,7 @@ def schedule_check(ls: "SsotServer", uri: str, delay: float) -> None:
 def recheck_open_documents(ls: "SsotServer", skip: Optional[str] = None) -> None:
     for uri in list(ls.workspace.text_documents):
         if uri != skip:
+            ls.state(uri).stale = True
             schedule_check(ls, uri, delay=ls.settings.debounceMs / 1000)
     if ls.pull_diagnostics and ls.supports("workspace.diagnostics.refresh_support"):
         ls.workspace_diagnostic_refresh(None)
@@ -111,9 +112,10 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     if document is None:
         return None
     state = ls.state(uri)
-    if state.result is not None and state.result.version == document.version:
+    if state.result is not None and state.result.version == document.version and not state.stale:
         return state.result
     version, text = document.version, document.source
+    state.stale = False
     result = await ls.run_engine(check_text, ls.configs, ls.path_of(uri), text, version)
     if uri not in ls.documents:  # closed meanwhile
         return None

@@ -44,6 +44,7 @@ class DocumentState:
     result: Optional[Result] = None
     published_version: Optional[int] = None
     pending: object = None  # the asyncio task of a debounced check
+    stale: bool = False  # the config or another module changed: check again even at the same version
 
 
 def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: Optional[int]) -> Optional[Result]:

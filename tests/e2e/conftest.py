@@ -78,7 +78,7 @@ async def own_client(root: Path, capabilities: types.ClientCapabilities, configu
     lsp_client = await SERVER.start()
     accept_registrations(lsp_client)
     lsp_client.set_configuration({"debounceMs": 0, **(configuration or {})}, section="ssot")
-    await lsp_client.initialize_session(initialize_params(root, capabilities, **settings))
+    lsp_client.init_result = await lsp_client.initialize_session(initialize_params(root, capabilities, **settings))
     try:
         yield lsp_client
     finally:

@@ -54,7 +54,8 @@ local ok, err = xpcall(function()
   for _, item in ipairs(result.items or result) do raw[item.label] = item end
   for _, item in ipairs(vim.lsp.util.text_document_completion_list_to_complete_items(result, 'Web')) do
     local original = raw[item.word] or {}
-    local deprecated = original.tags ~= nil and vim.tbl_contains(original.tags, 1)
+    -- 0.7 does not announce the Deprecated tag; the server ranks deprecated names in bucket 2.
+    local deprecated = (original.sortText or ''):sub(1, 1) == '2'
     emit('completion ' .. item.word .. ' ' .. tostring(deprecated))
   end
   emit('ok')

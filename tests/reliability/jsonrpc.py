@@ -54,10 +54,12 @@ class ServerDied(AssertionError):
 class RawServer:
     """One `python -m ssot_lsp` process, spoken to in raw frames."""
 
-    def __init__(self, cwd: Path = DEMO, env: Optional[dict] = None) -> None:
+    def __init__(self, cwd: Path = DEMO, env: Optional[dict] = None, settings: Optional[dict] = None,
+                 python_args: tuple[str, ...] = ()) -> None:
+        self.settings = {**QUIET, **(settings or {})}
         self.stderr = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "ssot_lsp"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, *python_args, "-m", "ssot_lsp"], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self.stderr, env={**os.environ, **(env or {})})
         self.ids = itertools.count(1)
         self.received: list[dict] = []
@@ -100,7 +102,7 @@ class RawServer:
             return
         result: Any = None
         if message["method"] == "workspace/configuration":
-            result = [QUIET for _ in message.get("params", {}).get("items", [])]
+            result = [self.settings for _ in message.get("params", {}).get("items", [])]
         try:
             self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
         except ServerDied:
@@ -168,7 +170,7 @@ class RawServer:
         answer = self.request("initialize", {
             "processId": os.getpid(), "rootUri": uri_of(root), "capabilities": caps,
             "workspaceFolders": [{"uri": uri_of(root), "name": root.name}],
-            "initializationOptions": QUIET,
+            "initializationOptions": self.settings,
         })
         assert "result" in answer, answer
         self.notify("initialized", {})

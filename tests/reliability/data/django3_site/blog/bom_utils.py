@@ -1,0 +1,3 @@
+﻿from django.utils.encoding import force_text
+
+SIGN = force_text("été")

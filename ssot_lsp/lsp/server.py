@@ -10,17 +10,20 @@ documents that were never opened are ignored with a log line.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.protocol.json_rpc import RPCRequest
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
@@ -50,6 +53,11 @@ class SsotProtocol(LanguageServerProtocol):
 
     def handle_message(self, message):
         if message is _DROPPED:
+            return None
+        if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
+            # pygls drops these without an answer; LSP wants InvalidRequest.
+            error = JsonRpcInvalidRequest(f"the server is shutting down: {message.method!r} refused")
+            self._send_response(message.id, error=error.to_response_error())
             return None
         return super().handle_message(message)
 
@@ -125,6 +133,9 @@ class SsotServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         # Errors go to the log; requests already answered with an error response.
         log.error("%s: %s", getattr(source, "__name__", source), error)
+        if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
+            # A body that is not JSON at all: JSON-RPC answers with a ParseError and a null id.
+            self.protocol._send_response(None, error=JsonRpcParseError(str(error)).to_response_error())
 
 
 def position_guard(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -165,7 +176,9 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     if tcp:
         server.start_tcp(host, port)
     else:
-        server.start_io()
+        from .stdio import ResyncingReader
+
+        server.start_io(ResyncingReader(sys.stdin.buffer))
 
 
 def _version() -> str:

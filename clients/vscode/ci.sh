@@ -48,9 +48,11 @@ check_step() {
   fi
 }
 
-# Runs a node --test suite and adds its own pass/fail counts.
+# Runs a node --test suite and adds its own pass/fail counts. The reporter options are
+# appended to the command, which must place them before the test files.
 run_tests() {
-  local name=$1 tap=$work/$1.tap
+  local name=$1 tap
+  tap=$work/$(printf '%s' "$1" | tr -c 'A-Za-z0-9' '_').tap
   shift
   say "$name"
   "$@" --test-reporter=spec --test-reporter-destination=stdout \
@@ -123,8 +125,7 @@ else
   deps_ok=1
   check_step "system packages (libkrb5-dev, chromium)" system_packages || deps_ok=0
   if [ $deps_ok = 1 ]; then
-    say "code-server $code_server_version (first install compiles native modules: a few minutes)"
-    check_step "code-server $code_server_version" \
+    check_step "code-server $code_server_version (a first install compiles native modules)" \
       cached_install "$code_server_home" "code-server@$code_server_version" || deps_ok=0
   fi
   if [ $deps_ok = 1 ]; then
@@ -137,7 +138,7 @@ else
       env CODE_SERVER="$code_server_home/node_modules/.bin/code-server" \
       SSOT_VSIX="$vsix" \
       PLAYWRIGHT_CORE="$playwright_home/node_modules/playwright-core" \
-      timeout -k 10 900 node --test --test-concurrency=1 test/e2e/quickfix.e2e.mjs
+      timeout -k 10 900 sh -c 'exec node --test --test-concurrency=1 "$@" test/e2e/quickfix.e2e.mjs' sh
   else
     echo "vscode: end-to-end test not run: its dependencies or the .vsix are missing" >&2
     failed=$((failed + 1))

@@ -24,6 +24,7 @@ import {
   RESTRICTED_KEYS,
   SECTION,
   effectiveValue,
+  needsRestart,
   readSettings,
   serverSettings,
   type Settings,
@@ -49,6 +50,13 @@ class SsotLanguageClient extends LanguageClient {
   }
 }
 
+/** What one client went through, shared by its error handler and its state listener. */
+interface Lifecycle {
+  wasRunning: boolean;
+  /** The error handler chose to restart; the next Stopped state is part of that. */
+  restartPending: boolean;
+}
+
 /** The server process of the current attempt, watched so a failure can be explained. */
 interface ServerProcess {
   child: ChildProcess;
@@ -61,6 +69,8 @@ export class SsotServer implements vscode.Disposable {
   private client: SsotLanguageClient | undefined;
   private process: ServerProcess | undefined;
   private launch: ServerLaunch | undefined;
+  /** The settings the current server was started with. */
+  private settings: Settings | undefined;
   private statusValue: ServerStatus = 'stopped';
   /** start/stop/restart run one at a time, in the order they were asked for. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -85,6 +95,10 @@ export class SsotServer implements vscode.Disposable {
     // Debounced: one restart for a burst of edits, after the client has sent its own
     // didChangeConfiguration for the change.
     const restartSoon = debounce(() => {
+      const next = readSettings(vscode.workspace.getConfiguration(SECTION), vscode.workspace.isTrusted);
+      if (this.settings !== undefined && !needsRestart(this.settings, next)) {
+        return; // e.g. a workspace value that a restricted workspace ignores anyway
+      }
       this.log('Interpreter or server arguments changed: restarting the server.');
       void this.restart();
     }, CONFIGURATION_RESTART_DELAY_MS);
@@ -151,6 +165,7 @@ export class SsotServer implements vscode.Disposable {
     const trusted = vscode.workspace.isTrusted;
     const config = vscode.workspace.getConfiguration(SECTION);
     const settings = readSettings(config, trusted);
+    this.settings = settings;
     if (!trusted) {
       this.logIgnoredWorkspaceSettings(config);
     }
@@ -165,24 +180,26 @@ export class SsotServer implements vscode.Disposable {
     this.log(`Starting: ${describeLaunch(launch)} (interpreter from ${sourceName(launch.source)})`);
     this.setStatus('starting');
 
+    const lifecycle: Lifecycle = { wasRunning: false, restartPending: false };
     const client = new SsotLanguageClient(
       CLIENT_ID,
       CLIENT_NAME,
       this.serverOptions(launch, folder?.uri.fsPath),
-      this.clientOptions(settings),
+      this.clientOptions(settings, lifecycle),
     );
     this.client = client;
-    let wasRunning = false;
     client.onDidChangeState((event) => {
       if (this.client !== client) {
         return; // a client this object already stopped
       }
       if (event.newState === State.Running) {
-        wasRunning = true;
+        lifecycle.wasRunning = true;
         this.setStatus('running');
-      } else if (event.newState === State.Starting) {
+      } else if (event.newState === State.Starting || lifecycle.restartPending) {
+        // The client passes through Stopped on its way to an automatic restart.
+        lifecycle.restartPending = false;
         this.setStatus('starting');
-      } else if (wasRunning) {
+      } else if (lifecycle.wasRunning) {
         // Stopped without being asked to: it crashed too often, or failed to restart.
         this.client = undefined;
         this.setStatus('failed');
@@ -263,7 +280,7 @@ export class SsotServer implements vscode.Disposable {
     };
   }
 
-  private clientOptions(settings: Settings): LanguageClientOptions {
+  private clientOptions(settings: Settings, lifecycle: Lifecycle): LanguageClientOptions {
     const restarts: number[] = [];
     const errorHandler: ErrorHandler = {
       error: (_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult =>
@@ -271,8 +288,8 @@ export class SsotServer implements vscode.Disposable {
           ? { action: ErrorAction.Continue }
           : { action: ErrorAction.Shutdown },
       closed: (): CloseHandlerResult => {
-        if (this.statusValue !== 'running') {
-          // Never came up: the start failure is reported by doStart, once.
+        if (!lifecycle.wasRunning || this.statusValue !== 'running') {
+          // Never came up, or died while restarting: reported once, by doStart or as a crash.
           return { action: CloseAction.DoNotRestart, handled: true };
         }
         const now = Date.now();
@@ -282,6 +299,7 @@ export class SsotServer implements vscode.Disposable {
         }
         if (restarts.length <= MAX_RESTARTS) {
           this.log('The server exited unexpectedly: restarting it.');
+          lifecycle.restartPending = true;
           return { action: CloseAction.Restart, handled: true };
         }
         // Reported when the client reaches the Stopped state.

@@ -14,7 +14,18 @@
 //   E2E_KEEP=1       keep the temporary workspace and profile for inspection
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -400,6 +411,45 @@ test('the status bar shows the compliance score and opens the report', { timeout
     });
     assert.match(score, /^\d+(\.\d)?%$/);
     await screenshot('report.png');
+  });
+});
+
+/** Process ids of language servers started for this run's workspace. */
+function serverPids() {
+  const pids = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) {
+      continue;
+    }
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.includes('ssot_lsp') && readlinkSync(`/proc/${name}/cwd`) === run.workspace) {
+        pids.push(Number(name));
+      }
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return pids;
+}
+
+test('a crashed server is restarted without bothering the user', { timeout: 90_000 }, async () => {
+  requireStep(run.page, 'opening the workbench');
+  const page = run.page;
+  await step('crash', async () => {
+    const before = await waitFor('the language server process', 20_000, () => {
+      const pids = serverPids();
+      return pids.length === 1 ? pids : undefined;
+    });
+    process.kill(before[0], 'SIGKILL');
+    await waitFor('a new language server process', 30_000, () => {
+      const pids = serverPids();
+      return pids.length === 1 && pids[0] !== before[0];
+    });
+    await page.locator('.statusbar-item', { hasText: /SSOT \d+(\.\d)?%/ }).first().waitFor({ timeout: 30_000 })
+      .catch(() => { throw new Error('the status bar shows no score after the automatic restart'); });
+    const complaints = await page.locator('.notification-toast', { hasText: 'SSOT' }).count();
+    assert.equal(complaints, 0, 'one crash should restart the server quietly');
   });
 });
 

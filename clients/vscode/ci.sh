@@ -138,7 +138,7 @@ else
       env CODE_SERVER="$code_server_home/node_modules/.bin/code-server" \
       SSOT_VSIX="$vsix" \
       PLAYWRIGHT_CORE="$playwright_home/node_modules/playwright-core" \
-      timeout -k 10 900 sh -c 'exec node --test --test-concurrency=1 "$@" test/e2e/quickfix.e2e.mjs' sh
+      timeout -k 10 900 sh -c 'exec node --test --test-concurrency=1 "$@" test/e2e/*.e2e.mjs' sh
   else
     echo "vscode: end-to-end test not run: its dependencies or the .vsix are missing" >&2
     failed=$((failed + 1))

@@ -158,6 +158,14 @@ test('a Python without ssot-lsp gives a notification with the fix, and the serve
   const { page } = session;
   const settingsFile = join(session.workspace, '.vscode', 'settings.json');
   await session.step('start-failure', async () => {
+    writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': ['/nonexistent/bin/python'] }, null, 2));
+    const missing = page.locator('.notification-toast', { hasText: 'was not found' }).first();
+    await missing.waitFor({ timeout: 45_000 })
+      .catch(() => { throw new Error('no "interpreter was not found" notification for a missing interpreter'); });
+    await page.locator('.statusbar-item', { hasText: 'SSOT' }).filter({ hasNotText: '%' }).first()
+      .waitFor({ timeout: 5000 });
+    await missing.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => undefined);
+
     // -I -S: the same interpreter without site-packages, where ssot-lsp is not importable.
     writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': [python, '-I', '-S'] }, null, 2));
     const toast = page.locator('.notification-toast', { hasText: 'ssot-lsp is not installed' }).first();

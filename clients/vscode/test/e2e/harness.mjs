@@ -109,7 +109,7 @@ function findFiles(dir, pattern) {
   return found;
 }
 
-export class Session {
+export class Workbench {
   /**
    * @param name short name, used for output files
    * @param options.userSettings extra user settings

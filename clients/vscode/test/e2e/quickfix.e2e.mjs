@@ -10,7 +10,7 @@ import {
   MAIN_AFTER,
   SCORE,
   SQUIGGLE,
-  Session,
+  Workbench,
   clientDir,
   log,
   playwrightChromium,
@@ -20,31 +20,31 @@ import {
 } from './harness.mjs';
 
 /** Shared by the steps below; each step needs the ones before it. */
-const run = { session: undefined, opened: false, diagnosticShown: false };
+const run = { workbench: undefined, opened: false, diagnosticShown: false };
 
 before(() => {
-  Session.checkEnvironment();
-  run.session = new Session('quickfix', { workspaceSettings: { 'ssot.interpreter': [python] } });
+  Workbench.checkEnvironment();
+  run.workbench = new Workbench('quickfix', { workspaceSettings: { 'ssot.interpreter': [python] } });
 });
 
 after(async () => {
-  await run.session?.close();
+  await run.workbench?.close();
 });
 
 test('the packaged extension installs into VS Code', { timeout: 120_000 }, () => {
-  run.session.installExtension();
+  run.workbench.installExtension();
 });
 
 test('the workbench opens the workspace', { timeout: 150_000 }, async () => {
-  await run.session.open(playwrightChromium());
+  await run.workbench.open(playwrightChromium());
   run.opened = true;
 });
 
 test('opening main.py shows the SSOT001 diagnostic', { timeout: 120_000 }, async () => {
   requireStep(run.opened, 'opening the workbench');
-  const { page } = run.session;
-  await run.session.step('diagnostic', async () => {
-    await run.session.openMainAndWaitForDiagnostic();
+  const { page } = run.workbench;
+  await run.workbench.step('diagnostic', async () => {
+    await run.workbench.openMainAndWaitForDiagnostic();
     await page.keyboard.press('Control+Shift+M');
     const marker = page.locator('.markers-panel .monaco-list-row', { hasText: 'SSOT001' }).first();
     await marker.waitFor({ timeout: 15_000 })
@@ -57,9 +57,9 @@ test('opening main.py shows the SSOT001 diagnostic', { timeout: 120_000 }, async
 
 test('Ctrl+. applies the quick fix and the saved file imports app.canonical', { timeout: 120_000 }, async () => {
   requireStep(run.diagnosticShown, 'the diagnostic');
-  const session = run.session;
-  const { page } = session;
-  await session.step('quickfix', async () => {
+  const workbench = run.workbench;
+  const { page } = workbench;
+  await workbench.step('quickfix', async () => {
     // Put the cursor on the flagged name: click the squiggle (it sits under the text).
     await page.locator(SQUIGGLE).first().click({ force: true });
     const menu = page.locator('.action-widget').filter({ visible: true }).first();
@@ -84,7 +84,7 @@ test('Ctrl+. applies the quick fix and the saved file imports app.canonical', { 
         throw new Error(`no quick fix naming app.canonical; menu: ${await menu.innerText().catch(() => '?')}`);
       });
     await page.waitForTimeout(300); // let the menu finish rendering for the screenshot
-    const shot = await session.screenshot('quickfix.png');
+    const shot = await workbench.screenshot('quickfix.png');
     log(`screenshot ${shot}`);
     // The README's picture: refreshed on request, or made when it is missing.
     const readmeImage = join(clientDir, 'images', 'quickfix.png');
@@ -96,7 +96,7 @@ test('Ctrl+. applies the quick fix and the saved file imports app.canonical', { 
     await page.locator('.monaco-editor .view-lines', { hasText: 'app.canonical' }).first().waitFor({ timeout: 10_000 })
       .catch(() => { throw new Error('the editor text did not change after choosing the quick fix'); });
     await page.keyboard.press('Control+S');
-    const mainPy = join(session.workspace, 'main.py');
+    const mainPy = join(workbench.workspace, 'main.py');
     await waitFor('main.py on disk to import app.canonical', 15_000, () => readFileSync(mainPy, 'utf8') === MAIN_AFTER)
       .catch((error) => {
         throw new Error(`${error.message}; it reads ${JSON.stringify(readFileSync(mainPy, 'utf8'))}`);
@@ -107,9 +107,9 @@ test('Ctrl+. applies the quick fix and the saved file imports app.canonical', { 
 
 test('the status bar shows the compliance score and opens the report', { timeout: 90_000 }, async () => {
   requireStep(run.opened, 'opening the workbench');
-  const session = run.session;
-  const { page } = session;
-  await session.step('report', async () => {
+  const workbench = run.workbench;
+  const { page } = workbench;
+  await workbench.step('report', async () => {
     const item = page.locator('.statusbar-item', { hasText: SCORE }).first();
     await item.waitFor({ timeout: 30_000 })
       .catch(() => { throw new Error('no "SSOT NN%" compliance score in the status bar'); });
@@ -127,22 +127,22 @@ test('the status bar shows the compliance score and opens the report', { timeout
       return undefined;
     });
     assert.match(score, /^\d+(\.\d)?%$/);
-    await session.screenshot('report.png');
+    await workbench.screenshot('report.png');
   });
 });
 
 test('a crashed server is restarted without bothering the user', { timeout: 90_000 }, async () => {
   requireStep(run.opened, 'opening the workbench');
-  const session = run.session;
-  const { page } = session;
-  await session.step('crash', async () => {
+  const workbench = run.workbench;
+  const { page } = workbench;
+  await workbench.step('crash', async () => {
     const before = await waitFor('the language server process', 20_000, () => {
-      const pids = session.serverPids();
+      const pids = workbench.serverPids();
       return pids.length === 1 ? pids : undefined;
     });
     process.kill(before[0], 'SIGKILL');
     await waitFor('a new language server process', 30_000, () => {
-      const pids = session.serverPids();
+      const pids = workbench.serverPids();
       return pids.length === 1 && pids[0] !== before[0];
     });
     await page.locator('.statusbar-item', { hasText: SCORE }).first().waitFor({ timeout: 30_000 })
@@ -154,10 +154,10 @@ test('a crashed server is restarted without bothering the user', { timeout: 90_0
 
 test('a Python without ssot-lsp gives a notification with the fix, and the server comes back', { timeout: 120_000 }, async () => {
   requireStep(run.opened, 'opening the workbench');
-  const session = run.session;
-  const { page } = session;
-  const settingsFile = join(session.workspace, '.vscode', 'settings.json');
-  await session.step('start-failure', async () => {
+  const workbench = run.workbench;
+  const { page } = workbench;
+  const settingsFile = join(workbench.workspace, '.vscode', 'settings.json');
+  await workbench.step('start-failure', async () => {
     writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': ['/nonexistent/bin/python'] }, null, 2));
     const missing = page.locator('.notification-toast', { hasText: 'was not found' }).first();
     await missing.waitFor({ timeout: 45_000 })
@@ -175,7 +175,7 @@ test('a Python without ssot-lsp gives a notification with the fix, and the serve
     assert.match(text, /pip install "ssot-lsp\[lsp\]"/);
     await toast.locator('.monaco-button', { hasText: 'Open Settings' }).waitFor({ timeout: 5000 });
     await toast.locator('.monaco-button', { hasText: 'Show Output' }).waitFor({ timeout: 5000 });
-    await session.screenshot('start-failure.png');
+    await workbench.screenshot('start-failure.png');
 
     writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': [python] }, null, 2));
     await page.locator('.statusbar-item', { hasText: SCORE }).first().waitFor({ timeout: 45_000 })

@@ -4,13 +4,13 @@
 // so diagnostics appear only if the workspace value was ignored.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Session, playwrightChromium, python } from './harness.mjs';
+import { Workbench, playwrightChromium, python } from './harness.mjs';
 
-let session;
+let workbench;
 
 before(() => {
-  Session.checkEnvironment();
-  session = new Session('restricted', {
+  Workbench.checkEnvironment();
+  workbench = new Workbench('restricted', {
     trust: false,
     userSettings: { 'ssot.interpreter': [python] },
     // -I -S: no site-packages, so no ssot-lsp: the server would not start with this.
@@ -19,21 +19,21 @@ before(() => {
 });
 
 after(async () => {
-  await session?.close();
+  await workbench?.close();
 });
 
 test('an untrusted workspace cannot choose the interpreter; the user setting is used', { timeout: 300_000 }, async () => {
-  session.installExtension();
-  await session.open(playwrightChromium());
-  await session.step('restricted', async () => {
-    await session.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 })
+  workbench.installExtension();
+  await workbench.open(playwrightChromium());
+  await workbench.step('restricted', async () => {
+    await workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 })
       .catch(() => { throw new Error('the workspace did not open in Restricted Mode'); });
-    await session.openMainAndWaitForDiagnostic();
+    await workbench.openMainAndWaitForDiagnostic();
     // (VS Code itself also hides restricted settings' workspace values from inspect() in
     // Restricted Mode, so the extension's own "ignoring" log line may not appear.)
-    const output = session.outputChannel();
+    const output = workbench.outputChannel();
     assert.match(output, /Starting: \S+ -m ssot_lsp \(interpreter from the ssot\.interpreter setting\)/);
     assert.ok(!output.includes(' -I -S -m ssot_lsp'), `the workspace interpreter was started:\n${output}`);
-    await session.screenshot('restricted.png');
+    await workbench.screenshot('restricted.png');
   });
 });

@@ -1,0 +1,177 @@
+"""Long fuzz run of the engine, the fixer and the language server (hypothesis, many examples).
+
+    .venv/bin/python benchmarks/fuzz_long.py [--examples 20000] [--server-examples 2000] [--json]
+
+The test suite runs the same properties with a few dozen examples each; this script runs
+them with as many as you give it, keeps going after a failure (printing the shrunk
+counterexample), and ends with the number of inputs tried and failures found per target:
+
+- engine: the demo files mutated (token deletion and insertion, truncation, junk such as
+  unbalanced brackets, NUL bytes, odd line endings) are analysed without an exception;
+- bytes: random bytes and damaged encodings either decode or raise DecodeError;
+- fixer: fix_all on mutated text never turns a compiling file into one that does not
+  compile, and a second fix_all changes nothing;
+- server: random didOpen / incremental didChange / completion / hover / codeAction /
+  diagnostic sequences against `python -m ssot_lsp` are all answered, and the process lives.
+
+Exit code 1 when any target found a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ssot_lsp.engine import analyze  # noqa: E402
+from ssot_lsp.fixer import fix_all  # noqa: E402
+from ssot_lsp.source import DecodeError, decode  # noqa: E402
+from tests.fuzz.test_engine_fuzz import CONFIG, JUNK, TARGET, texts, token_boundaries  # noqa: E402
+
+TRIED: dict[str, int] = {}
+SOURCES = texts()
+BOUNDARIES = [token_boundaries(text) for text in SOURCES]
+
+
+def mutated(data: st.DataObject) -> str:
+    index = data.draw(st.integers(0, len(SOURCES) - 1))
+    text, boundaries = SOURCES[index], BOUNDARIES[index]
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = min(data.draw(st.sampled_from(boundaries)) if boundaries else 0, len(text))
+        action = data.draw(st.sampled_from(["delete", "insert", "insert", "truncate", "duplicate"]))
+        if action == "delete":
+            text = text[:at] + text[min(len(text), at + data.draw(st.integers(1, 40))):]
+        elif action == "insert":
+            text = text[:at] + data.draw(st.lists(JUNK, min_size=1, max_size=5).map("".join)) + text[at:]
+        elif action == "duplicate":
+            text = text[:at] + text[at:at + data.draw(st.integers(1, 200))] + text[at:]
+        else:
+            text = text[:at]
+    return text
+
+
+def count(target: str) -> None:
+    TRIED[target] = TRIED.get(target, 0) + 1
+
+
+def engine_target(data: st.DataObject) -> None:
+    count("engine")
+    analyze(mutated(data), TARGET, CONFIG)
+
+
+def bytes_target(blob: bytes) -> None:
+    count("bytes")
+    try:
+        decoded = decode(blob)
+    except DecodeError:
+        return
+    analyze(decoded.text, TARGET, CONFIG)
+
+
+def compiles(text: str) -> bool:
+    try:
+        compile(text, "<fuzz>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def fixer_target(data: st.DataObject) -> None:
+    count("fixer")
+    text = mutated(data)
+    first = fix_all(text, TARGET, CONFIG)
+    if compiles(text):
+        assert compiles(first.text), "a fix broke a file that compiled"
+    again = fix_all(first.text, TARGET, CONFIG)
+    assert again.text == first.text, "fix_all is not idempotent"
+
+
+def make_server_target():
+    from tests.reliability.jsonrpc import PROBE_PATH, RawServer
+    from tests.reliability.test_server_fuzz import operations, ordered, run_request
+
+    server = RawServer()
+    server.initialize()
+    names = itertools.count()
+
+    def server_target(data: st.DataObject) -> None:
+        count("server")
+        text = data.draw(st.one_of(st.sampled_from(SOURCES), st.just("")))
+        if data.draw(st.booleans()):
+            text = mutated(data)
+        uri = server.open(PROBE_PATH.with_name(f"fuzz_long_{next(names)}.py"), text)
+        version = 1
+        for op in data.draw(operations(text.count("\n"))):
+            if op[0] == "change":
+                version += 1
+                start, end = ordered(op[1], op[2])
+                server.change(uri, version, [{"range": {"start": start, "end": end}, "text": op[3]}])
+                continue
+            reply = run_request(server, uri, op)
+            assert ("result" in reply) != ("error" in reply), reply
+        server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        assert server.process.poll() is None, "the server died"
+
+    return server_target, server
+
+
+def run_target(name: str, test: Callable, strategy, examples: int) -> dict:
+    runner = settings(max_examples=examples, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))(given(strategy)(test))
+    started = time.monotonic()
+    failure = None
+    try:
+        runner()
+    except Exception:
+        failure = traceback.format_exc(limit=8)
+        print(f"--- {name}: FAILURE\n{failure}", file=sys.stderr)
+    return {"target": name, "inputs": TRIED.get(name, 0), "failures": int(failure is not None),
+            "seconds": round(time.monotonic() - started, 1), "failure": failure}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--examples", type=int, default=20_000, help="examples per in-process target")
+    parser.add_argument("--server-examples", type=int, default=2_000, help="document sessions sent to the server")
+    parser.add_argument("--only", choices=["engine", "bytes", "fixer", "server"], action="append")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    chosen = set(args.only or ["engine", "bytes", "fixer", "server"])
+    results = []
+    if "engine" in chosen:
+        results.append(run_target("engine", engine_target, st.data(), args.examples))
+    if "bytes" in chosen:
+        blobs = st.one_of(st.binary(max_size=2000),
+                          st.sampled_from(SOURCES).map(lambda t: t.encode("utf-8")).flatmap(
+                              lambda b: st.tuples(st.just(b), st.integers(0, len(b)), st.binary(max_size=8)).map(
+                                  lambda t: t[0][:t[1]] + t[2] + t[0][t[1]:])))
+        results.append(run_target("bytes", bytes_target, blobs, args.examples))
+    if "fixer" in chosen:
+        results.append(run_target("fixer", fixer_target, st.data(), args.examples))
+    if "server" in chosen:
+        server_target, server = make_server_target()
+        try:
+            results.append(run_target("server", server_target, st.data(), args.server_examples))
+        finally:
+            server.close()
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        for result in results:
+            print(f"{result['target']:8} inputs {result['inputs']:>8}  failures {result['failures']}  "
+                  f"{result['seconds']:>7}s")
+    return 1 if any(result["failures"] for result in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -42,15 +42,19 @@ CASES = {
 }
 
 
+def check(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=folder,
+        capture_output=True, text=True, timeout=60,
+    )
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_malformed_config_exits_2_naming_the_key(name: str, tmp_path: Path) -> None:
     text, key, reason = CASES[name]
     (tmp_path / "ssot.toml").write_text(text)
     (tmp_path / "main.py").write_text("import a.old\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
-        capture_output=True, text=True, timeout=60,
-    )
+    result = check(tmp_path)
     assert result.returncode == 2, result.stdout
     assert f"ssot.toml: {key}: " in result.stderr
     assert reason in result.stderr
@@ -59,10 +63,7 @@ def test_malformed_config_exits_2_naming_the_key(name: str, tmp_path: Path) -> N
 def test_pyproject_keys_are_qualified(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.ssot-lsp]\nscop = ["a"]\n')
     (tmp_path / "main.py").write_text("")
-    result = subprocess.run(
-        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
-        capture_output=True, text=True, timeout=60,
-    )
+    result = check(tmp_path)
     assert result.returncode == 2
     assert "pyproject.toml: tool.ssot-lsp.scop: unknown key" in result.stderr
 
@@ -70,10 +71,7 @@ def test_pyproject_keys_are_qualified(tmp_path: Path) -> None:
 def test_missing_canonical_module_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "ssot.toml").write_text('canonical-modules = ["app.nowhere"]\n')
     (tmp_path / "main.py").write_text("")
-    result = subprocess.run(
-        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
-        capture_output=True, text=True, timeout=60,
-    )
+    result = check(tmp_path)
     assert result.returncode == 2
     assert "canonical-modules[0]: module 'app.nowhere' not found" in result.stderr
 
@@ -86,10 +84,7 @@ def test_nested_config_wins_and_config_is_found_upwards(tmp_path: Path) -> None:
     (inner / "deep").mkdir()
     (inner / "deep" / "m.py").write_text("import a.old\nimport b.old\n")
     (tmp_path / "top.py").write_text("import a.old\nimport b.old\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "ssot_lsp.cli", "check", "."], cwd=tmp_path,
-        capture_output=True, text=True, timeout=60,
-    )
+    result = check(tmp_path)
     assert result.returncode == 1
     lines = [line.split(" ")[0:2] for line in result.stdout.splitlines() if ": R" in line]
     assert lines == [["svc/deep/m.py:2:8:", "R2"], ["top.py:1:8:", "R1"]]

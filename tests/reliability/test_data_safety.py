@@ -182,7 +182,7 @@ def build_many(root: Path, count: int) -> dict[Path, tuple[bytes, bytes]]:
 
 def test_sigkill_during_fix_never_leaves_a_partial_file(tmp_path: Path) -> None:
     rng = random.Random(8)
-    expected = build_many(tmp_path, 300)
+    expected = build_many(tmp_path, 240)
     assert all(old != new for old, new in expected.values())
     kills = 0
     for _ in range(3):

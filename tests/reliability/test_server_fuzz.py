@@ -25,7 +25,7 @@ SOURCES = [decode(p.read_bytes()).text for p in sorted(DEMO.rglob("*.py")) if p.
 JUNK = st.sampled_from(["(", ")", "[", "]", "{", "}", ":", "'", '"', '"""', "\\", "\x00", "\t", "\r",
                         "\r\n", "\n", "def ", "class ", "import ", "from ", " as ", ",", ".", "lambda",
                         "é", "👋", "\ufeff", "𝔘", "get_websocket_manager()", "    ", ""])
-FUZZ = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 names = itertools.count()
 
 

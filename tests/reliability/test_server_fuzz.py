@@ -40,7 +40,7 @@ def fuzz_server() -> Iterator[RawServer]:
 def positions(line_count: int) -> st.SearchStrategy[dict]:
     """Positions mostly inside the document, some far outside it."""
     line = st.one_of(st.integers(0, max(0, line_count)), st.integers(0, 100_000))
-    return st.builds(lambda l, c: {"line": l, "character": c}, line, st.one_of(st.integers(0, 120), st.integers(0, 10**6)))
+    return st.builds(lambda row, column: {"line": row, "character": column}, line, st.one_of(st.integers(0, 120), st.integers(0, 10**6)))
 
 
 def operations(line_count: int) -> st.SearchStrategy[tuple]:

@@ -12,3 +12,6 @@ class PostAdmin(admin.ModelAdmin):
         return force_text(obj.title) + ugettext(" (draft)")
 
     title.short_description = _("Title")
+
+
+admin.site.register(Post, PostAdmin)

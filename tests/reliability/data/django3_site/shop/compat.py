@@ -15,7 +15,7 @@ def pairs(items):
 
 
 def query(params):
-    return urlencode(params) + quote("/")
+    return urlencode(params) + quote("/") + urllib.parse.quote("?")
 
 
 def fake():

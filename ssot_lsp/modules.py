@@ -147,15 +147,27 @@ class Workspace:
                 return f"{star}.{name}"
         return None
 
-    def invalidate(self, path: Optional[Path] = None) -> None:
-        """Forget cached lookups (all of them, or those that may depend on `path`)."""
-        self._canonical.clear()
+    def invalidate(self, path: Optional[Path] = None) -> bool:
+        """Forget cached lookups (all of them, or those that may depend on `path`).
+
+        Returns whether anything cached could have depended on `path`: editing a module
+        whose exports nobody has read, and that was already known to exist, changes nothing
+        here (the common case of typing in an ordinary file).
+        """
         if path is None:
+            self._canonical.clear()
             self._paths.clear()
             self._exports.clear()
-        else:
-            self._exports.pop(Path(os.path.abspath(path)), None)
+            return True
+        absolute = Path(os.path.abspath(path))
+        affected = self._exports.pop(absolute, None) is not None
+        if absolute not in self._paths.values():
+            # A new file may answer a lookup that failed before.
             self._paths = {k: v for k, v in self._paths.items() if v is not None}
+            affected = True
+        if affected:
+            self._canonical.clear()
+        return affected
 
 
 def _read_exports(text: str, module: str, is_package: bool) -> Exports:

@@ -118,7 +118,8 @@ class Registry:
 
     def invalidate(self, path: Optional[Path] = None) -> None:
         """Forget what depends on workspace files (after `path` changed)."""
-        self.workspace.invalidate(path)
+        if not self.workspace.invalidate(path):
+            return
         self._by_identity = None
         self._canonical = None
         self._exempt_folders = None

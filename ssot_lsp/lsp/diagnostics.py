@@ -80,6 +80,8 @@ async def _overlay(ls: "SsotServer", uri: str) -> bool:
 # -- checking --------------------------------------------------------------------------
 def schedule_check(ls: "SsotServer", uri: str, delay: float) -> None:
     """Check the document after `delay` seconds, replacing any check still waiting."""
+    if ls.open_document(uri) is None:  # closed while an edit was being recorded
+        return
     state = ls.state(uri)
     if state.pending is not None:
         state.pending.cancel()

@@ -1,0 +1,41 @@
+"""Re-export caches follow edits, and edits of unrelated files keep them (SPEC §3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ssot_lsp.modules import Workspace
+
+
+def make(tmp_path: Path) -> Workspace:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from .impl import thing\n")
+    (tmp_path / "pkg" / "impl.py").write_text("def thing(): ...\n")
+    (tmp_path / "pkg" / "other.py").write_text("x = 1\n")
+    (tmp_path / "main.py").write_text("import pkg\n")
+    return Workspace((tmp_path,))
+
+
+def test_overlay_edit_of_a_reexporting_module_is_followed(tmp_path: Path) -> None:
+    workspace = make(tmp_path)
+    assert workspace.canonicalize("pkg.thing") == "pkg.impl.thing"
+    init = tmp_path / "pkg" / "__init__.py"
+    workspace.overlays[init] = "from .other import thing\n"
+    assert workspace.invalidate(init) is True
+    assert workspace.canonicalize("pkg.thing") == "pkg.other.thing"
+
+
+def test_editing_an_unrelated_known_file_keeps_the_caches(tmp_path: Path) -> None:
+    workspace = make(tmp_path)
+    assert workspace.canonicalize("pkg.thing") == "pkg.impl.thing"
+    assert workspace.module_path("main") == tmp_path / "main.py"
+    assert workspace.invalidate(tmp_path / "main.py") is False
+    assert workspace._canonical  # nothing was thrown away
+
+
+def test_a_new_file_answers_an_earlier_failed_lookup(tmp_path: Path) -> None:
+    workspace = make(tmp_path)
+    assert workspace.module_path("pkg.new") is None
+    (tmp_path / "pkg" / "new.py").write_text("")
+    assert workspace.invalidate(tmp_path / "pkg" / "new.py") is True
+    assert workspace.module_path("pkg.new") == tmp_path / "pkg" / "new.py"

@@ -68,7 +68,7 @@ def tool_version(command: list[str]) -> str:
 
 
 def machine() -> dict:
-    info = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+    info = {"nproc": os.cpu_count(), "loadavg_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None, "python": platform.python_version(), "platform": platform.platform(),
             "date": time.strftime("%Y-%m-%d")}
     try:
         lscpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
@@ -173,7 +173,7 @@ def commands(root: Path, configs: dict[str, Path], jobs: int, fixit_paths: list[
                          "--select", "TID251", "--output-format", "json", "."]},
         "semgrep": {"cmd": [str(BIN / "semgrep"), "scan", "--metrics=off", "--disable-version-check",
                             "--config", str(configs["semgrep"]), "--jobs", str(jobs), "--json", "--quiet",
-                            "--no-git-ignore", "."]},
+                            "--no-git-ignore", "--timeout", "0", "."]},
         "fixit": {"cmd": [str(BIN / "fixit"), "--rules", "fixit_ssot", "lint", *fixit_paths], "env": env},
     }
 
@@ -228,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="run Fixit and Semgrep on every corpus and Fixit on all of corpus a")
     parser.add_argument("--fixit-sample", type=int, default=100,
                         help="modules of corpus a Fixit checks (its time is scaled to the whole corpus)")
+    parser.add_argument("--slow-runs", type=int, default=1, help="timed runs of Semgrep (default 1)")
     parser.add_argument("--skip-editor", action="store_true", help="skip the language server benchmark")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the benchmark venv")
     args = parser.parse_args(argv)
@@ -254,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             fixit_paths = sample
             fixit_scale = files / max(1, len(sample))
         tools = commands(root, configs, jobs, fixit_paths)
-        runs = {"ssot-lsp": args.runs, "ruff": args.runs, "semgrep": 3, "fixit": 1}
+        runs = {"ssot-lsp": args.runs, "ruff": args.runs, "semgrep": args.slow_runs, "fixit": 1}
         if not (all_relevant or args.full):
             tools = {k: v for k, v in tools.items() if k in ("ssot-lsp", "ruff")}
         timed = time_tools(root, tools, {k: runs[k] for k in tools})
@@ -263,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             timed["fixit"]["median"] *= fixit_scale
             timed["fixit"]["scaled_from_sample"] = True
         results["corpora"][key] = {"root": str(root), "files": files, "lines": lines, "tools": timed}
+        log(f"{key}: " + ", ".join(f"{t} {v['median']:.2f}s" for t, v in timed.items() if v["median"]))
     if not args.skip_editor:
         editor = subprocess.run([str(BIN / "python"), str(HERE / "editor.py"), "--json"],
                                 capture_output=True, text=True)
@@ -270,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
             results["editor"] = json.loads(editor.stdout)
         except ValueError:
             results["editor"] = {"status": "failed", "stderr": editor.stderr[-2000:]}
+    if hasattr(os, "getloadavg"):
+        results["machine"]["loadavg_at_end"] = os.getloadavg()[0]
     (WORK / "results.json").write_text(json.dumps(results, indent=2))
     print(render(results))
     return 0
@@ -278,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
 def render(results: dict) -> str:
     m = results["machine"]
     out = [f"Machine: {m.get('cpu')}, {m.get('nproc')} cores, {m.get('ram_gib')} GiB RAM; {m.get('platform')}; "
-           f"{m.get('date')}", "", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()), "",
+           f"{m.get('date')}; load average {m.get('loadavg_at_start')} at start, {m.get('loadavg_at_end')} at end", "", "Versions: " + ", ".join(f"{k} {v}" for k, v in results["versions"].items()), "",
            "| corpus | files | lines | tool | median s | × ruff | findings |", "|---|---:|---:|---|---:|---:|---:|"]
     for key, data in results["corpora"].items():
         ruff = data["tools"].get("ruff", {}).get("median")

@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ssot-lsp",
         description="Enforce a single-source-of-truth import registry: check, fix, report, serve.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("check", help="report violations of the registry")
@@ -98,13 +98,22 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
     from .engine import analyze
     from .source import DecodeError, decode
 
+    from .engine import registry_for
+    from .prefilter import prefilter_for
+
     path, config_path = item
     try:
-        decoded = decode(path.read_bytes())
+        data = path.read_bytes()
+        config = load_config(config_path)
+        registry = registry_for(config)
+        # Most files of a large codebase never mention the registry's names: skip parsing them.
+        if not prefilter_for(registry).may_violate(data, registry.workspace.module_name(path)[0]):
+            return FileResult(str(path), ())
+        decoded = decode(data)
     except (OSError, DecodeError) as exc:
         return FileResult(str(path), error=str(exc))
     try:
-        checked = analyze(decoded.text, path, load_config(config_path))
+        checked = analyze(decoded.text, path, config)
     except RecursionError:
         return FileResult(str(path), error="too deeply nested to analyse")
     return FileResult(str(path), tuple(checked.violations))
@@ -121,9 +130,19 @@ def collect(args: argparse.Namespace, label: str) -> tuple[list[FileResult], lis
     registry_errors = _registry_problems({config.path: config for _, config in discovery.files}.values())
     if registry_errors:
         return [], registry_errors
+    _compile_prefilters({config.path: config for _, config in discovery.files}.values())
     items = [(path, config.path) for path, config in discovery.files]
     results = parallel_map(check_one, items, args.jobs, Progress(label))
     return results, []
+
+
+def _compile_prefilters(configs) -> None:
+    """Build each registry's pre-filter once, before the worker processes start (they inherit it)."""
+    from .engine import registry_for
+    from .prefilter import prefilter_for
+
+    for config in configs:
+        prefilter_for(registry_for(config))
 
 
 def _registry_problems(configs) -> list[ConfigError]:
@@ -398,6 +417,18 @@ def run_serve(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     serve(tcp=args.tcp, host=args.host, port=args.port)
     return EXIT_CLEAN
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, reading the installed metadata only when asked (it is slow to import)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0,
+                         help=help or "show the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def _version() -> str:

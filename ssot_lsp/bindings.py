@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Union
@@ -176,6 +177,8 @@ class _Walker(ast.NodeVisitor):
         self.dunder_all: set[str] = set()
         self.deferred: list[tuple[FunctionNode, Scope]] = []
         self.statement_line = 0
+        self.import_bound: set[str] = set()  # every name any import in the file binds
+        self._import_bound_pattern: Optional[re.Pattern[str]] = None
 
     # -- positions -------------------------------------------------------------------
     def span(self, node: ast.AST) -> Span:
@@ -205,6 +208,8 @@ class _Walker(ast.NodeVisitor):
             self.visit(statement)
 
     def run_function(self, node: FunctionNode, scope: Scope) -> None:
+        if not isinstance(node, ast.Lambda) and self.cannot_matter(node):
+            return
         outer = self.scope
         self.scope = scope
         self.bind_arguments(node.args)
@@ -213,6 +218,29 @@ class _Walker(ast.NodeVisitor):
         else:
             self.visit_body(node.body)
         self.scope = outer
+
+    def cannot_matter(self, node: ast.AST) -> bool:
+        """A function body that writes no imported name and no import has nothing to record.
+
+        Functions run after the scopes that enclose them, so every import they can see has
+        been met; the test is on the source lines, which is far cheaper than walking them.
+        """
+        lines = self.lines
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+        if last >= len(lines.starts):
+            return False
+        text = lines.text[lines.starts[first]:lines.ends[last]]
+        if "import" in text or not text.isascii():  # identifiers are NFKC-normalised
+            return False
+        if self._import_bound_pattern is None:
+            words = "|".join(map(re.escape, sorted(self.import_bound))) or "(?!)"
+            self._import_bound_pattern = re.compile(rf"(?<!\w)(?:{words})(?!\w)")
+        return self._import_bound_pattern.search(text) is None
+
+    def track_import(self, bound: str) -> None:
+        if bound not in self.import_bound:
+            self.import_bound.add(bound)
+            self._import_bound_pattern = None
 
     def bind(self, name: str, value: Optional[ImportedName] = None) -> None:
         self.scope.table[name] = value
@@ -420,6 +448,7 @@ class _Walker(ast.NodeVisitor):
             imported = ImportedName(statement, alias.name, alias.asname, bound, target, *item)
             statement.names.append(imported)
             self.bind(bound, imported)
+            self.track_import(bound)
         self.imports.append(statement)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -439,6 +468,7 @@ class _Walker(ast.NodeVisitor):
                 imported = ImportedName(statement, alias.name, alias.asname, bound, target, *item)
                 statement.names.append(imported)
                 self.bind(bound, imported if resolved else None)
+                self.track_import(bound)
         self.imports.append(statement)
 
     # -- uses ------------------------------------------------------------------------

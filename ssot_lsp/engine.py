@@ -98,6 +98,7 @@ class _Matcher:
         self.path = path
         self.findings: list[Finding] = []
         self._seen: set[tuple[str, Span]] = set()
+        self._allowed: dict[str, bool] = {}  # per rule id: glob matching is the costly part
 
     def run(self) -> None:
         for statement in self.analysis.imports:
@@ -113,11 +114,17 @@ class _Matcher:
     # -- helpers ---------------------------------------------------------------------
     def module_rule(self, module: str) -> Optional[Rule]:
         rule = self.registry.module_rule(module)
-        return rule if rule and not self.registry.allowed(rule, self.path) else None
+        return rule if rule and not self.allowed(rule) else None
 
     def named_rule(self, qualname: str, kind: str) -> Optional[Rule]:
         rule = self.registry.named_rules(qualname, kind)
-        return rule if rule and not self.registry.allowed(rule, self.path) else None
+        return rule if rule and not self.allowed(rule) else None
+
+    def allowed(self, rule: Rule) -> bool:
+        allowed = self._allowed.get(rule.id)
+        if allowed is None:
+            allowed = self._allowed[rule.id] = self.registry.allowed(rule, self.path)
+        return allowed
 
     def add(self, rule: Optional[Rule], subject: Subject, span: Span, statement_line: int, message: str,
             fix: Optional[str], *, choice: Optional[TemplateChoice] = None,

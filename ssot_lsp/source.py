@@ -72,14 +72,27 @@ class LineIndex:
 
     def __init__(self, text: str):
         self.text = text
-        starts = [0]
-        ends = []
-        for match in _NEWLINE.finditer(text):
-            ends.append(match.start())
-            starts.append(match.end())
-        ends.append(len(text))
+        if "\r" not in text:
+            # The common case, without a regex match object per line.
+            starts = [0]
+            ends = []
+            position = 0
+            for row in text.split("\n"):
+                position += len(row)
+                ends.append(position)
+                position += 1
+                starts.append(position)
+            starts.pop()
+        else:
+            starts = [0]
+            ends = []
+            for match in _NEWLINE.finditer(text):
+                ends.append(match.start())
+                starts.append(match.end())
+            ends.append(len(text))
         self.starts = starts
         self.ends = ends
+        self.ascii = text.isascii()  # then byte columns are code-point columns everywhere
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -112,6 +125,8 @@ class LineIndex:
 
     def utf8_to_col(self, line: int, byte_col: int) -> int:
         """Convert a UTF-8 byte column (what `ast` reports) to a code-point column."""
+        if self.ascii:
+            return byte_col
         text = self.line(line)
         if text.isascii():
             return byte_col
@@ -128,7 +143,7 @@ class Parsed:
 
 
 def normalize_newlines(text: str) -> str:
-    return _NEWLINE.sub("\n", text)
+    return _NEWLINE.sub("\n", text) if "\r" in text else text
 
 
 def parse(text: str) -> Optional[Parsed]:

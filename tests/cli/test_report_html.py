@@ -85,4 +85,4 @@ def test_html_report_renders_charts(tmp_path: Path):
     assert counter.charts == ["chart gauge", "chart bars by-rule", "chart bars by-folder", "chart bars top-files"]
     # 6 rules, 3 folders, 8 files with violations: one bar each.
     assert counter.bars == 6 + 3 + 8
-    assert "0.0%" in dom.stdout
+    assert "9.1%" in dom.stdout

@@ -35,19 +35,21 @@ from tests.conftest import DEMO
 #                                                                 create_websocket_manager (11),
 #                                                                 Mode from .factory (18, SSOT001)
 #   services/lookalikes.py                      1         0       shared_manager
+#   services/notifications.py                   2         0       WebSocketManagerMode,
+#                                                                 create_isolated_manager (canonical)
 #   tests/legacy/test_old_paths.py              1         0       WebSocketManager (canonical-allow: no
 #                                                                 violation, but not canonical either)
-#   total                                      20        10
+#   total                                      22        10
 #
 # Not counted: imports from outside the scope (execution_engine, services.*, os, json,
 # typing) even when they violate (SSOT004, SSOT005), and the string imports of
-# pipeline.py (lines 22 and 26), which are not import statements. No file imports from
-# canonical_imports, so canonical = 0 and the score is 0.0%.
+# pipeline.py (lines 22 and 26), which are not import statements. Only notifications.py
+# imports from canonical_imports, so canonical = 2 and the score is 2/22 = 9.1%.
 #
 # Violations, from the check output: SSOT001 9, SSOT003 6, SSOT002 5, SSOT005 5,
 # SSOT-CANON 3, SSOT004 3 = 31; manual 3 (the SSOT003 calls without
 # user_id/connection_id/user_context in scope), flag-only at least the star import.
-DEMO_TOTAL, DEMO_VIOLATING, DEMO_CANONICAL = 20, 10, 0
+DEMO_TOTAL, DEMO_VIOLATING, DEMO_CANONICAL = 22, 10, 2
 DEMO_BY_RULE = {"SSOT001": 9, "SSOT003": 6, "SSOT002": 5, "SSOT005": 5, "SSOT-CANON": 3, "SSOT004": 3}
 
 
@@ -60,7 +62,7 @@ def test_demo_score_matches_the_hand_count(demo_report):
     assert demo_report["total"] == DEMO_TOTAL
     assert demo_report["violating"] == DEMO_VIOLATING
     assert demo_report["canonical"] == DEMO_CANONICAL
-    assert demo_report["score"] == 0.0
+    assert demo_report["score"] == 9.1
     assert demo_report["scope"] == ["netra_backend.app.websocket_core"]
 
 
@@ -83,7 +85,7 @@ def test_demo_breakdowns(demo_report):
 def test_demo_by_folder_and_top_files(demo_report):
     folders = {Path(name).name: counts for name, counts in demo_report["by_folder"].items()}
     # netra_backend holds every file: its subfolders app/ and tests/ are the top level.
-    assert folders["app"] == {"files": 23, "total": 19, "canonical": 0, "violations": 31}
+    assert folders["app"] == {"files": 24, "total": 21, "canonical": 2, "violations": 31}
     assert folders["tests"] == {"files": 3, "total": 1, "canonical": 0, "violations": 0}
     top = [(Path(row["file"]).name, row["violations"]) for row in demo_report["top_files"]]
     assert top[:2] == [("admin_routes.py", 7), ("chat_service.py", 7)]
@@ -102,15 +104,15 @@ def test_canonical_imports_raise_the_score(demo_copy: Path):
         encoding="utf-8",
     )
     report = report_for_paths([demo_copy])
-    assert (report["canonical"], report["total"]) == (2, DEMO_TOTAL + 2)
-    assert report["score"] == round(100 * 2 / 22, 1)
+    assert (report["canonical"], report["total"]) == (DEMO_CANONICAL + 2, DEMO_TOTAL + 2)
+    assert report["score"] == round(100 * 4 / 24, 1)
 
 
 def test_overlays_replace_file_contents(demo_copy: Path):
     bom = demo_copy / "netra_backend/app/routes/bom_routes.py"
     overlay = "from netra_backend.app.websocket_core.canonical_imports import create_isolated_manager\n"
     report = report_for_paths([demo_copy], overlays={bom: overlay})
-    assert (report["canonical"], report["total"]) == (1, DEMO_TOTAL)
+    assert (report["canonical"], report["total"]) == (DEMO_CANONICAL + 1, DEMO_TOTAL)
     assert report["violations"] == 30
 
 

@@ -156,20 +156,26 @@ def _registry_problems(configs) -> list[ConfigError]:
     return problems
 
 
-def run_check(args: argparse.Namespace) -> int:
+def selected_violations(results: list[FileResult], args: argparse.Namespace) -> list[tuple[str, Violation]]:
+    """(display path, violation) pairs that `--select` / `--ignore` keep."""
     from .runner import display_path, select
+
+    selected, ignored = split_ids(args.select), split_ids(args.ignore)
+    return [(display_path(Path(result.path)), violation)
+            for result in results for violation in select(result.violations, selected, ignored)]
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from .runner import display_path
 
     results, errors = collect(args, "checking")
     if errors:
         report_errors(errors)
         return EXIT_ERROR
-    selected, ignored = split_ids(args.select), split_ids(args.ignore)
-    found: list[tuple[str, Violation]] = []
     for result in results:
         if result.error:
             print(f"{display_path(Path(result.path))}: error: {result.error}", file=sys.stderr)
-        for violation in select(result.violations, selected, ignored):
-            found.append((display_path(Path(result.path)), violation))
+    found = selected_violations(results, args)
     if args.baseline:
         from . import baseline
 
@@ -325,15 +331,12 @@ def run_report(args: argparse.Namespace) -> int:
 
 def run_baseline(args: argparse.Namespace) -> int:
     from . import baseline
-    from .runner import display_path, select
 
     results, errors = collect(args, "recording")
     if errors:
         report_errors(errors)
         return EXIT_ERROR
-    selected, ignored = split_ids(args.select), split_ids(args.ignore)
-    found = [(display_path(Path(result.path)), violation)
-             for result in results for violation in select(result.violations, selected, ignored)]
+    found = selected_violations(results, args)
     output = Path(args.output)
     try:
         count = baseline.write(found, output)

@@ -87,7 +87,7 @@ def plan_imports(text: str, analysis: Analysis, specs: Sequence[ImportSpec], *,
         else:
             fresh.setdefault(spec.module if spec.name else f"import {spec.module}", []).append(spec)
     statements = []
-    for key, group in fresh.items():
+    for group in fresh.values():
         if group[0].name:
             statements.append(f"from {group[0].module} import {', '.join(spec.item for spec in group)}")
         else:

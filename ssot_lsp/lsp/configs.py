@@ -52,7 +52,7 @@ class ConfigStore:
             registry = Registry(config)
             registry.workspace.overlays = self.overlays
             self._registries[config_path] = registry
-        registry.canonical  # reading the canonical modules reports missing ones
+        _ = registry.canonical  # reading the canonical modules reports missing ones
         if registry.problems:
             return Lookup(config_path, None, list(registry.problems))
         return Lookup(config_path, registry)

@@ -195,7 +195,7 @@ def _report_paths(ls: "SsotServer", params: Any) -> list[Path]:
     if isinstance(params, dict):
         raw = params.get("paths")
     elif params is not None and hasattr(params, "paths"):
-        raw = getattr(params, "paths")
+        raw = params.paths
     if raw:
         paths = [ls.path_of(p) if str(p).startswith("file:") else Path(str(p)) for p in raw]
         return [p for p in paths if p is not None]

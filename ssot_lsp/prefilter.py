@@ -92,8 +92,9 @@ def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Path]
 
 # `<trigger> as <name>` inside an import statement: after `import`, only names, dots, commas,
 # parentheses, `as` aliases, whitespace, line continuations and comments can come before it.
-_RENAME = (rb"\bimport\b(?:[\s\\(,.A-Za-z0-9_]|#[^\n]*)*?(?<![A-Za-z0-9_])(?:%s)"
-           rb"(?:\s|\\|#[^\n]*)*\bas(?:\s|\\)+([^\s,()#;\\]+)")
+# The scan is bounded and a comment always runs to its line's end, so matching stays linear.
+_RENAME = (rb"\bimport\b(?:[\s\\(,.A-Za-z0-9_]|#[^\n]*(?![^\n])){0,2000}?(?<![A-Za-z0-9_])(?:%s)"
+           rb"(?:\s|\\|#[^\n]*(?![^\n]))*\bas(?:\s|\\)+([^\s,()#;\\]+)")
 
 
 def _renames(triggers: set[str], files: Iterable[Path]) -> set[str]:

@@ -61,7 +61,9 @@ def setup_venv(python: str) -> None:
 
 def tool_version(command: list[str]) -> str:
     try:
-        out = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        # Semgrep's --version checks for a newer release unless told not to (and hangs offline).
+        env = dict(os.environ, SEMGREP_ENABLE_VERSION_CHECK="0", SEMGREP_SEND_METRICS="off")
+        out = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
         return (out.stdout or out.stderr).strip().splitlines()[0]
     except (OSError, IndexError, subprocess.TimeoutExpired):
         return "unavailable"

@@ -153,42 +153,59 @@ def parse(text: str) -> Optional[Parsed]:
     if normalized.startswith("\ufeff"):
         # Editors strip the BOM before sending text; a stray one must not break the parse.
         normalized = normalized[1:]
-    tree = _try_parse(normalized)
+    if "\x00" in normalized:
+        normalized = normalized.replace("\x00", " ")  # same length: positions stay put
+    tree, failing = _attempt(normalized)
     if tree is not None:
         return Parsed(tree, lines)
-    return _recover(normalized, lines)
+    if failing is None:
+        return None
+    rows = normalized.split("\n")
+    # Typing breaks one statement and the C parser names its line: neutralising that is
+    # enough almost always. parso's error recovery (seconds on a big file) is the fallback.
+    parsed = _recover(rows, lines, {_clamp(failing, rows): 0}, budget=5)
+    if parsed is None:
+        modes = {n: 0 for first, last in _error_ranges(normalized) for n in range(first, last + 1)}
+        parsed = _recover(rows, lines, modes, budget=96)
+    return parsed
 
 
-def _try_parse(text: str) -> Optional[ast.Module]:
+def _attempt(text: str) -> tuple[Optional[ast.Module], Optional[int]]:
+    """The tree, or the 0-based line the C parser stopped at (None if it gave no line)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(text, type_comments=False)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
+            return ast.parse(text, type_comments=False), None
+    except SyntaxError as exc:
+        # "expected an indented block after 'if' statement on line 4" is reported on the
+        # line after the header; the header is what is unfinished.
+        header = _HEADER_LINE.search(str(exc.msg or ""))
+        return None, (int(header.group(1)) if header else (exc.lineno or 1)) - 1
+    except (ValueError, MemoryError, RecursionError):
+        return None, None
 
 
-def _recover(text: str, lines: LineIndex) -> Optional[Parsed]:
-    """Neutralise the statements parso marks as broken, then parse what is left.
+_HEADER_LINE = re.compile(r"statement on line (\d+)")
+
+
+def _clamp(line: int, rows: list[str]) -> int:
+    return min(max(line, 0), len(rows) - 1)
+
+
+def _recover(rows: list[str], lines: LineIndex, modes: dict[int, int], budget: int) -> Optional[Parsed]:
+    """Neutralise the broken lines in `modes`, widening as the C parser objects.
 
     A broken line is replaced by `pass` (so the block around it stays well-formed) or by
     nothing; when the C parser still objects to a neutralised line, the next replacement is
     tried (own indentation, empty, the previous line's indentation, one level deeper).
     """
-    rows = text.split("\n")
-    modes: dict[int, int] = {}
-    for first, last in _error_ranges(text):
-        for number in range(first, last + 1):
-            modes.setdefault(number, 0)
-    for _ in range(96):
-        candidate = _neutralise(rows, modes)
-        tree = _try_parse(candidate)
+    for _ in range(budget):
+        tree, failing = _attempt(_neutralise(rows, modes))
         if tree is not None:
             return Parsed(tree, lines, tuple(sorted(modes)))
-        failing = _failing_line(candidate)
         if failing is None:
             return None
-        failing = min(max(failing, 0), len(rows) - 1)
+        failing = _clamp(failing, rows)
         if failing in modes and modes[failing] < _LAST_MODE:
             modes[failing] += 1
             continue
@@ -226,18 +243,6 @@ def _neutralise(rows: list[str], modes: dict[int, int]) -> str:
         else:
             out.append(previous_indent + "    pass")
     return "\n".join(out)
-
-
-def _failing_line(text: str) -> Optional[int]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except SyntaxError as exc:
-        return (exc.lineno or 1) - 1
-    except (ValueError, MemoryError, RecursionError):
-        return None
-    return None
 
 
 def _error_ranges(text: str) -> list[tuple[int, int]]:

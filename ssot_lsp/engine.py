@@ -18,7 +18,7 @@ from .config import Config
 from .imports import module_rewrite_missing
 from .model import CANON_CODE, FIX_AUTO, FIX_MANUAL, Rule, Span, Violation
 from .registry import CanonicalSymbol, Registry
-from .source import parse
+from .source import Parsed, parse
 from .suppress import Suppressions
 from .templates import TemplateChoice, choose_template
 
@@ -44,6 +44,7 @@ class Checked:
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Finding] = field(default_factory=list)
     path: Optional[Path] = None  # the analysed file (the fixer re-checks its fixes against it)
+    parsed: Optional[Parsed] = None  # the syntax tree, reusable for the next version's parse
 
     @property
     def violations(self) -> list[Violation]:
@@ -67,13 +68,14 @@ def check(text: str, path: Optional[Union[str, Path]], config: Union[Config, Reg
     return analyze(text, path, config).violations
 
 
-def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, Registry]) -> Checked:
-    """Violations plus the analysis behind them."""
+def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, Registry],
+            previous: Optional[Checked] = None) -> Checked:
+    """Violations plus the analysis behind them; `previous` (the last version's) speeds up re-parsing."""
     registry = config if isinstance(config, Registry) else registry_for(config)
     file_path = Path(os.path.abspath(path)) if path is not None else None
     if file_path is not None and registry.config.is_excluded(file_path):
         return Checked(None)
-    parsed = parse(text)
+    parsed = parse(text, previous.parsed if previous is not None else None)
     if parsed is None:
         return Checked(None)
     module_name, is_package = registry.workspace.module_name(file_path) if file_path else (None, False)
@@ -81,7 +83,7 @@ def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, R
     matcher = _Matcher(registry, analysis, file_path)
     matcher.run()
     suppressions = Suppressions(parsed.lines)
-    checked = Checked(analysis, path=file_path)
+    checked = Checked(analysis, path=file_path, parsed=parsed)
     for finding in sorted(matcher.findings, key=lambda f: (f.violation.span.start_line, f.violation.span.start_col, f.violation.code)):
         violation = finding.violation
         if suppressions.suppresses(violation.code, violation.span.start_line, violation.statement_line):

@@ -140,14 +140,23 @@ class Parsed:
     tree: ast.Module
     lines: LineIndex
     broken: tuple[int, ...] = ()
+    rows: Optional[list[str]] = None  # the lines as parsed, kept for incremental re-parsing
 
 
 def normalize_newlines(text: str) -> str:
     return _NEWLINE.sub("\n", text) if "\r" in text else text
 
 
-def parse(text: str) -> Optional[Parsed]:
-    """Parse `text`, recovering from syntax errors; None if nothing could be salvaged."""
+def parse(text: str, previous: Optional[Parsed] = None) -> Optional[Parsed]:
+    """Parse `text`, recovering from syntax errors; None if nothing could be salvaged.
+
+    With the parse of the document's previous version, only the statements an edit
+    touched are parsed again when that is safe (see `reparse`).
+    """
+    if previous is not None:
+        reparsed = reparse(previous, text)
+        if reparsed is not None:
+            return reparsed
     lines = LineIndex(text)
     normalized = normalize_newlines(text)
     if normalized.startswith("\ufeff"):
@@ -157,7 +166,7 @@ def parse(text: str) -> Optional[Parsed]:
         normalized = normalized.replace("\x00", " ")  # same length: positions stay put
     tree, failing = _attempt(normalized)
     if tree is not None:
-        return Parsed(tree, lines)
+        return Parsed(tree, lines, (), normalized.split("\n"))
     if failing is None:
         return None
     rows = normalized.split("\n")
@@ -168,6 +177,51 @@ def parse(text: str) -> Optional[Parsed]:
         modes = {n: 0 for first, last in _error_ranges(normalized) for n in range(first, last + 1)}
         parsed = _recover(rows, lines, modes, budget=96)
     return parsed
+
+
+def reparse(previous: Parsed, text: str) -> Optional[Parsed]:
+    """Re-parse only the top-level statements an edit touched, or None when that is unsafe.
+
+    Applies when the previous parse was clean and the edit kept the number of lines (typing
+    within lines, the common case): the touched statements are parsed alone, preceded by
+    blank lines so their positions are already absolute, and every other statement node is
+    reused as it is (their positions did not move). Anything the region cannot express on
+    its own (an unclosed bracket or string, an indentation change, `from __future__`) fails
+    to parse alone and falls back to a full parse.
+    """
+    if previous.broken or previous.rows is None:
+        return None
+    normalized = normalize_newlines(text)
+    rows = normalized.split("\n")
+    old_rows = previous.rows
+    if len(rows) != len(old_rows) or normalized.startswith("\ufeff") or "\x00" in normalized:
+        return None
+    first = next((n for n in range(len(rows)) if rows[n] != old_rows[n]), None)
+    if first is None:
+        return Parsed(previous.tree, LineIndex(text), (), rows)
+    last = next(n for n in range(len(rows) - 1, -1, -1) if rows[n] != old_rows[n])
+    body = previous.tree.body
+    low, high = first, last
+    for statement in body:
+        start, end = _extent(statement)
+        if start <= last and end >= first:
+            low, high = min(low, start), max(high, end)
+    region = "\n" * low + "\n".join(rows[low:high + 1]) + "\n"
+    tree, _ = _attempt(region)
+    if tree is None:
+        return None
+    before = [s for s in body if _extent(s)[1] < low]
+    after = [s for s in body if _extent(s)[0] > high]
+    module = ast.Module(body=before + tree.body + after, type_ignores=[])
+    return Parsed(module, LineIndex(text), (), rows)
+
+
+def _extent(statement: ast.stmt) -> tuple[int, int]:
+    """0-based first and last line of a top-level statement, decorators included."""
+    start = statement.lineno
+    for decorator in getattr(statement, "decorator_list", ()):
+        start = min(start, decorator.lineno)
+    return start - 1, (statement.end_lineno or statement.lineno) - 1
 
 
 def _attempt(text: str) -> tuple[Optional[ast.Module], Optional[int]]:

@@ -118,7 +118,7 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
         return state.result
     version, text = document.version, document.source
     state.stale = False
-    result = await ls.run_engine(check_text, ls.configs, ls.path_of(uri), text, version)
+    result = await ls.run_engine(check_text, ls.configs, ls.path_of(uri), text, version, state.result)
     if uri not in ls.documents:  # closed meanwhile
         return None
     if result is None:  # cannot be parsed at all: keep what we had

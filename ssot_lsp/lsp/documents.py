@@ -47,7 +47,8 @@ class DocumentState:
     stale: bool = False  # the config or another module changed: check again even at the same version
 
 
-def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: Optional[int]) -> Optional[Result]:
+def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: Optional[int],
+               previous: Optional[Result] = None) -> Optional[Result]:
     """Check `text` as the contents of `path`; None when it could not be parsed at all."""
     lines = LineIndex(text)
     if path is None or path.suffix not in (".py", ".pyi"):
@@ -58,7 +59,7 @@ def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: O
     registry = lookup.registry
     if registry.config.is_excluded(path):
         return Result(version, text, lines, Checked(None), registry, lookup.config_path)
-    checked = analyze(text, path, registry)
+    checked = analyze(text, path, registry, previous.checked if previous is not None else None)
     if checked.analysis is None:
         return None
     return Result(version, text, lines, checked, registry, lookup.config_path)

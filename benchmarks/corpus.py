@@ -186,7 +186,7 @@ def big_editor_file(rng: random.Random, lines: int = 3000, violations: int = 20)
     """A ~3,000-line module with exactly `violations` deprecated calls."""
     out = ['"""A long module for editor latency measurements."""', "", "from app.ws import get_websocket_manager",
            "import os", "", ""]
-    per_block = max(1, (lines - 10) // violations)
+    per_block = max(1, (lines - 200) // violations)  # room for the last filler to overshoot
     for index in range(violations):
         block = [f"def use_{index}(user_id):", "    manager = get_websocket_manager()", "    return manager", "", ""]
         part = 0
@@ -194,7 +194,11 @@ def big_editor_file(rng: random.Random, lines: int = 3000, violations: int = 20)
             part += 1
             block += _filler_function(rng, index * 100 + part)
         out += block
-    return "\n".join(out[:lines]).rstrip() + "\n"
+    # Cut at the last top-level function that starts within the limit (a cut inside a
+    # function would leave a syntax error), then pad with comments to exactly `lines`.
+    cut = max(n for n, row in enumerate(out[:lines]) if row.startswith("def "))
+    kept = out[:cut] + [f"# filler {n}" for n in range(lines - cut)]
+    return "\n".join(kept) + "\n"
 
 
 def generate_editor_workspace(root: Path, files: int = 3000, seed: int = 11) -> Path:

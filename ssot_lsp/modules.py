@@ -147,12 +147,13 @@ class Workspace:
                 return f"{star}.{name}"
         return None
 
-    def invalidate(self, path: Optional[Path] = None) -> bool:
+    def invalidate(self, path: Optional[Path] = None, content_only: bool = False) -> bool:
         """Forget cached lookups (all of them, or those that may depend on `path`).
 
         Returns whether anything cached could have depended on `path`: editing a module
         whose exports nobody has read, and that was already known to exist, changes nothing
-        here (the common case of typing in an ordinary file).
+        here (the common case of typing in an ordinary file). `content_only` says the file
+        existed before and still does (an edit, not a creation or deletion).
         """
         if path is None:
             self._canonical.clear()
@@ -161,7 +162,7 @@ class Workspace:
             return True
         absolute = Path(os.path.abspath(path))
         affected = self._exports.pop(absolute, None) is not None
-        if absolute not in self._paths.values():
+        if not content_only and absolute not in self._paths.values():
             # A new file may answer a lookup that failed before.
             self._paths = {k: v for k, v in self._paths.items() if v is not None}
             affected = True

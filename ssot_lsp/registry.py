@@ -116,9 +116,9 @@ class Registry:
     def in_scope(self, module: str) -> bool:
         return any(module == prefix or module.startswith(prefix + ".") for prefix in self.config.scope)
 
-    def invalidate(self, path: Optional[Path] = None) -> None:
+    def invalidate(self, path: Optional[Path] = None, content_only: bool = False) -> None:
         """Forget what depends on workspace files (after `path` changed)."""
-        if not self.workspace.invalidate(path):
+        if not self.workspace.invalidate(path, content_only):
             return
         self._by_identity = None
         self._canonical = None

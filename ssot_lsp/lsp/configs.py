@@ -70,11 +70,11 @@ class ConfigStore:
             return
         else:
             self.overlays[path] = text
-        self.module_changed(path)
+        self.module_changed(path, content_only=True)
 
-    def module_changed(self, path: Path) -> None:
+    def module_changed(self, path: Path, content_only: bool = False) -> None:
         for registry in self._registries.values():
-            registry.invalidate(path)
+            registry.invalidate(path, content_only)
 
     def config_changed(self) -> None:
         """A config file appeared, changed or went away: look everything up again."""

@@ -149,10 +149,13 @@ async def scan_workspace(ls: "SsotServer") -> None:
     if progress:
         ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
             title="ssot: scanning workspace", percentage=0, cancellable=False))
-    files = await ls.run_engine(_python_files, roots)
+    # Walking the folders touches no engine cache: keep it off the engine thread, so the
+    # documents being edited are checked meanwhile.
+    files = await asyncio.get_running_loop().run_in_executor(None, _python_files, roots)
     violations = 0
     step = max(1, len(files) // 20)
     for index, path in enumerate(files, 1):
+        await _yield_to_open_documents(ls)
         result = await ls.run_engine(_check_file, ls, path)
         if result is not None:
             violations += len(result.violations)
@@ -165,6 +168,14 @@ async def scan_workspace(ls: "SsotServer") -> None:
     if progress:
         ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
     ls.log(f"ssot: workspace scan done: {message}")
+
+
+async def _yield_to_open_documents(ls: "SsotServer") -> None:
+    """Let checks of the documents being edited go first: the scan is background work."""
+    for _ in range(200):  # at most about two seconds, so the scan always moves on
+        if not any(state.pending is not None and not state.pending.done() for state in ls.documents.values()):
+            return
+        await asyncio.sleep(0.01)
 
 
 def _keep_workspace_result(ls: "SsotServer", path: Path, result) -> None:

@@ -39,3 +39,10 @@ def test_a_new_file_answers_an_earlier_failed_lookup(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "new.py").write_text("")
     assert workspace.invalidate(tmp_path / "pkg" / "new.py") is True
     assert workspace.module_path("pkg.new") == tmp_path / "pkg" / "new.py"
+
+
+def test_typing_in_a_file_never_looked_up_keeps_the_caches(tmp_path: Path) -> None:
+    workspace = make(tmp_path)
+    assert workspace.canonicalize("pkg.thing") == "pkg.impl.thing"
+    assert workspace.invalidate(tmp_path / "pkg" / "other.py", content_only=True) is False
+    assert workspace._canonical

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import gc
 import logging
 import os
 import sys
@@ -173,9 +172,6 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     """Run the server over stdio, or over TCP for debugging."""
     logging.basicConfig(level=os.environ.get("SSOT_LSP_LOG", "WARNING").upper(),
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # Syntax trees are large, short-lived object graphs: with the default thresholds the
-    # cyclic collector keeps walking the long-lived ones, pausing edits by tens of ms.
-    gc.set_threshold(50_000, 50, 100)
     server = create_server()
     if tcp:
         server.start_tcp(host, port)

@@ -86,10 +86,11 @@ class Config:
 
     def matches(self, patterns: tuple[str, ...], path: Path) -> bool:
         """Whether `path` matches gitignore-style `patterns` relative to the config folder."""
-        if not patterns:
-            return False
         relative = self.relative(path)
-        if relative is None:
+        return relative is not None and self._matches_relative(patterns, relative)
+
+    def _matches_relative(self, patterns: tuple[str, ...], relative: str) -> bool:
+        if not patterns:
             return False
         spec = self._matchers.get(patterns)
         if spec is None:
@@ -106,7 +107,20 @@ class Config:
             return False
         if any(part in DEFAULT_EXCLUDE for part in relative.split("/")):
             return True
-        return self.matches(self.exclude + _gitignore_lines(self.root), path)
+        return self._matches_relative(self._exclude_patterns(), relative)
+
+    def _exclude_patterns(self) -> tuple[str, ...]:
+        """`exclude` plus the root `.gitignore`, read again only when that file changes."""
+        try:
+            stat = (self.root / ".gitignore").stat()
+            stamp: object = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        cached = self._matchers.get(".gitignore")
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, self.exclude + _gitignore_lines(self.root))
+            self._matchers[".gitignore"] = cached
+        return cached[1]
 
 
 def _gitignore_lines(root: Path) -> tuple[str, ...]:

@@ -46,3 +46,15 @@ def test_typing_in_a_file_never_looked_up_keeps_the_caches(tmp_path: Path) -> No
     assert workspace.canonicalize("pkg.thing") == "pkg.impl.thing"
     assert workspace.invalidate(tmp_path / "pkg" / "other.py", content_only=True) is False
     assert workspace._canonical
+
+
+def test_gitignore_is_read_again_when_it_changes(tmp_path: Path) -> None:
+    from ssot_lsp.config import load_config
+
+    (tmp_path / "ssot.toml").write_text('exclude = ["build/"]\n')
+    config = load_config(tmp_path / "ssot.toml")
+    assert config.is_excluded(tmp_path / "build" / "x.py")
+    assert not config.is_excluded(tmp_path / "gen" / "x.py")
+    (tmp_path / ".gitignore").write_text("gen/\n")
+    assert config.is_excluded(tmp_path / "gen" / "x.py")
+    assert config.is_excluded(tmp_path / "build" / "x.py")

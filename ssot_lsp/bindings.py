@@ -144,10 +144,6 @@ class Analysis:
     module_scope: Scope
     broken_lines: tuple[int, ...] = ()
 
-    def imported_names(self) -> Iterator[ImportedName]:
-        for statement in self.imports:
-            yield from statement.names
-
 
 def resolve_relative(module: Optional[str], level: int, current: Optional[str], is_package: bool) -> Optional[str]:
     """Absolute module of `from <dots><module> import ...` written in module `current`."""

@@ -9,7 +9,7 @@ convert them (1-based for the CLI, UTF-16 or UTF-8 units for LSP).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
 # `slots=True` arrived in Python 3.10; on 3.9 the classes are merely frozen.
@@ -141,4 +141,3 @@ class FileResult:
     path: str
     violations: Tuple[Violation, ...] = ()
     error: Optional[str] = None
-    manual_fixes: int = field(default=0)

@@ -1,10 +1,23 @@
 """A Fixit rule equivalent to an ssot-lsp registry, for the side-by-side benchmark.
 
 The banned names (module paths and qualified symbol names) are read from the JSON file
-named by the SSOT_BENCH_BANNED environment variable, written by benchmarks/run.py from
-the same registry ssot-lsp checks. Imports of a banned module (or below it) and every
-use of a banned name, resolved through imports by LibCST's QualifiedNameProvider, are
-reported, like ruff's TID251.
+named by the SSOT_BENCH_BANNED environment variable ({dotted name: message}), written by
+benchmarks/run.py from the same registry ssot-lsp checks. It reports what ruff's TID251
+(banned-api) reports, so the counts compare one to one:
+
+- `import a.b` when `a.b` or a parent of it is banned; `from a.b import c` once when `a.b`
+  or a parent is banned, else each imported name that is banned (`a.b.c`);
+- every attribute reference that resolves, through the file's imports (LibCST's
+  QualifiedNameProvider), to exactly a banned name: `aws.get_manager` after
+  `import app.ws as aws`. Bare names bound by `from ... import` are not reported again:
+  their import already is.
+
+Relative imports are not resolved (ruff resolves them against the module's path).
+
+Run with `PYTHONPATH=benchmarks/peers fixit --rules fixit_ssot lint <files>`. Fixit walks
+paths with trailrunner, which skips whatever the enclosing project's .gitignore ignores
+(benchmarks/.work/ in this repository); run.py therefore marks benchmarks/.work as its own
+project root, and fails if a peer reports nothing where ssot-lsp reports something.
 """
 
 from __future__ import annotations
@@ -16,13 +29,23 @@ import libcst as cst
 from fixit import LintRule
 from libcst.metadata import QualifiedNameProvider
 
-_BANNED: dict[str, str] = {}
-if os.environ.get("SSOT_BENCH_BANNED"):
-    with open(os.environ["SSOT_BENCH_BANNED"], encoding="utf-8") as handle:
-        _BANNED = json.load(handle)
+
+def _load() -> dict[str, str]:
+    path = os.environ.get("SSOT_BENCH_BANNED")
+    if not path:
+        raise RuntimeError("fixit_ssot: set SSOT_BENCH_BANNED to the banned-names JSON file")
+    with open(path, encoding="utf-8") as handle:
+        banned = json.load(handle)
+    if not isinstance(banned, dict) or not banned:
+        raise RuntimeError(f"fixit_ssot: {path} holds no {{dotted name: message}} entries")
+    return banned
 
 
-def _banned(name: str) -> str | None:
+_BANNED: dict[str, str] = _load()
+
+
+def _banned_or_parent(name: str) -> str | None:
+    """The message when `name` or one of its parents is banned (ruff's MatchNameOrParent)."""
     for banned, message in _BANNED.items():
         if name == banned or name.startswith(banned + "."):
             return message
@@ -38,42 +61,50 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 class BannedApi(LintRule):
-    """Flag imports and uses of banned modules and names."""
+    """Flag imports of banned modules and names, and references to them."""
 
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
     VALID = []
     INVALID = []
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._in_import = 0
+
     def visit_Import(self, node: cst.Import) -> None:
+        self._in_import += 1
         for alias in node.names:
-            message = _banned(_dotted(alias.name))
+            message = _banned_or_parent(_dotted(alias.name))
             if message:
                 self.report(alias, message)
 
+    def leave_Import(self, original_node: cst.Import) -> None:
+        self._in_import -= 1
+
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import += 1
         if node.module is None or node.relative:
             return
         module = _dotted(node.module)
-        message = _banned(module)
+        message = _banned_or_parent(module)
         if message:
-            self.report(node.module, message)
+            self.report(node, message)
             return
         if isinstance(node.names, cst.ImportStar):
             return
         for alias in node.names:
-            message = _banned(f"{module}.{_dotted(alias.name)}")
+            message = _BANNED.get(f"{module}.{_dotted(alias.name)}")
             if message:
                 self.report(alias, message)
 
-    def _check_use(self, node: cst.BaseExpression) -> None:
+    def leave_ImportFrom(self, original_node: cst.ImportFrom) -> None:
+        self._in_import -= 1
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if self._in_import:
+            return
         for qualified in self.get_metadata(QualifiedNameProvider, node, set()):
-            message = _banned(qualified.name)
+            message = _BANNED.get(qualified.name)
             if message:
                 self.report(node, message)
                 return
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self._check_use(node)
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        self._check_use(node)

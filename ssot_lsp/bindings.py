@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Union
 
 from .model import Span
-from .source import LineIndex, normalize_newlines
+from .source import LineIndex, normalize_newlines, words
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -161,7 +160,8 @@ def resolve_relative(module: Optional[str], level: int, current: Optional[str], 
 
 
 class _Walker(ast.NodeVisitor):
-    def __init__(self, lines: LineIndex, module_name: Optional[str], is_package: bool):
+    def __init__(self, lines: LineIndex, module_name: Optional[str], is_package: bool,
+                 relevant: Optional[frozenset[bytes]] = None):
         self.lines = lines
         self.module_name = module_name
         self.is_package = is_package
@@ -173,8 +173,9 @@ class _Walker(ast.NodeVisitor):
         self.dunder_all: set[str] = set()
         self.deferred: list[tuple[FunctionNode, Scope]] = []
         self.statement_line = 0
-        self.import_bound: set[str] = set()  # every name any import in the file binds
-        self._import_bound_pattern: Optional[re.Pattern[str]] = None
+        self.import_bound: set[bytes] = set()  # every name any import in the file binds
+        # The registry's trigger names (batch runs), plus every alias this file binds.
+        self.relevant = set(relevant) if relevant is not None else None
 
     # -- positions -------------------------------------------------------------------
     def span(self, node: ast.AST) -> Span:
@@ -216,10 +217,14 @@ class _Walker(ast.NodeVisitor):
         self.scope = outer
 
     def cannot_matter(self, node: ast.AST) -> bool:
-        """A function body that writes no imported name and no import has nothing to record.
+        """A function body whose walk cannot record anything that leads to a finding.
 
         Functions run after the scopes that enclose them, so every import they can see has
         been met; the test is on the source lines, which is far cheaper than walking them.
+        A body with no import can matter only through a reference rooted in an imported
+        name; when the registry's trigger names are known (batch runs, see prefilter.py),
+        only a reference that also writes one of them (or an alias this file binds) can
+        match a rule (the walker gives `global` no effect, so no binding leaves the body).
         """
         lines = self.lines
         first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
@@ -228,15 +233,17 @@ class _Walker(ast.NodeVisitor):
         text = lines.text[lines.starts[first]:lines.ends[last]]
         if "import" in text or not text.isascii():  # identifiers are NFKC-normalised
             return False
-        if self._import_bound_pattern is None:
-            words = "|".join(map(re.escape, sorted(self.import_bound))) or "(?!)"
-            self._import_bound_pattern = re.compile(rf"(?<!\w)(?:{words})(?!\w)")
-        return self._import_bound_pattern.search(text) is None
+        written = words(text.encode("ascii"))
+        if self.import_bound.isdisjoint(written):
+            return True
+        if self.relevant is None:
+            return False
+        return self.relevant.isdisjoint(written)
 
-    def track_import(self, bound: str) -> None:
-        if bound not in self.import_bound:
-            self.import_bound.add(bound)
-            self._import_bound_pattern = None
+    def track_import(self, bound: str, alias: Optional[str] = None) -> None:
+        self.import_bound.add(bound.encode("utf-8", "surrogatepass"))
+        if alias is not None and self.relevant is not None:
+            self.relevant.add(alias.encode("utf-8", "surrogatepass"))
 
     def bind(self, name: str, value: Optional[ImportedName] = None) -> None:
         self.scope.table[name] = value
@@ -444,7 +451,7 @@ class _Walker(ast.NodeVisitor):
             imported = ImportedName(statement, alias.name, alias.asname, bound, target, *item)
             statement.names.append(imported)
             self.bind(bound, imported)
-            self.track_import(bound)
+            self.track_import(bound, alias.asname)
         self.imports.append(statement)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
@@ -464,7 +471,7 @@ class _Walker(ast.NodeVisitor):
                 imported = ImportedName(statement, alias.name, alias.asname, bound, target, *item)
                 statement.names.append(imported)
                 self.bind(bound, imported if resolved else None)
-                self.track_import(bound)
+                self.track_import(bound, alias.asname)
         self.imports.append(statement)
 
     # -- uses ------------------------------------------------------------------------
@@ -612,10 +619,10 @@ def _fallback_layout(node: Union[ast.Import, ast.ImportFrom], span: Span) -> _La
 
 def analyze_tree(
     tree: ast.Module, lines: LineIndex, module_name: Optional[str], is_package: bool = False,
-    broken_lines: tuple[int, ...] = (),
+    broken_lines: tuple[int, ...] = (), relevant: Optional[frozenset[bytes]] = None,
 ) -> Analysis:
-    """Run the binding analysis over a parsed module."""
-    walker = _Walker(lines, module_name, is_package)
+    """Run the binding analysis over a parsed module (`relevant`: the registry's trigger names)."""
+    walker = _Walker(lines, module_name, is_package, relevant)
     walker.run(tree)
     return Analysis(
         lines=lines, tree=tree, module_name=module_name, imports=walker.imports,

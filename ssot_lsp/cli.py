@@ -137,12 +137,17 @@ def collect(args: argparse.Namespace, label: str) -> tuple[list[FileResult], lis
 
 
 def _compile_prefilters(configs) -> None:
-    """Build each registry's pre-filter once, before the worker processes start (they inherit it)."""
+    """Build each registry's pre-filter once, before the worker processes start (they inherit it).
+
+    The registry then skips re-export lookups for names that cannot reach a rule.
+    """
     from .engine import registry_for
     from .prefilter import prefilter_for
 
     for config in configs:
-        prefilter_for(registry_for(config))
+        registry = registry_for(config)
+        prefilter = prefilter_for(registry)
+        registry.limit_to(frozenset(prefilter.triggers) if prefilter.enabled else None)
 
 
 def _registry_problems(configs) -> list[ConfigError]:

@@ -14,7 +14,7 @@ import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -103,11 +103,18 @@ class Config:
     def is_excluded(self, path: Path) -> bool:
         """Excluded by `exclude`, the root `.gitignore`, or the default skip list."""
         relative = self.relative(path)
-        if relative is None:
-            return False
-        if any(part in DEFAULT_EXCLUDE for part in relative.split("/")):
-            return True
-        return self._matches_relative(self._exclude_patterns(), relative)
+        return relative is not None and self.excluder()(relative)
+
+    def excluder(self) -> Callable[[str], bool]:
+        """`is_excluded` for paths already made relative, with `.gitignore` read once (batch runs)."""
+        patterns = self._exclude_patterns()
+
+        def excluded(relative: str) -> bool:
+            if any(part in DEFAULT_EXCLUDE for part in relative.split("/")):
+                return True
+            return self._matches_relative(patterns, relative)
+
+        return excluded
 
     def _exclude_patterns(self) -> tuple[str, ...]:
         """`exclude` plus the root `.gitignore`, read again only when that file changes."""
@@ -137,12 +144,20 @@ def find_config_file(start: Path) -> Optional[Path]:
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
-        ssot = candidate / "ssot.toml"
-        if ssot.is_file():
-            return ssot
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return pyproject
+        found = config_file_in(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def config_file_in(folder: Path) -> Optional[Path]:
+    """The config file of `folder` itself (not of its parents), if it has one."""
+    ssot = folder / "ssot.toml"
+    if ssot.is_file():
+        return ssot
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file() and _has_tool_table(pyproject):
+        return pyproject
     return None
 
 

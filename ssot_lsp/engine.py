@@ -79,7 +79,8 @@ def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, R
     if parsed is None:
         return Checked(None)
     module_name, is_package = registry.workspace.module_name(file_path) if file_path else (None, False)
-    analysis = analyze_tree(parsed.tree, parsed.lines, module_name, is_package, parsed.broken)
+    analysis = analyze_tree(parsed.tree, parsed.lines, module_name, is_package, parsed.broken,
+                            registry.relevant_bytes)
     matcher = _Matcher(registry, analysis, file_path)
     matcher.run()
     suppressions = Suppressions(parsed.lines)
@@ -191,6 +192,8 @@ class _Matcher:
     def match_canonical(self, statement: ImportStatement, imported: ImportedName, module: str, qualname: str) -> None:
         registry = self.registry
         if not registry.config.canonical_modules:
+            return
+        if registry.relevant is not None and imported.name not in registry.relevant:
             return
         symbol = registry.canonical.get(registry.workspace.canonicalize(qualname))
         if symbol is None or module == symbol.module:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .registry import Registry
-from .source import DecodeError, decode
+from .source import DecodeError, decode, words
 
 _SKIP_FOLDERS = {"__pycache__", "node_modules", "venv", ".venv", ".git", ".tox", ".nox", ".eggs"}
 
@@ -41,17 +41,13 @@ class Prefilter:
 
     def __init__(self, triggers: Iterable[str], governed_packages: Iterable[str]):
         self.triggers = tuple(sorted(set(triggers)))
-        self.encoded = tuple(name.encode("ascii") for name in self.triggers)
+        self.encoded = frozenset(name.encode("ascii", "replace") for name in self.triggers)
         self.governed = tuple(governed_packages)
         self.enabled = all(name.isascii() for name in self.triggers)
-        words = b"|".join(re.escape(name) for name in self.encoded) or b"(?!)"
-        self._pattern = re.compile(rb"(?<![A-Za-z0-9_])(?:" + words + rb")(?![A-Za-z0-9_])")
 
     def mentions(self, data: bytes) -> bool:
-        """Whether `data` contains a trigger as a whole word (a cheap substring test first)."""
-        if not any(name in data for name in self.encoded):
-            return False
-        return self._pattern.search(data) is not None
+        """Whether `data` contains a trigger as a whole word."""
+        return not self.encoded.isdisjoint(words(data))
 
     def may_violate(self, data: bytes, module_name: Optional[str]) -> bool:
         """False only when the file provably cannot violate the registry."""
@@ -86,46 +82,96 @@ def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Path]
             triggers.add(symbol.name)
             triggers.add(identity.rsplit(".", 1)[-1])
     files = workspace_files if workspace_files is not None else _workspace_files(workspace.src)
-    triggers |= _renames(triggers, files)
-    return Prefilter(triggers, governed)
+    aliases = [pair for path in files for pair in file_aliases(path)]
+    return Prefilter(triggers | _renamed(triggers, aliases), governed)
 
 
-# `<trigger> as <name>` inside an import statement: after `import`, only names, dots, commas,
-# parentheses, `as` aliases, whitespace, line continuations and comments can come before it.
-# The scan is bounded and a comment always runs to its line's end, so matching stays linear.
-_RENAME = (rb"\bimport\b(?:[\s\\(,.A-Za-z0-9_]|#[^\n]*(?![^\n])){0,2000}?(?<![A-Za-z0-9_])(?:%s)"
-           rb"(?:\s|\\|#[^\n]*(?![^\n]))*\bas(?:\s|\\)+([^\s,()#;\\]+)")
-
-
-def _renames(triggers: set[str], files: Iterable[Path]) -> set[str]:
-    """Names bound by `<trigger> as <name>` anywhere in `files`, closed transitively."""
-    texts = []
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        if not data.isascii() or b"coding" in data[:400]:
-            try:  # search names as Python reads them (decoded, NFKC-normalised)
-                data = unicodedata.normalize("NFKC", decode(data).text).encode("utf-8", "surrogatepass")
-            except DecodeError:
-                continue  # cannot be imported either
-        if b" as" in data or b"\tas" in data or b"\nas" in data:
-            texts.append(data)
+def _renamed(triggers: set[str], aliases: Iterable[tuple[str, str]]) -> set[str]:
+    """Every alias reachable from a trigger through `name as alias` pairs."""
+    edges: dict[str, set[str]] = {}
+    for name, alias in aliases:
+        edges.setdefault(name, set()).add(alias)
     found: set[str] = set()
-    frontier = {name for name in triggers if name.isascii()}
+    frontier = [name for name in triggers if name.isascii()]
     while frontier:
-        pattern = re.compile(_RENAME % b"|".join(re.escape(n.encode()) for n in sorted(frontier)))
-        encoded = [n.encode() for n in frontier]
-        new: set[str] = set()
-        for data in texts:
-            if any(name in data for name in encoded):
-                for match in pattern.finditer(data):
-                    # A non-ASCII alias disables the pre-filter (see Prefilter.enabled).
-                    new.add(unicodedata.normalize("NFKC", match.group(1).decode("utf-8", "replace")))
-        frontier = new - found - triggers
-        found |= new
+        for alias in edges.get(frontier.pop(), ()):
+            if alias not in found and alias not in triggers:
+                found.add(alias)
+                frontier.append(alias)
     return found
+
+
+# `<name> as <alias>`, kept only inside an import statement: between the last `import`
+# before it and the name, only names, dots, commas, parentheses, `as` aliases, whitespace,
+# line continuations and comments can stand. `as` is found first (a literal, so cheap), the
+# name is read backwards from it, and the backward looks are bounded: matching stays linear.
+_AS = re.compile(rb"as(?:\s|\\)+([^\s,()#;\\]+)")
+_IMPORT_TAIL = re.compile(rb"(?:[\s\\(,.A-Za-z0-9_]|#[^\n]*(?![^\n]))*")
+_LOOK_BACK = 4000
+_SPACE = frozenset(b" \t\f\r\n\\")
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def file_aliases(path: Path) -> list[tuple[str, str]]:
+    """The `name as alias` pairs of the import statements in the file at `path`."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    if b"import" not in data or b"as" not in data:
+        return []
+    if not data.isascii() or b"coding" in data[:400]:
+        try:  # search names as Python reads them (decoded, NFKC-normalised)
+            data = unicodedata.normalize("NFKC", decode(data).text).encode("utf-8", "surrogatepass")
+        except DecodeError:
+            return []  # cannot be imported either
+    pairs = []
+    for match in _AS.finditer(data):
+        start = match.start()
+        if start and data[start - 1] in _WORD:
+            continue  # `class`, `alias`, ...
+        name_end = _skip_back(data, start)
+        name_start = name_end
+        while name_start > 0 and data[name_start - 1] in _WORD:
+            name_start -= 1
+        if name_start < name_end and _in_import(data, name_start):
+            # A non-ASCII alias disables the pre-filter (see Prefilter.enabled).
+            alias = unicodedata.normalize("NFKC", match.group(1).decode("utf-8", "replace"))
+            pairs.append((data[name_start:name_end].decode("ascii"), alias))
+    return pairs
+
+
+def _skip_back(data: bytes, index: int) -> int:
+    """Where the token before `index` ends: whitespace, continuations and comments skipped."""
+    low = max(0, index - _LOOK_BACK)
+    while index > low and data[index - 1] in _SPACE:
+        index -= 1
+        if data[index] == 10:  # a comment may end the line above
+            line_start = data.rfind(b"\n", low, index) + 1
+            comment = data.find(b"#", line_start, index)
+            if comment >= 0:
+                index = comment
+    return index
+
+
+def _in_import(data: bytes, position: int) -> bool:
+    """Whether `position` follows an `import` keyword with only import-statement text between."""
+    low = max(0, position - _LOOK_BACK)
+    index = position
+    while True:
+        index = data.rfind(b"import", low, index)
+        if index < 0:
+            return False
+        before = data[index - 1:index] if index else b""
+        after = data[index + 6:index + 7]
+        if not _is_word_byte(before) and not _is_word_byte(after):
+            break
+    # Any earlier `import` would have this one's text between it and the name as well.
+    return _IMPORT_TAIL.fullmatch(data, index + 6, position) is not None
+
+
+def _is_word_byte(byte: bytes) -> bool:
+    return bool(byte) and (byte.isalnum() or byte == b"_")
 
 
 def _workspace_files(roots: Iterable[Path]) -> Iterable[Path]:

@@ -44,6 +44,10 @@ class Registry:
         self._canonical: Optional[dict[str, CanonicalSymbol]] = None
         self.problems: list[ConfigError] = []
         self._exempt_folders: Optional[tuple[Path, ...]] = None
+        # Set by batch runs to the pre-filter's trigger names: a superset of the last
+        # component of every name that can reach a rule (see prefilter.py).
+        self.relevant: Optional[frozenset[str]] = None
+        self.relevant_bytes: Optional[frozenset[bytes]] = None
 
     # -- rules -----------------------------------------------------------------------
     def module_rule(self, module: str) -> Optional[Rule]:
@@ -55,6 +59,8 @@ class Registry:
 
     def named_rules(self, qualname: str, kind: str) -> Optional[Rule]:
         """The symbol or call rule for the object `qualname` names, re-exports followed."""
+        if self.relevant is not None and qualname.rpartition(".")[2] not in self.relevant:
+            return None  # cannot reach a rule: skip following re-exports
         if self._by_identity is None:
             table: dict[str, list[Rule]] = {}
             for rule in self._named:
@@ -113,6 +119,11 @@ class Registry:
             return True
         return self.config.matches(self.config.canonical_allow, path)
 
+    def limit_to(self, relevant: Optional[frozenset[str]]) -> None:
+        """Promise that only names ending in `relevant` can reach a rule (None: no promise)."""
+        self.relevant = relevant
+        self.relevant_bytes = frozenset(n.encode("utf-8", "surrogatepass") for n in relevant) if relevant else None
+
     def in_scope(self, module: str) -> bool:
         return any(module == prefix or module.startswith(prefix + ".") for prefix in self.config.scope)
 
@@ -122,5 +133,6 @@ class Registry:
             return
         self._by_identity = None
         self._canonical = None
+        self.limit_to(None)  # renames may have changed
         self._exempt_folders = None
         self.problems = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
-from .config import Config, find_config_file, load_config
+from .config import Config, config_file_in, load_config
 from .model import ConfigError, ConfigurationError, Violation
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -31,28 +31,37 @@ class Discovery:
 
 
 class ConfigLookup:
-    """Caches the config that governs each folder."""
+    """Finds the config that governs each folder, each folder and config file visited once."""
 
     def __init__(self, forced: Optional[Path] = None):
         self.forced = forced
         self._by_folder: dict[Path, Optional[Path]] = {}
+        self._configs: dict[Path, Optional[Config]] = {}
         self.errors: list[ConfigError] = []
-        self._failed: set[Path] = set()
 
     def config_for(self, path: Path) -> Optional[Config]:
-        config_path = self.forced or self._config_path(path if path.is_dir() else path.parent)
-        if config_path is None or config_path in self._failed:
+        """The config governing a file or a folder (None when there is none or it is broken)."""
+        return self.config_in(path if path.is_dir() else path.parent)
+
+    def config_in(self, folder: Path) -> Optional[Config]:
+        config_path = self.forced or self._config_path(folder)
+        if config_path is None:
             return None
-        try:
-            return load_config(config_path)
-        except ConfigurationError as exc:
-            self._failed.add(config_path)
-            self.errors.extend(exc.errors)
-            return None
+        if config_path not in self._configs:
+            try:
+                self._configs[config_path] = load_config(config_path)
+            except ConfigurationError as exc:
+                self._configs[config_path] = None
+                self.errors.extend(exc.errors)
+        return self._configs[config_path]
 
     def _config_path(self, folder: Path) -> Optional[Path]:
+        # A folder without its own config inherits its parent's answer (asked once).
         if folder not in self._by_folder:
-            self._by_folder[folder] = find_config_file(folder)
+            found = config_file_in(folder)
+            if found is None and folder.parent != folder:
+                found = self._config_path(folder.parent)
+            self._by_folder[folder] = found
         return self._by_folder[folder]
 
 
@@ -66,36 +75,45 @@ def discover(paths: Iterable[str], forced_config: Optional[Path] = None) -> Disc
         if not start.exists():
             discovery.errors.append(ConfigError(raw, "<path>", "no such file or folder"))
             continue
-        for file in _walk(start, lookup):
+        for file, config in _walk(start, lookup):
             if file in seen:
                 continue
             seen.add(file)
-            config = lookup.config_for(file)
             if config is None:
                 discovery.unconfigured += 1
-            elif file == start or not config.is_excluded(file):
+            else:
                 discovery.files.append((file, config))
     discovery.errors.extend(lookup.errors)
     return discovery
 
 
-def _walk(start: Path, lookup: ConfigLookup) -> Iterator[Path]:
+def _walk(start: Path, lookup: ConfigLookup) -> Iterator[tuple[Path, Optional[Config]]]:
+    """Python files under `start` with their configs; a file named directly is never excluded."""
     if start.is_file():
-        yield start
+        yield start, lookup.config_in(start.parent)
         return
+    excluders: dict[Path, Callable[[str], bool]] = {}
     for folder, dirs, files in os.walk(start):
         here = Path(folder)
-        config = lookup.config_for(here)
+        config = lookup.config_in(here)
+        excluded = None
+        prefix = ""
+        if config is not None:
+            relative = config.relative(here)
+            if relative is not None:
+                if config.path not in excluders:
+                    excluders[config.path] = config.excluder()
+                excluded = excluders[config.path]
+                prefix = "" if relative == "." else relative + "/"
         kept = []
         for name in sorted(dirs):
-            child = here / name
-            if name.startswith(".") or (config is not None and config.is_excluded(child)):
+            if name.startswith(".") or (excluded is not None and excluded(prefix + name)):
                 continue
             kept.append(name)
         dirs[:] = kept
         for name in sorted(files):
-            if name.endswith(PYTHON_SUFFIXES):
-                yield here / name
+            if name.endswith(PYTHON_SUFFIXES) and (excluded is None or not excluded(prefix + name)):
+                yield here / name, config
 
 
 def parallel_map(function: Callable[[A], T], items: list[A], jobs: Optional[int],

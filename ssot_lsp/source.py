@@ -321,3 +321,13 @@ def _error_ranges(text: str) -> list[tuple[int, int]]:
             continue
         stack.extend(getattr(node, "children", ()))
     return ranges
+
+
+# Bytes that cannot be part of an ASCII identifier become spaces: splitting then yields the
+# words of a file (non-ASCII letters split words too, which can only add false matches).
+_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+
+
+def words(data: bytes) -> frozenset[bytes]:
+    """The ASCII identifier-like words of `data`, for whole-word tests against many names at once."""
+    return frozenset(data.translate(_WORD_BYTES).split())

@@ -5,10 +5,15 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from ssot_lsp.cli import check_one
-from ssot_lsp.config import load_config
-from ssot_lsp.engine import registry_for
-from ssot_lsp.prefilter import build_prefilter
+import pytest
+
+from ssot_lsp.cli import _compile_prefilters, check_one
+from ssot_lsp.config import find_config_file, load_config
+from ssot_lsp.engine import analyze, registry_for
+from ssot_lsp.prefilter import build_prefilter, file_aliases
+from ssot_lsp.registry import Registry
+from tests.unit.test_detection import CASES, PACKAGE
+from tests.unit.test_detection import REGISTRY as DETECTION_REGISTRY
 
 REGISTRY = """\
 [[rules]]
@@ -74,3 +79,90 @@ def test_non_ascii_file_is_never_skipped(tmp_path: Path) -> None:
     prefilter = build_prefilter(registry_for(load_config(root / "ssot.toml")))
     # NFKC folds the full-width letter into `g`: Python sees `get_manager`.
     assert prefilter.may_violate("ｇet_manager()\n".encode(), "app.other")
+
+
+# -- batch runs agree with the plain engine -----------------------------------------------
+
+
+def batch_codes(root: Path, path: Path) -> list[tuple[str, int, int]]:
+    """What `ssot-lsp check` reports for `path`: pre-filter built, registry limited to triggers."""
+    config = load_config(find_config_file(root))
+    _compile_prefilters([config])
+    return [(v.code, v.span.start_line, v.span.start_col) for v in check_one((path, config.path)).violations]
+
+
+def plain_codes(root: Path, path: Path) -> list[tuple[str, int, int]]:
+    registry = Registry(load_config(find_config_file(root)))  # fresh: no pre-filter, no limit
+    return [(v.code, v.span.start_line, v.span.start_col)
+            for v in analyze(path.read_text(), path, registry).violations]
+
+
+def detection_workspace(root: Path, relative: str, source: str) -> Path:
+    (root / "ssot.toml").write_text(DETECTION_REGISTRY)
+    for name, text in {**PACKAGE, "pkg/app/__init__.py": ""}.items():
+        write(root, name, text)
+    return write(root, relative, source)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_batch_run_finds_what_the_engine_finds(case, tmp_path: Path) -> None:
+    path = detection_workspace(tmp_path, case.path, case.source)
+    expected = plain_codes(tmp_path, path)
+    assert len(expected) == len(case.expected)
+    assert batch_codes(tmp_path, path) == expected
+
+
+@pytest.mark.parametrize("source, count", [
+    # An alias bound at module level and used only inside a function body.
+    ("from pkg import get_manager as gm\n\ndef f():\n    return gm()\n", 1),
+    # A module object renamed, the deprecated call reached through it in a method.
+    ("import pkg as p\n\nclass A:\n    def m(self):\n        return p.get_manager()\n", 1),
+    # A renamed re-export defined elsewhere in the workspace, used in a nested function.
+    ("from app.facade import manager_for\n\ndef f():\n    def g():\n        return manager_for()\n    return g\n", 1),
+    # Bodies without any trigger are skipped, and nothing is lost.
+    ("from pkg import get_manager\n\ndef f(x):\n    return x + 1\n\nget_manager()\n", 1),
+])
+def test_function_bodies_skipped_in_batch_runs_lose_nothing(source: str, count: int, tmp_path: Path) -> None:
+    path = detection_workspace(tmp_path, "app/main.py", source)
+    write(tmp_path, "app/facade.py", "from pkg import (  # re-exported under another name\n"
+                                     "    get_manager  # the old accessor\n    as manager_for,\n)\n")
+    expected = plain_codes(tmp_path, path)
+    assert [code for code, _, _ in expected] == ["CALL"] * count
+    assert batch_codes(tmp_path, path) == expected
+
+
+@pytest.mark.parametrize("source, pairs", [
+    ("from a import b as c, d as e\n", [("b", "c"), ("d", "e")]),
+    ("import a.b.c as d\n", [("c", "d")]),
+    ("from a import (\n    b  # why\n    as c,\n)\n", [("b", "c")]),
+    ("from a import b \\\n    as c\n", [("b", "c")]),
+    ("with open(x) as f:\n    pass\nexcept Exception as exc:\n", []),
+    ("import os\nclass_ = 1\nalias = 2\n", []),
+])
+def test_alias_pairs_come_from_import_statements_only(source: str, pairs, tmp_path: Path) -> None:
+    assert file_aliases(write(tmp_path, "m.py", source)) == pairs
+
+
+def test_demo_workspace_batch_run_equals_engine() -> None:
+    root = Path(__file__).resolve().parents[2] / "examples" / "netra_demo"
+    files = sorted(p for p in root.rglob("*.py*") if p.suffix in (".py", ".pyi"))
+    assert files
+    for path in files:
+        try:
+            expected = plain_codes(root, path)
+        except UnicodeDecodeError:
+            continue  # the Latin-1 file: covered by the CLI tests
+        assert batch_codes(root, path) == expected, path
+
+
+def test_alias_in_a_file_outside_src_still_reaches_the_rule(tmp_path: Path) -> None:
+    # The rename scan covers `src` only; the walker adds the file's own aliases itself.
+    (tmp_path / "ssot.toml").write_text('src = ["lib"]\n' + DETECTION_REGISTRY)
+    for name, text in PACKAGE.items():
+        if name.startswith("pkg/"):
+            write(tmp_path, "lib/" + name, text)
+    path = write(tmp_path, "scripts/main.py",
+                 "from pkg import get_manager as gm\n\ndef f():\n    return gm()\n")
+    expected = plain_codes(tmp_path, path)
+    assert [code for code, _, _ in expected] == ["CALL"]
+    assert batch_codes(tmp_path, path) == expected

@@ -113,7 +113,7 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
     except (OSError, DecodeError) as exc:
         return FileResult(str(path), error=str(exc))
     try:
-        checked = analyze(decoded.text, path, config)
+        checked = analyze(decoded.text, path, config, findings_only=True)
     except RecursionError:
         return FileResult(str(path), error="too deeply nested to analyse")
     return FileResult(str(path), tuple(checked.violations))

@@ -19,6 +19,7 @@ from .imports import module_rewrite_missing
 from .model import CANON_CODE, FIX_AUTO, FIX_MANUAL, Rule, Span, Violation
 from .registry import CanonicalSymbol, Registry
 from .source import Parsed, parse
+from .sparse import parse_sparse
 from .suppress import Suppressions
 from .templates import TemplateChoice, choose_template
 
@@ -69,13 +70,21 @@ def check(text: str, path: Optional[Union[str, Path]], config: Union[Config, Reg
 
 
 def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, Registry],
-            previous: Optional[Checked] = None) -> Checked:
-    """Violations plus the analysis behind them; `previous` (the last version's) speeds up re-parsing."""
+            previous: Optional[Checked] = None, findings_only: bool = False) -> Checked:
+    """Violations plus the analysis behind them; `previous` (the last version's) speeds up re-parsing.
+
+    `findings_only` (batch checks) allows parsing only the statements that can matter when
+    the registry knows its trigger names (sparse.py); the analysis then covers those only.
+    """
     registry = config if isinstance(config, Registry) else registry_for(config)
     file_path = Path(os.path.abspath(path)) if path is not None else None
     if file_path is not None and registry.config.is_excluded(file_path):
         return Checked(None)
-    parsed = parse(text, previous.parsed if previous is not None else None)
+    parsed = None
+    if findings_only and previous is None and registry.relevant_bytes is not None:
+        parsed = parse_sparse(text, registry.relevant_bytes)
+    if parsed is None:
+        parsed = parse(text, previous.parsed if previous is not None else None)
     if parsed is None:
         return Checked(None)
     module_name, is_package = registry.workspace.module_name(file_path) if file_path else (None, False)

@@ -1,0 +1,125 @@
+"""Sparse parsing keeps exactly the top-level statements that can matter, parsed as written."""
+
+from __future__ import annotations
+
+import ast
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ssot_lsp.source import decode, normalize_newlines, words
+from ssot_lsp.sparse import parse_sparse, statement_starts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sample_files() -> list[Path]:
+    """Real code of every shape: a slice of the standard library, this project, the demo."""
+    stdlib = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))
+    ours = sorted((ROOT / "ssot_lsp").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py"))
+    return stdlib[::3] + ours
+
+
+def read(path: Path) -> str:
+    return decode(path.read_bytes()).text
+
+
+def extent_start(statement: ast.stmt) -> int:
+    lines = [statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", ())]
+    return min(lines) - 1
+
+
+def dump(statement: ast.stmt) -> str:
+    return ast.dump(statement, include_attributes=True)
+
+
+def chosen_words(text: str) -> frozenset[bytes]:
+    """A deterministic handful of the file's own words, as a registry's trigger names."""
+    found = sorted(words(text.encode("utf-8", "surrogatepass")))
+    return frozenset(found[::40])
+
+
+@pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.name)
+def test_sparse_tree_is_the_full_tree_minus_irrelevant_statements(path: Path) -> None:
+    text = read(path)
+    full = ast.parse(text)
+    relevant = chosen_words(text)
+    sparse = parse_sparse(text, relevant)
+    if sparse is None:
+        return  # unsure: the caller parses everything, which is always right
+    rows = text.split("\n")
+    kept = [dump(s) for s in sparse.tree.body]
+    full_dumps = [dump(s) for s in full.body]
+    assert set(kept) <= set(full_dumps), "a statement was parsed differently"
+    keep = set(relevant)
+    for statement in full.body:
+        segment = "\n".join(rows[extent_start(statement):statement.end_lineno])
+        if "import" in segment:  # the names imports bind (keywords bind nothing)
+            keep |= words(segment.encode("utf-8", "surrogatepass")) - {b"from", b"import", b"as"}
+    for statement in full.body:
+        segment = "\n".join(rows[extent_start(statement):statement.end_lineno])
+        written = words(segment.encode("utf-8", "surrogatepass"))
+        if "import" in segment or not segment.isascii() or not keep.isdisjoint(written):
+            assert dump(statement) in kept, f"line {statement.lineno} was dropped"
+
+
+@pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.name)
+def test_statements_start_where_the_parser_says(path: Path) -> None:
+    text = read(path)
+    full = ast.parse(text)
+    normalized = normalize_newlines(text)
+    starts = statement_starts(normalized)
+    if starts is None:
+        return
+    lines = {normalized.count("\n", 0, offset) for offset in starts[1:]}
+    assert lines == {extent_start(s) for s in full.body} - {0}
+
+
+def test_real_files_split_cleanly() -> None:
+    files = sample_files()
+    unsure = [p.name for p in files if statement_starts(p.read_text(encoding="utf-8", errors="surrogateescape")) is None]
+    assert len(unsure) <= len(files) // 50, unsure
+
+
+@pytest.mark.parametrize("source", [
+    'x = "abc\nimport os\n',  # unterminated string
+    "x = (\nimport os\n",  # unclosed bracket
+    "x = )\n",  # a bracket closed that was never opened
+    '"""never closed\nimport os\n',
+    "\ufeffimport os\n",
+    "import os\x00\n",
+])
+def test_unsure_splits_fall_back_to_a_full_parse(source: str) -> None:
+    assert parse_sparse(source, frozenset({b"os"})) is None
+
+
+def test_dropped_statements_keep_line_numbers() -> None:
+    source = "import os\n\ndef f():\n    return 1\n\nx = os.getcwd()\n"
+    sparse = parse_sparse(source, frozenset())
+    assert [type(s).__name__ for s in sparse.tree.body] == ["Import", "Assign"]
+    assert sparse.tree.body[1].lineno == 6
+
+
+SNIPPETS = [
+    "import os\n", "from pkg import get_manager as gm\n", "x = 1\n", "def f():\n    return gm()\n",
+    "@dec\n", "class C:\n    y = os.sep\n", "if x:\n    pass\n", "else:\n    pass\n",
+    's = """\nimport sys\n"""\n', "t = ('a',\n'b')\n", "# comment ' \"\n", "u = 'x' \\\n    'y'\n",
+    "try:\n    import json\n", "except ImportError:\n    json = None\n", "z = [\n]\n", ")\n", "(\n", "'\n",
+    "\n", "    indented = 1\n", "get_manager()\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SNIPPETS), max_size=12))
+def test_sparse_parse_never_disagrees_with_a_full_parse(parts: list[str]) -> None:
+    source = "".join(parts)
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    try:
+        full = ast.parse(source)
+    except SyntaxError:
+        return  # broken files: the sparse result (if any) only has to be a valid parse
+    if sparse is not None:
+        assert {dump(s) for s in sparse.tree.body} <= {dump(s) for s in full.body}

@@ -7,9 +7,9 @@ the file binds (it may use or rebind that import). Every other top-level stateme
 replaced by blank lines before parsing: line numbers and columns stay those of the file,
 and the statements kept are parsed exactly as they are written.
 
-Statement boundaries come from a small lexer over strings, comments, brackets and line
-continuations: a top-level statement starts on a line that begins with code at column 0
-outside any bracket or string (`else`/`elif`/`except`/`finally` lines and decorated
+Statement boundaries come from a small lexer: with strings and comments blanked, a
+top-level statement starts on a line that begins with code at column 0 outside any
+bracket and not after a continuation backslash (`else`/`elif`/`except`/`finally` lines and decorated
 definitions stay with their statement). Whenever the lexer is unsure (an unterminated
 string, unbalanced brackets, a byte-order mark or NUL) or the sparse text does not parse,
 the caller parses the whole file as usual; so does the language server, which needs the
@@ -28,47 +28,67 @@ _LEXEME = re.compile(
     r"|(?P<b1>\"\"\"|\'\'\')"  # a quote that opens no complete string: unsure, parse everything
     r'|(?P<s2>"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\')'
     r"|(?P<b2>\"|')"
-    r"|#[^\n]*"
-    r"|(?P<open>[(\[{])|(?P<close>[)\]}])"
-    r"|\\\n"
-    r"|(?P<newline>\n)",
+    r"|(?P<comment>#[^\n]*)",
     re.S,
 )
+_CODE_AT_COLUMN_0 = re.compile(r"\n(?=\S)")
 _JOINS_PREVIOUS = re.compile(r"(?:else|elif|except|finally)\b")
-_NOT_A_START = frozenset(" \t\f\n#")
 _KEYWORDS = frozenset((b"from", b"import", b"as"))
 
 
+class _Unsure(Exception):
+    pass
+
+
+def _blank(match: re.Match) -> str:
+    """A string becomes `S` plus the line breaks it spans; a comment disappears.
+
+    The lines a string continues on start with a space: they never start a statement.
+    """
+    kind = match.lastgroup
+    if kind == "s1" or kind == "s2":  # a one-quote string spans lines after a backslash
+        breaks = match.group().count("\n")
+        return "S" + "\n " * breaks if breaks else "S"
+    if kind == "comment":
+        return ""
+    raise _Unsure
+
+
 def statement_starts(text: str) -> Optional[list[int]]:
-    """Offsets where top-level statements start (0 first), or None when unsure."""
+    """0-based lines where top-level statements start (0 first), or None when unsure.
+
+    Strings and comments are blanked first (line breaks kept), so what is left is code:
+    a line starting at column 0 starts a statement unless a bracket is still open or the
+    line before ends with a continuation backslash.
+    """
+    try:
+        code = _LEXEME.sub(_blank, text)
+    except _Unsure:
+        return None
     starts = [0]
     depth = 0
-    decorators = text.startswith("@")
-    for match in _LEXEME.finditer(text):
-        kind = match.lastgroup
-        if kind is None or kind == "s1" or kind == "s2":
-            continue
-        if kind == "newline":
-            if depth:
-                continue
-            start = match.end()
-            if start >= len(text) or text[start] in _NOT_A_START:
-                continue
-            if _JOINS_PREVIOUS.match(text, start):
-                continue
-            if decorators:  # a decorator line is followed by its definition
-                decorators = text.startswith("@", start)
-                continue
-            decorators = text.startswith("@", start)
-            starts.append(start)
-        elif kind == "open":
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-            if depth < 0:
-                return None
-        else:  # b1, b2
+    line = 0
+    previous = 0
+    decorators = code.startswith("@")
+    for match in _CODE_AT_COLUMN_0.finditer(code):
+        start = match.end()
+        segment = code[previous:start]
+        depth += segment.count("(") + segment.count("[") + segment.count("{")
+        depth -= segment.count(")") + segment.count("]") + segment.count("}")
+        line += segment.count("\n")
+        previous = start
+        if depth < 0:
             return None
+        if depth or code[start - 2:start - 1] == "\\" or _JOINS_PREVIOUS.match(code, start):
+            continue
+        if decorators:  # a decorator line is followed by its definition
+            decorators = code.startswith("@", start)
+            continue
+        decorators = code.startswith("@", start)
+        starts.append(line)
+    segment = code[previous:]
+    depth += segment.count("(") + segment.count("[") + segment.count("{")
+    depth -= segment.count(")") + segment.count("]") + segment.count("}")
     return starts if depth == 0 else None
 
 
@@ -80,8 +100,8 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
     starts = statement_starts(normalized)
     if starts is None:
         return None
-    bounds = list(zip(starts, starts[1:] + [len(normalized)]))
-    chunks = [normalized[start:end] for start, end in bounds]
+    rows = normalized.split("\n")
+    chunks = ["\n".join(rows[first:last]) for first, last in zip(starts, starts[1:] + [len(rows)])]
     keep = set(relevant)
     for chunk in chunks:
         if "import" in chunk:  # every name an import can bind is written in it
@@ -94,7 +114,7 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
         else:
             pieces.append("\n" * chunk.count("\n"))
             dropped = True
-    tree, _ = _attempt("".join(pieces) if dropped else normalized)
+    tree, _ = _attempt("\n".join(pieces) if dropped else normalized)
     if tree is None:
         return None
     return Parsed(tree, LineIndex(text))

@@ -23,14 +23,15 @@ from typing import Optional
 
 from .source import LineIndex, Parsed, _attempt, normalize_newlines, words
 
+# Strings, then a quote that opens no complete string (unsure: parse everything), then
+# comments. No groups: they would keep the regex engine from skipping plain code quickly.
 _LEXEME = re.compile(
-    r'(?P<s1>"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\')'
-    r"|(?P<b1>\"\"\"|\'\'\')"  # a quote that opens no complete string: unsure, parse everything
-    r'|(?P<s2>"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\')'
-    r"|(?P<b2>\"|')"
-    r"|(?P<comment>#[^\n]*)",
+    r'"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"""|\'\'\''
+    r'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|"|\''
+    r"|#[^\n]*",
     re.S,
 )
+_UNFINISHED = frozenset(('"', "'", '"""', "'''"))
 _CODE_AT_COLUMN_0 = re.compile(r"\n(?=\S)")
 _JOINS_PREVIOUS = re.compile(r"(?:else|elif|except|finally)\b")
 _KEYWORDS = frozenset((b"from", b"import", b"as"))
@@ -43,15 +44,16 @@ class _Unsure(Exception):
 def _blank(match: re.Match) -> str:
     """A string becomes `S` plus the line breaks it spans; a comment disappears.
 
-    The lines a string continues on start with a space: they never start a statement.
+    The lines a string continues on (a triple-quoted one, or one continued by a backslash)
+    start with a space: they never start a statement.
     """
-    kind = match.lastgroup
-    if kind == "s1" or kind == "s2":  # a one-quote string spans lines after a backslash
-        breaks = match.group().count("\n")
-        return "S" + "\n " * breaks if breaks else "S"
-    if kind == "comment":
+    lexeme = match.group()
+    if lexeme[0] == "#":
         return ""
-    raise _Unsure
+    if lexeme in _UNFINISHED:
+        raise _Unsure
+    breaks = lexeme.count("\n")
+    return "S" + "\n " * breaks if breaks else "S"
 
 
 def statement_starts(text: str) -> Optional[list[int]]:

@@ -166,8 +166,13 @@ def selected_violations(results: list[FileResult], args: argparse.Namespace) -> 
     from .runner import display_path, select
 
     selected, ignored = split_ids(args.select), split_ids(args.ignore)
-    return [(display_path(Path(result.path)), violation)
-            for result in results for violation in select(result.violations, selected, ignored)]
+    found = []
+    for result in results:
+        kept = select(result.violations, selected, ignored)
+        if kept:
+            shown = display_path(Path(result.path))
+            found.extend((shown, violation) for violation in kept)
+    return found
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -79,10 +79,15 @@ class Config:
 
     def relative(self, path: Path) -> Optional[str]:
         """`path` relative to the config folder with `/` separators, or None if outside."""
-        try:
-            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
-        except ValueError:
+        absolute = os.path.abspath(path)
+        root = str(self.root)
+        if absolute == root:
+            return "."
+        prefix = os.path.join(root, "")
+        if not absolute.startswith(prefix):
             return None
+        relative = absolute[len(prefix):]
+        return relative if os.sep == "/" else relative.replace(os.sep, "/")
 
     def matches(self, patterns: tuple[str, ...], path: Path) -> bool:
         """Whether `path` matches gitignore-style `patterns` relative to the config folder."""

@@ -42,6 +42,7 @@ class Workspace:
     def __init__(self, src: tuple[Path, ...]):
         # Longest root first, so a nested root (`src/`) wins over its parent (`.`).
         self.src = tuple(sorted((Path(os.path.abspath(p)) for p in src), key=lambda p: -len(p.parts)))
+        self._src_prefixes = tuple(os.path.join(str(root), "") for root in self.src)  # with a trailing separator
         self.overlays: dict[Path, str] = {}
         self._paths: dict[str, Optional[Path]] = {}
         self._exports: dict[Path, tuple[object, Exports]] = {}
@@ -50,13 +51,11 @@ class Workspace:
     # -- names -----------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> tuple[Optional[str], bool]:
         """Dotted module name of a file under a `src` root, and whether it is a package."""
-        absolute = Path(os.path.abspath(path))
-        for root in self.src:
-            try:
-                relative = absolute.relative_to(root)
-            except ValueError:
+        absolute = os.path.abspath(path)
+        for root in self._src_prefixes:
+            if not absolute.startswith(root):
                 continue
-            parts = list(relative.parts)
+            parts = absolute[len(root):].split(os.sep)
             if not parts or not parts[-1].endswith(_SUFFIXES):
                 return None, False
             parts[-1] = parts[-1].rsplit(".", 1)[0]

@@ -35,6 +35,9 @@ _UNFINISHED = frozenset(('"', "'", '"""', "'''"))
 _CODE_AT_COLUMN_0 = re.compile(r"\n(?=\S)")
 _JOINS_PREVIOUS = re.compile(r"(?:else|elif|except|finally)\b")
 _KEYWORDS = frozenset((b"from", b"import", b"as"))
+_ALIAS = re.compile(r"\bas\s+(\w+)")
+# A plain import statement (no `;`, no block): it uses none of the names it mentions.
+_IMPORT_ONLY = re.compile(r"(?:import|from)\b[^;:]*\Z")
 
 
 class _Unsure(Exception):
@@ -56,16 +59,23 @@ def _blank(match: re.Match) -> str:
     return "S" + "\n " * breaks if breaks else "S"
 
 
-def statement_starts(text: str) -> Optional[list[int]]:
+def code_only(text: str) -> Optional[str]:
+    """`text` with strings blanked to `S` and comments removed, line breaks kept (None: unsure)."""
+    try:
+        return _LEXEME.sub(_blank, text)
+    except _Unsure:
+        return None
+
+
+def statement_starts(text: str, code: Optional[str] = None) -> Optional[list[int]]:
     """0-based lines where top-level statements start (0 first), or None when unsure.
 
-    Strings and comments are blanked first (line breaks kept), so what is left is code:
-    a line starting at column 0 starts a statement unless a bracket is still open or the
-    line before ends with a continuation backslash.
+    In the code left once strings and comments are blanked (`code_only`), a line starting
+    at column 0 starts a statement unless a bracket is still open or the line before ends
+    with a continuation backslash.
     """
-    try:
-        code = _LEXEME.sub(_blank, text)
-    except _Unsure:
+    code = code if code is not None else code_only(text)
+    if code is None:
         return None
     starts = [0]
     depth = 0
@@ -95,28 +105,72 @@ def statement_starts(text: str) -> Optional[list[int]]:
 
 
 def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
-    """The tree of the statements of `text` that can matter, or None (parse everything)."""
+    """The tree of the statements of `text` that can matter, or None (parse everything).
+
+    Kept: every statement with an import (it binds names, and `import_module` calls contain
+    the word too) and every statement that writes a trigger name or an alias an import
+    binds (only those can hold a finding). Of the others, a statement is kept when it may
+    rebind an imported name the kept ones use: a `def` or `class` binds only its own name
+    (its body runs in its own scope), any other statement is kept when it writes such a
+    name. Dropping the rest changes no finding.
+    """
     if text.startswith("\ufeff") or "\x00" in text:
         return None
     normalized = normalize_newlines(text)
-    starts = statement_starts(normalized)
-    if starts is None:
+    code = code_only(normalized)
+    starts = statement_starts(normalized, code) if code is not None else None
+    if code is None or starts is None:
         return None
     rows = normalized.split("\n")
-    chunks = ["\n".join(rows[first:last]) for first, last in zip(starts, starts[1:] + [len(rows)])]
-    keep = set(relevant)
-    for chunk in chunks:
-        if "import" in chunk:  # every name an import can bind is written in it
-            keep |= words(chunk.encode("utf-8", "surrogatepass")) - _KEYWORDS
+    code_rows = code.split("\n")
+    bounds = list(zip(starts, starts[1:] + [len(rows)]))
+    chunks = ["\n".join(rows[first:last]) for first, last in bounds]
+    chunk_words = [words(chunk.encode("utf-8", "surrogatepass")) for chunk in chunks]
+    imported: set[bytes] = set()  # every name an import can bind is written in it
+    triggers = set(relevant)
+    for chunk, found in zip(chunks, chunk_words):
+        if "import" in chunk:
+            imported |= found - _KEYWORDS
+            triggers.update(alias.encode("utf-8", "surrogatepass") for alias in _ALIAS.findall(chunk))
+    keep = [False] * len(chunks)
+    used: set[bytes] = set()  # imported names that statements able to hold a finding write
+    for index, (chunk, found) in enumerate(zip(chunks, chunk_words)):
+        if "import" in chunk:
+            keep[index] = True
+            if not _IMPORT_ONLY.match(chunk):
+                used |= found & imported
+        elif not chunk.isascii() or not triggers.isdisjoint(found):
+            keep[index] = True
+            used |= found & imported
     pieces = []
-    dropped = False
-    for chunk in chunks:
-        if "import" in chunk or not chunk.isascii() or not keep.isdisjoint(words(chunk.encode("ascii"))):
-            pieces.append(chunk)
-        else:
-            pieces.append("\n" * chunk.count("\n"))
-            dropped = True
-    tree, _ = _attempt("\n".join(pieces) if dropped else normalized)
+    for index, ((first, last), chunk, found) in enumerate(zip(bounds, chunks, chunk_words)):
+        if not keep[index] and not used.isdisjoint(found):
+            name = _defined_name(code_rows[first:last])
+            keep[index] = name is None or name.encode() in used
+        pieces.append(chunk if keep[index] else "\n" * chunk.count("\n"))
+    tree, _ = _attempt("\n".join(pieces))
     if tree is None:
         return None
     return Parsed(tree, LineIndex(text))
+
+
+_DEFINITION = re.compile(r"(?:async\s+def|def|class)\s+(\w+)")
+
+
+def _defined_name(code_rows: list[str]) -> Optional[str]:
+    """The name a (decorated) `def` or `class` statement binds; None for other statements.
+
+    `code_rows` are its lines with strings and comments blanked. An assignment expression
+    (`:=`) in a decorator, default or base class would bind in the enclosing scope: such a
+    definition counts as an ordinary statement.
+    """
+    if not code_rows or not code_rows[0].startswith(("@", "def", "async", "class")):
+        return None
+    for row in code_rows:
+        if ":=" in row:
+            return None
+    for row in code_rows:
+        match = _DEFINITION.match(row)
+        if match:
+            return match.group(1)
+    return None

@@ -10,6 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ssot_lsp.config import load_config
+from ssot_lsp.engine import analyze
+from ssot_lsp.prefilter import build_prefilter
+from ssot_lsp.registry import Registry
 from ssot_lsp.source import decode, normalize_newlines, words
 from ssot_lsp.sparse import parse_sparse, statement_starts
 
@@ -52,17 +56,11 @@ def test_sparse_tree_is_the_full_tree_minus_irrelevant_statements(path: Path) ->
         return  # unsure: the caller parses everything, which is always right
     rows = text.split("\n")
     kept = [dump(s) for s in sparse.tree.body]
-    full_dumps = [dump(s) for s in full.body]
-    assert set(kept) <= set(full_dumps), "a statement was parsed differently"
-    keep = set(relevant)
-    for statement in full.body:
-        segment = "\n".join(rows[extent_start(statement):statement.end_lineno])
-        if "import" in segment:  # the names imports bind (keywords bind nothing)
-            keep |= words(segment.encode("utf-8", "surrogatepass")) - {b"from", b"import", b"as"}
+    assert set(kept) <= {dump(s) for s in full.body}, "a statement was parsed differently"
     for statement in full.body:
         segment = "\n".join(rows[extent_start(statement):statement.end_lineno])
         written = words(segment.encode("utf-8", "surrogatepass"))
-        if "import" in segment or not segment.isascii() or not keep.isdisjoint(written):
+        if "import" in segment or not segment.isascii() or not relevant.isdisjoint(written):
             assert dump(statement) in kept, f"line {statement.lineno} was dropped"
 
 
@@ -109,9 +107,38 @@ def test_statement_starts(source: str, starts: list[int]) -> None:
 
 def test_dropped_statements_keep_line_numbers() -> None:
     source = "import os\n\ndef f():\n    return 1\n\nx = os.getcwd()\n"
-    sparse = parse_sparse(source, frozenset())
+    sparse = parse_sparse(source, frozenset({b"getcwd"}))
     assert [type(s).__name__ for s in sparse.tree.body] == ["Import", "Assign"]
     assert sparse.tree.body[1].lineno == 6
+
+
+def test_statements_rebinding_a_name_a_finding_uses_are_kept() -> None:
+    source = ("from pkg import api, other\nother.thing()\napi = None\nother = None\n"
+              "def f():\n    return api.get_manager()\n")
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    kept = [ast.unparse(s) for s in sparse.tree.body]
+    assert kept == ["from pkg import api, other", "api = None", "def f():\n    return api.get_manager()"]
+
+
+def test_names_used_next_to_a_local_import_are_protected_too() -> None:
+    source = "from pkg import api\ndef f():\n    import os\n    return api.get_manager(os)\napi = None\n"
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    assert [type(s).__name__ for s in sparse.tree.body] == ["ImportFrom", "FunctionDef", "Assign"]
+
+
+def test_definitions_are_kept_only_when_they_rebind_a_used_name() -> None:
+    source = ("from pkg import api\n@api.wrap\ndef helper():\n    return api.other()\n"
+              "class Api(api.Base):\n    x = api\ndef api():\n    pass\n"
+              "@(api := None)\ndef decorated():\n    pass\napi.get_manager()\n")
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    kept = [getattr(s, "name", type(s).__name__) for s in sparse.tree.body]
+    assert kept == ["ImportFrom", "api", "decorated", "Expr"]
+
+
+def test_an_alias_is_a_trigger_name_of_its_file() -> None:
+    source = "from pkg import get_manager as gm\nx = 1\ngm()\n"
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    assert [ast.unparse(s) for s in sparse.tree.body] == ["from pkg import get_manager as gm", "gm()"]
 
 
 SNIPPETS = [
@@ -134,3 +161,51 @@ def test_sparse_parse_never_disagrees_with_a_full_parse(parts: list[str]) -> Non
         return  # broken files: the sparse result (if any) only has to be a valid parse
     if sparse is not None:
         assert {dump(s) for s in sparse.tree.body} <= {dump(s) for s in full.body}
+
+
+def rules_for(tree: ast.Module) -> str:
+    """Rules on what a file itself imports and uses, so that checking it finds plenty."""
+    bound: dict[str, str] = {}
+    modules: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.append(node.module)
+            for alias in node.names:
+                if alias.name != "*":
+                    bound[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                modules.append(alias.name)
+                bound[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+    used: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            chain, base = [], node
+            while isinstance(base, ast.Attribute):
+                chain.append(base.attr)
+                base = base.value
+            if isinstance(base, ast.Name) and base.id in bound:
+                used.append(".".join([bound[base.id], *reversed(chain)]))
+    names = [n for n in sorted(set(used)) + sorted(set(bound.values())) if "." in n]
+    rules = []
+    for index, name in enumerate(names[::3]):
+        kind = ("symbol", "call")[index % 2]
+        rules.append(f'[[rules]]\nid = "R{index}"\nkind = "{kind}"\nname = "{name}"\n')
+    for index, name in enumerate(sorted(set(modules))[::4]):
+        rules.append(f'[[rules]]\nid = "M{index}"\nkind = "module"\nname = "{name}"\n')
+    return "\n".join(rules)
+
+
+@pytest.mark.parametrize("path", sample_files()[::2], ids=lambda p: p.name)
+def test_batch_check_finds_what_a_full_check_finds(path: Path, tmp_path: Path) -> None:
+    text = read(path)
+    rules = rules_for(ast.parse(text))
+    if not rules:
+        return  # a file without imports: nothing to compare
+    (tmp_path / "ssot.toml").write_text(rules)
+    config = load_config(tmp_path / "ssot.toml")
+    target = tmp_path / "module_under_test.py"
+    full = analyze(text, target, Registry(config)).violations
+    limited = Registry(config)
+    limited.limit_to(frozenset(build_prefilter(limited, []).triggers))
+    assert analyze(text, target, limited, findings_only=True).violations == full

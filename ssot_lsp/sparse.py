@@ -112,7 +112,8 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
     binds (only those can hold a finding). Of the others, a statement is kept when it may
     rebind an imported name the kept ones use: a `def` or `class` binds only its own name
     (its body runs in its own scope), any other statement is kept when it writes such a
-    name. Dropping the rest changes no finding.
+    name. Dropping the rest changes no finding. A top-level class is looked into the same
+    way, member by member (test classes are often most of a file).
     """
     if text.startswith("\ufeff") or "\x00" in text:
         return None
@@ -123,35 +124,117 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
         return None
     rows = normalized.split("\n")
     code_rows = code.split("\n")
-    bounds = list(zip(starts, starts[1:] + [len(rows)]))
-    chunks = ["\n".join(rows[first:last]) for first, last in bounds]
-    chunk_words = [words(chunk.encode("utf-8", "surrogatepass")) for chunk in chunks]
+    units = [_Unit(first, last, rows) for first, last in zip(starts, starts[1:] + [len(rows)])]
     imported: set[bytes] = set()  # every name an import can bind is written in it
     triggers = set(relevant)
-    for chunk, found in zip(chunks, chunk_words):
-        if "import" in chunk:
-            imported |= found - _KEYWORDS
-            triggers.update(alias.encode("utf-8", "surrogatepass") for alias in _ALIAS.findall(chunk))
-    keep = [False] * len(chunks)
+    for unit in units:
+        if "import" in unit.text:
+            imported |= unit.words - _KEYWORDS
+            triggers.update(alias.encode("utf-8", "surrogatepass") for alias in _ALIAS.findall(unit.text))
     used: set[bytes] = set()  # imported names that statements able to hold a finding write
-    for index, (chunk, found) in enumerate(zip(chunks, chunk_words)):
-        if "import" in chunk:
-            keep[index] = True
-            if not _IMPORT_ONLY.match(chunk):
-                used |= found & imported
-        elif not chunk.isascii() or not triggers.isdisjoint(found):
-            keep[index] = True
-            used |= found & imported
-    pieces = []
-    for index, ((first, last), chunk, found) in enumerate(zip(bounds, chunks, chunk_words)):
-        if not keep[index] and not used.isdisjoint(found):
-            name = _defined_name(code_rows[first:last])
-            keep[index] = name is None or name.encode() in used
-        pieces.append(chunk if keep[index] else "\n" * chunk.count("\n"))
-    tree, _ = _attempt("\n".join(pieces))
+    for unit in units:
+        if "import" in unit.text:
+            unit.keep = True
+            if not _IMPORT_ONLY.match(unit.text):
+                used |= unit.words & imported
+        elif not unit.text.isascii() or not triggers.isdisjoint(unit.words):
+            unit.split(code_rows, rows)
+            header = _Unit(unit.first, unit.header_end, rows) if unit.members else unit
+            for part in [header, *unit.members]:
+                if not part.text.isascii() or not triggers.isdisjoint(part.words):
+                    part.keep = unit.keep = True
+                    used |= part.words & imported
+    out = list(rows)
+    for unit in units:
+        unit.decide(used, code_rows, rows)
+        unit.blank(out)
+    tree, _ = _attempt("\n".join(out))
     if tree is None:
         return None
     return Parsed(tree, LineIndex(text))
+
+
+class _Unit:
+    """A statement (rows `first` to `last`), split into members when it is a class."""
+
+    def __init__(self, first: int, last: int, rows: list[str], indent: int = 0):
+        self.first, self.last, self.indent = first, last, indent
+        self.text = "\n".join(rows[first:last])
+        self.words = words(self.text.encode("utf-8", "surrogatepass"))
+        self.keep = False
+        self.members: list[_Unit] = []
+        self.header_end = first
+
+    def split(self, code_rows: list[str], rows: list[str]) -> None:
+        """Members of a top-level class whose header writes no trigger name (else: none)."""
+        layout = _class_layout(code_rows, self.first, self.last)
+        if layout is None:
+            return
+        self.header_end, indent, starts = layout
+        self.members = [_Unit(first, last, rows, indent) for first, last in zip(starts, starts[1:] + [self.last])]
+
+    def decide(self, used: set[bytes], code_rows: list[str], rows: list[str]) -> None:
+        """Keep what may rebind a name in `used` (see parse_sparse)."""
+        if self.keep:
+            for member in self.members:
+                if not member.keep and not used.isdisjoint(member.words):
+                    member.keep = _may_rebind(member, used, code_rows)
+        elif not used.isdisjoint(self.words):
+            self.keep = _may_rebind(self, used, code_rows)
+            if self.keep:
+                self.split(code_rows, rows)  # kept for its name only: no member need be
+
+    def blank(self, out: list[str]) -> None:
+        if not self.keep:
+            out[self.first:self.last] = [""] * (self.last - self.first)
+            return
+        dropped = [member for member in self.members if not member.keep]
+        for member in dropped:
+            out[member.first:member.last] = [""] * (member.last - member.first)
+        if self.members and len(dropped) == len(self.members):
+            first = self.members[0].first
+            out[first] = " " * self.members[0].indent + "pass"  # a class body cannot be empty
+
+
+def _may_rebind(unit: _Unit, used: set[bytes], code_rows: list[str]) -> bool:
+    name = _defined_name([row[unit.indent:] for row in code_rows[unit.first:unit.last]])
+    return name is None or name.encode() in used
+
+
+def _class_layout(code_rows: list[str], first: int, last: int) -> Optional[tuple[int, int, list[int]]]:
+    """Where a class statement's body starts, its indentation and its members' first rows.
+
+    None when the statement is not a class with an indented body, or its layout is unusual.
+    """
+    row = first
+    while row < last and code_rows[row].startswith("@"):
+        row += 1
+    if row >= last or not code_rows[row].startswith("class"):
+        return None
+    depth = 0
+    while row < last:
+        line = code_rows[row].rstrip()
+        depth += line.count("(") + line.count("[") + line.count("{")
+        depth -= line.count(")") + line.count("]") + line.count("}")
+        row += 1
+        if depth == 0:
+            if line.endswith(":"):
+                break
+            if not line.endswith("\\"):
+                return None  # `class C: pass` on one line
+    body = code_rows[row:last]
+    indent = next((len(line) - len(line.lstrip()) for line in body if line.strip()), 0)
+    if indent == 0:
+        return None
+    dedented = []
+    for line in body:
+        if line[:indent].strip():
+            return None  # code left of the body's indentation: unsure
+        dedented.append(line[indent:])
+    starts = statement_starts("", "\n".join(dedented))
+    if starts is None:
+        return None
+    return row, indent, [row + start for start in starts]
 
 
 _DEFINITION = re.compile(r"(?:async\s+def|def|class)\s+(\w+)")

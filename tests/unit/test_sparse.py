@@ -55,13 +55,27 @@ def test_sparse_tree_is_the_full_tree_minus_irrelevant_statements(path: Path) ->
     if sparse is None:
         return  # unsure: the caller parses everything, which is always right
     rows = text.split("\n")
-    kept = [dump(s) for s in sparse.tree.body]
-    assert set(kept) <= {dump(s) for s in full.body}, "a statement was parsed differently"
-    for statement in full.body:
-        segment = "\n".join(rows[extent_start(statement):statement.end_lineno])
+    full_units = dict(flat(full.body, rows))
+    kept = {key for key, _ in flat(sparse.tree.body, rows)}
+    inserted = {key for key in kept if key not in full_units and key.startswith("Pass(")}
+    assert kept - inserted <= set(full_units), "a statement was parsed differently"
+    for key, segment in full_units.items():
         written = words(segment.encode("utf-8", "surrogatepass"))
         if "import" in segment or not segment.isascii() or not relevant.isdisjoint(written):
-            assert dump(statement) in kept, f"line {statement.lineno} was dropped"
+            assert key in kept, f"{key[:60]} was dropped"
+
+
+def flat(body: list[ast.stmt], rows: list[str]):
+    """(dump, source) of each top-level statement; a class gives its header and its members."""
+    for statement in body:
+        source = "\n".join(rows[extent_start(statement):statement.end_lineno])
+        if isinstance(statement, ast.ClassDef) and statement.body:
+            header = ast.ClassDef(**{**vars(statement), "body": [], "end_lineno": None, "end_col_offset": None})
+            yield dump(header), "\n".join(rows[extent_start(statement):extent_start(statement.body[0])])
+            for member in statement.body:
+                yield dump(member), "\n".join(rows[extent_start(member):member.end_lineno])
+        else:
+            yield dump(statement), source
 
 
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.name)
@@ -133,6 +147,29 @@ def test_definitions_are_kept_only_when_they_rebind_a_used_name() -> None:
     sparse = parse_sparse(source, frozenset({b"get_manager"}))
     kept = [getattr(s, "name", type(s).__name__) for s in sparse.tree.body]
     assert kept == ["ImportFrom", "api", "decorated", "Expr"]
+
+
+def test_a_class_keeps_only_the_members_that_can_matter() -> None:
+    source = ("from pkg import api\n\nclass Tests(api.TestCase):\n    \"\"\"Doc.\"\"\"\n\n"
+              "    def test_one(self):\n        return api.other()\n\n"
+              "    @decorated\n    def test_two(self):\n        return api.get_manager()\n\n"
+              "    api = None\n\n    def api(self):\n        pass\n")
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    (cls,) = [s for s in sparse.tree.body if isinstance(s, ast.ClassDef)]
+    assert [getattr(m, "name", type(m).__name__) for m in cls.body] == ["test_two", "Assign", "api"]
+    assert cls.body[0].lineno == 10
+
+
+def test_a_class_kept_for_its_name_keeps_no_member() -> None:
+    source = "from pkg import api\nclass api:\n    x = 1\n    y = 2\napi.get_manager()\n"
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    assert ast.unparse(sparse.tree) == "from pkg import api\n\nclass api:\n    pass\napi.get_manager()"
+
+
+def test_a_class_whose_header_holds_a_trigger_is_kept() -> None:
+    source = "from pkg import api\nclass C(api.get_manager):\n    x = 1\n"
+    sparse = parse_sparse(source, frozenset({b"get_manager"}))
+    assert ast.unparse(sparse.tree) == "from pkg import api\n\nclass C(api.get_manager):\n    pass"
 
 
 def test_an_alias_is_a_trigger_name_of_its_file() -> None:

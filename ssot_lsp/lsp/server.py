@@ -10,6 +10,7 @@ documents that were never opened are ignored with a log line.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -60,6 +61,31 @@ class SsotProtocol(LanguageServerProtocol):
             self._send_response(message.id, error=error.to_response_error())
             return None
         return super().handle_message(message)
+
+    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        # pygls files the future of every handler it runs under an id, but only a request's
+        # answer takes it out again: those of notifications (every didOpen, didChange and
+        # didClose) and of the steps of its built-in handlers stayed for the life of the
+        # process, about 3.5 KiB each. Forget each one once it is done, from the event loop
+        # (`shutdown` cancels the pending ones while it iterates over the table).
+        future = self._request_futures.get(msg_id)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # driven without an event loop: nothing runs later to forget it
+            return
+        if future is not None:
+            future.add_done_callback(functools.partial(self._forget_future, loop, msg_id))
+
+    def _forget_future(self, loop: asyncio.AbstractEventLoop, msg_id: Any, future: Any) -> None:
+        def forget() -> None:
+            if self._request_futures.get(msg_id) is future:
+                del self._request_futures[msg_id]
+
+        try:
+            loop.call_soon_threadsafe(forget)
+        except RuntimeError:  # the loop has closed: the process is ending
+            pass
 
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):

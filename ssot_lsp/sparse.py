@@ -124,29 +124,25 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
         return None
     rows = normalized.split("\n")
     code_rows = code.split("\n")
-    units = [_Unit(first, last, rows) for first, last in zip(starts, starts[1:] + [len(rows)])]
-    imported: set[bytes] = set()  # every name an import can bind is written in it
-    triggers = set(relevant)
-    for unit in units:
-        if "import" in unit.text:
-            imported |= unit.words - _KEYWORDS
-            triggers.update(alias.encode("utf-8", "surrogatepass") for alias in _ALIAS.findall(unit.text))
+    units = [_Unit(first, last, code_rows) for first, last in zip(starts, starts[1:] + [len(rows)])]
+    imported, aliases = _import_words(code_rows)  # every name an import can bind is among them
+    triggers = set(relevant) | aliases
     used: set[bytes] = set()  # imported names that statements able to hold a finding write
     for unit in units:
-        if "import" in unit.text:
-            unit.keep = True
-            if not _IMPORT_ONLY.match(unit.text):
-                used |= unit.words & imported
-        elif not unit.text.isascii() or not triggers.isdisjoint(unit.words):
-            unit.split(code_rows, rows)
-            header = _Unit(unit.first, unit.header_end, rows) if unit.members else unit
-            for part in [header, *unit.members]:
-                if not part.text.isascii() or not triggers.isdisjoint(part.words):
-                    part.keep = unit.keep = True
+        if "import" in unit.text or not unit.text.isascii() or not triggers.isdisjoint(unit.words):
+            unit.split(code_rows)
+        header = _Unit(unit.first, unit.header_end, code_rows) if unit.members else unit
+        for part in [header, *unit.members]:
+            if "import" in part.text:
+                part.keep = unit.keep = True
+                if not _IMPORT_ONLY.match(part.text.strip()):
                     used |= part.words & imported
+            elif not part.text.isascii() or not triggers.isdisjoint(part.words):
+                part.keep = unit.keep = True
+                used |= part.words & imported
     out = list(rows)
     for unit in units:
-        unit.decide(used, code_rows, rows)
+        unit.decide(used, code_rows)
         unit.blank(out)
     tree, _ = _attempt("\n".join(out))
     if tree is None:
@@ -154,26 +150,46 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
     return Parsed(tree, LineIndex(text))
 
 
+def _import_words(code_rows: list[str]) -> tuple[set[bytes], set[bytes]]:
+    """Words and `as` aliases of every line with `import` (and of the lines it continues on)."""
+    found: set[bytes] = set()
+    aliases: set[bytes] = set()
+    index = 0
+    while index < len(code_rows):
+        if "import" in code_rows[index]:
+            lines = [code_rows[index]]
+            depth = lines[0].count("(") - lines[0].count(")")
+            while (depth > 0 or lines[-1].rstrip().endswith("\\")) and index + 1 < len(code_rows):
+                index += 1
+                lines.append(code_rows[index])
+                depth += code_rows[index].count("(") - code_rows[index].count(")")
+            statement = "\n".join(lines)
+            found |= words(statement.encode("utf-8", "surrogatepass"))
+            aliases.update(alias.encode("utf-8", "surrogatepass") for alias in _ALIAS.findall(statement))
+        index += 1
+    return found - _KEYWORDS, aliases
+
+
 class _Unit:
     """A statement (rows `first` to `last`), split into members when it is a class."""
 
-    def __init__(self, first: int, last: int, rows: list[str], indent: int = 0):
+    def __init__(self, first: int, last: int, code_rows: list[str], indent: int = 0):
         self.first, self.last, self.indent = first, last, indent
-        self.text = "\n".join(rows[first:last])
+        self.text = "\n".join(code_rows[first:last])  # strings and comments blanked
         self.words = words(self.text.encode("utf-8", "surrogatepass"))
         self.keep = False
         self.members: list[_Unit] = []
         self.header_end = first
 
-    def split(self, code_rows: list[str], rows: list[str]) -> None:
+    def split(self, code_rows: list[str]) -> None:
         """Members of a top-level class whose header writes no trigger name (else: none)."""
         layout = _class_layout(code_rows, self.first, self.last)
         if layout is None:
             return
         self.header_end, indent, starts = layout
-        self.members = [_Unit(first, last, rows, indent) for first, last in zip(starts, starts[1:] + [self.last])]
+        self.members = [_Unit(first, last, code_rows, indent) for first, last in zip(starts, starts[1:] + [self.last])]
 
-    def decide(self, used: set[bytes], code_rows: list[str], rows: list[str]) -> None:
+    def decide(self, used: set[bytes], code_rows: list[str]) -> None:
         """Keep what may rebind a name in `used` (see parse_sparse)."""
         if self.keep:
             for member in self.members:
@@ -182,7 +198,7 @@ class _Unit:
         elif not used.isdisjoint(self.words):
             self.keep = _may_rebind(self, used, code_rows)
             if self.keep:
-                self.split(code_rows, rows)  # kept for its name only: no member need be
+                self.split(code_rows)  # kept for its name only: no member need be
 
     def blank(self, out: list[str]) -> None:
         if not self.keep:

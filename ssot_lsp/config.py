@@ -14,7 +14,7 @@ import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Union
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -155,14 +155,17 @@ def find_config_file(start: Path) -> Optional[Path]:
     return None
 
 
-def config_file_in(folder: Path) -> Optional[Path]:
-    """The config file of `folder` itself (not of its parents), if it has one."""
-    ssot = folder / "ssot.toml"
-    if ssot.is_file():
-        return ssot
-    pyproject = folder / "pyproject.toml"
-    if pyproject.is_file() and _has_tool_table(pyproject):
-        return pyproject
+def config_file_in(folder: Union[str, Path], names: Optional[Iterable[str]] = None) -> Optional[Path]:
+    """The config file of `folder` itself (not of its parents), if it has one.
+
+    `names`, the folder's file names when the caller listed it already, saves the lookups.
+    """
+    ssot = os.path.join(folder, "ssot.toml")
+    if (names is None or "ssot.toml" in names) and os.path.isfile(ssot):
+        return Path(ssot)
+    pyproject = os.path.join(folder, "pyproject.toml")
+    if (names is None or "pyproject.toml" in names) and os.path.isfile(pyproject) and _has_tool_table(Path(pyproject)):
+        return Path(pyproject)
     return None
 
 

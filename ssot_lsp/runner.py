@@ -35,16 +35,17 @@ class ConfigLookup:
 
     def __init__(self, forced: Optional[Path] = None):
         self.forced = forced
-        self._by_folder: dict[Path, Optional[Path]] = {}
+        self._by_folder: dict[str, Optional[Path]] = {}
         self._configs: dict[Path, Optional[Config]] = {}
         self.errors: list[ConfigError] = []
 
     def config_for(self, path: Path) -> Optional[Config]:
         """The config governing a file or a folder (None when there is none or it is broken)."""
-        return self.config_in(path if path.is_dir() else path.parent)
+        return self.config_in(str(path if path.is_dir() else path.parent))
 
-    def config_in(self, folder: Path) -> Optional[Config]:
-        config_path = self.forced or self._config_path(folder)
+    def config_in(self, folder: str, names: Optional[Iterable[str]] = None) -> Optional[Config]:
+        """The config governing `folder` (absolute); `names`: its file names, if listed already."""
+        config_path = self.forced or self._config_path(folder, names)
         if config_path is None:
             return None
         if config_path not in self._configs:
@@ -55,12 +56,13 @@ class ConfigLookup:
                 self.errors.extend(exc.errors)
         return self._configs[config_path]
 
-    def _config_path(self, folder: Path) -> Optional[Path]:
+    def _config_path(self, folder: str, names: Optional[Iterable[str]] = None) -> Optional[Path]:
         # A folder without its own config inherits its parent's answer (asked once).
         if folder not in self._by_folder:
-            found = config_file_in(folder)
-            if found is None and folder.parent != folder:
-                found = self._config_path(folder.parent)
+            found = config_file_in(folder, names)
+            parent = os.path.dirname(folder)
+            if found is None and parent != folder:
+                found = self._config_path(parent)
             self._by_folder[folder] = found
         return self._by_folder[folder]
 
@@ -69,10 +71,10 @@ def discover(paths: Iterable[str], forced_config: Optional[Path] = None) -> Disc
     """Python files under `paths`, skipping excluded ones, each paired with its config."""
     lookup = ConfigLookup(forced_config)
     discovery = Discovery()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for raw in paths:
-        start = Path(os.path.abspath(raw))
-        if not start.exists():
+        start = os.path.abspath(raw)
+        if not os.path.exists(start):
             discovery.errors.append(ConfigError(raw, "<path>", "no such file or folder"))
             continue
         for file, config in _walk(start, lookup):
@@ -82,24 +84,23 @@ def discover(paths: Iterable[str], forced_config: Optional[Path] = None) -> Disc
             if config is None:
                 discovery.unconfigured += 1
             else:
-                discovery.files.append((file, config))
+                discovery.files.append((Path(file), config))
     discovery.errors.extend(lookup.errors)
     return discovery
 
 
-def _walk(start: Path, lookup: ConfigLookup) -> Iterator[tuple[Path, Optional[Config]]]:
+def _walk(start: str, lookup: ConfigLookup) -> Iterator[tuple[str, Optional[Config]]]:
     """Python files under `start` with their configs; a file named directly is never excluded."""
-    if start.is_file():
-        yield start, lookup.config_in(start.parent)
+    if os.path.isfile(start):
+        yield start, lookup.config_in(os.path.dirname(start))
         return
     excluders: dict[Path, Callable[[str], bool]] = {}
     for folder, dirs, files in os.walk(start):
-        here = Path(folder)
-        config = lookup.config_in(here)
+        config = lookup.config_in(folder, files)
         excluded = None
         prefix = ""
         if config is not None:
-            relative = config.relative(here)
+            relative = config.relative(folder)
             if relative is not None:
                 if config.path not in excluders:
                     excluders[config.path] = config.excluder()
@@ -113,7 +114,7 @@ def _walk(start: Path, lookup: ConfigLookup) -> Iterator[tuple[Path, Optional[Co
         dirs[:] = kept
         for name in sorted(files):
             if name.endswith(PYTHON_SUFFIXES) and (excluded is None or not excluded(prefix + name)):
-                yield here / name, config
+                yield os.path.join(folder, name), config
 
 
 def parallel_map(function: Callable[[A], T], items: list[A], jobs: Optional[int],

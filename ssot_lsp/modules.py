@@ -17,6 +17,7 @@ from typing import Optional, Union
 
 from .bindings import resolve_relative
 from .source import DecodeError, decode
+from .sparse import outline
 
 _SUFFIXES = (".py", ".pyi")
 _MAX_DEPTH = 16
@@ -174,8 +175,8 @@ def _read_exports(text: str, module: str, is_package: bool) -> Exports:
     exports = Exports()
     if not text:
         return exports
-    try:
-        tree = ast.parse(text)
+    try:  # definitions' bodies bind nothing at top level: parse their outline only
+        tree = ast.parse(outline(text) or text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return exports
     _collect(tree.body, exports, module, is_package)

@@ -28,7 +28,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
 from .registry import Registry
 from .source import DecodeError, decode, words
@@ -65,7 +65,7 @@ class Prefilter:
         return self.mentions(data)
 
 
-def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Path]] = None) -> Prefilter:
+def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Union[str, Path]]] = None) -> Prefilter:
     """Derive the trigger set of `registry`, closing it over renames in the workspace files."""
     workspace = registry.workspace
     triggers: set[str] = set()
@@ -112,10 +112,11 @@ _SPACE = frozenset(b" \t\f\r\n\\")
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def file_aliases(path: Path) -> list[tuple[str, str]]:
+def file_aliases(path: Union[str, Path]) -> list[tuple[str, str]]:
     """The `name as alias` pairs of the import statements in the file at `path`."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError:
         return []
     if b"import" not in data or b"as" not in data:
@@ -174,14 +175,14 @@ def _is_word_byte(byte: bytes) -> bool:
     return bool(byte) and (byte.isalnum() or byte == b"_")
 
 
-def _workspace_files(roots: Iterable[Path]) -> Iterable[Path]:
-    seen: set[Path] = set()
+def _workspace_files(roots: Iterable[Path]) -> Iterable[str]:
+    seen: set[str] = set()
     for root in roots:
         for folder, dirs, files in os.walk(root):
             dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP_FOLDERS]
             for name in files:
                 if name.endswith((".py", ".pyi")):
-                    path = Path(folder, name)
+                    path = os.path.join(folder, name)
                     if path not in seen:
                         seen.add(path)
                         yield path

@@ -15,7 +15,8 @@ from ssot_lsp.engine import analyze
 from ssot_lsp.prefilter import build_prefilter
 from ssot_lsp.registry import Registry
 from ssot_lsp.source import decode, normalize_newlines, words
-from ssot_lsp.sparse import code_only, parse_sparse, statement_starts
+from ssot_lsp.modules import Exports, _collect, _read_exports
+from ssot_lsp.sparse import code_only, outline, parse_sparse, statement_starts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -246,3 +247,12 @@ def test_batch_check_finds_what_a_full_check_finds(path: Path, tmp_path: Path) -
     limited = Registry(config)
     limited.limit_to(frozenset(build_prefilter(limited, []).triggers))
     assert analyze(text, target, limited, findings_only=True).violations == full
+
+
+@pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.name)
+def test_exports_read_from_the_outline_equal_the_full_tree(path: Path) -> None:
+    text = read(path)
+    expected = Exports()
+    _collect(ast.parse(text).body, expected, "pkg.mod", False)
+    assert outline(text) is not None
+    assert _read_exports(text, "pkg.mod", False) == expected

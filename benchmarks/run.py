@@ -208,8 +208,13 @@ def require_findings(key: str, timed: dict[str, dict]) -> None:
 
 
 # -- timing --------------------------------------------------------------------------
+def timing_env() -> dict[str, str]:
+    """The environment of timed runs: as on a user's machine, Python caches compiled modules."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def commands(root: Path, configs: dict[str, Path], jobs: int, fixit_paths: list[str]) -> dict[str, dict]:
-    env = dict(os.environ, SSOT_BENCH_BANNED=str(configs["banned"]), PYTHONPATH=str(HERE / "peers"))
+    env = dict(timing_env(), SSOT_BENCH_BANNED=str(configs["banned"]), PYTHONPATH=str(HERE / "peers"))
     return {
         "ssot-lsp": {"cmd": [str(BIN / "ssot-lsp"), "check", "--format", "json", "."]},
         "ruff": {"cmd": [str(BIN / "ruff"), "check", "--no-cache", "--config", str(configs["ruff"]),
@@ -244,7 +249,8 @@ def time_tools(root: Path, tools: dict[str, dict], runs: dict[str, int]) -> dict
             if round_ > runs[tool] or (round_ == 0 and runs[tool] == 1):
                 continue  # tools run once get no warm-up round of their own
             start = time.perf_counter()
-            result = subprocess.run(spec["cmd"], cwd=root, env=spec.get("env"), capture_output=True, text=True)
+            result = subprocess.run(spec["cmd"], cwd=root, env=spec.get("env") or timing_env(),
+                                    capture_output=True, text=True)
             elapsed = time.perf_counter() - start
             if result.returncode not in (0, 1):
                 log(f"{tool} failed ({result.returncode}): {result.stderr.strip()[-400:]}")
@@ -329,6 +335,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def targets(key: str, tools: dict[str, dict]) -> list[tuple[str, str, bool]]:
+    """The issue's targets for one corpus: (target, measured, met)."""
+    ours = tools.get("ssot-lsp", {}).get("median")
+    if not ours:
+        return []
+    rows = []
+    ruff = tools.get("ruff", {}).get("median")
+    limit = {"a": 10.0, "b": 5.0, "c": 2.0}[key[0]]
+    if ruff:
+        rows.append((f"ssot-lsp ≤ {limit:g}× ruff", f"{ours / ruff:.1f}×", ours / ruff <= limit))
+    for peer, factor in (("semgrep", 10.0), ("fixit", 100.0)):
+        theirs = tools.get(peer, {}).get("median")
+        if theirs and key.startswith("a"):
+            rows.append((f"ssot-lsp ≥ {factor:g}× faster than {peer}", f"{theirs / ours:.1f}×", theirs / ours >= factor))
+    return rows
+
+
 def render(results: dict) -> str:
     m = results["machine"]
     out = [f"Machine: {m.get('cpu')}, {m.get('nproc')} cores, {m.get('ram_gib')} GiB RAM; {m.get('platform')}; "
@@ -342,6 +365,10 @@ def render(results: dict) -> str:
             note = " (scaled from %d files)" % timed["sampled_files"] if timed.get("scaled_from_sample") else ""
             out.append(f"| {key} | {data['files']} | {data['lines']} | {tool}{note} | "
                        f"{median:.2f} | {ratio} | {timed['findings']} |" if median else f"| {key} | | | {tool} | – | – | – |")
+    out += ["", "| corpus | target | measured | status |", "|---|---|---:|---|"]
+    for key, data in results["corpora"].items():
+        for target, measured, met in targets(key, data["tools"]):
+            out.append(f"| {key} | {target} | {measured} | {'met' if met else 'missed'} |")
     editor = results.get("editor")
     if editor:
         out += ["", "Editor: " + json.dumps(editor)]

@@ -16,7 +16,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from ..model import ConfigError
-from . import convert
+from . import convert, memory
 from .documents import Result, check_text
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ async def text_document_did_close(ls: "SsotServer", params: types.DidCloseTextDo
         await ls.run_engine(ls.configs.set_overlay, path, None)
     if not ls.pull_diagnostics and not ls.settings.workspace_scope:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    memory.release_soon()
 
 
 async def _overlay(ls: "SsotServer", uri: str) -> bool:

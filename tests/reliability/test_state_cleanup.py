@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from ssot_lsp.lsp import memory
 from ssot_lsp.lsp.server import SsotServer, create_server
 from tests.conftest import DEMO
 
@@ -182,5 +183,19 @@ def test_repeated_cycles_do_not_accumulate() -> None:
             sizes.append((len(server.documents), len(server.workspace.text_documents), len(server.configs.overlays),
                           len(server.protocol._request_futures), len(stray_tasks(client))))
         assert sizes[0] == sizes[1] == sizes[2], sizes
+
+    run(check)
+
+
+def test_a_burst_of_closes_gives_memory_back_once(monkeypatch) -> None:
+    """Freed heap pages go back to the system once, after the last of many closes."""
+    trims: list[int] = []
+    monkeypatch.setattr(memory, "_trim", lambda pad: trims.append(pad) or 1)
+    monkeypatch.setattr(memory, "DELAY_S", 0.2)
+
+    async def check(client: InProcessClient) -> None:
+        await open_edit_close(client, random.Random(11), "trim")
+        await asyncio.sleep(0.5)
+        assert trims == [0]
 
     run(check)

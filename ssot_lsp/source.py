@@ -16,6 +16,7 @@ import re
 import tokenize
 import warnings
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Optional
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
@@ -73,16 +74,10 @@ class LineIndex:
     def __init__(self, text: str):
         self.text = text
         if "\r" not in text:
-            # The common case, without a regex match object per line.
-            starts = [0]
-            ends = []
-            position = 0
-            for row in text.split("\n"):
-                position += len(row)
-                ends.append(position)
-                position += 1
-                starts.append(position)
-            starts.pop()
+            # The common case: line lengths summed in C, no match object per line.
+            lengths = [len(row) + 1 for row in text.split("\n")]
+            starts = [0, *accumulate(lengths[:-1])]
+            ends = [start + length - 1 for start, length in zip(starts, lengths)]
         else:
             starts = [0]
             ends = []

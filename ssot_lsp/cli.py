@@ -95,11 +95,8 @@ def report_errors(errors: list[ConfigError]) -> None:
 def check_one(item: tuple[Path, Path]) -> FileResult:
     """Check one file with the config at the given path (runs in worker processes)."""
     from .config import load_config
-    from .engine import analyze
+    from .engine import analyze, registry_for
     from .source import DecodeError, decode
-
-    from .engine import registry_for
-    from .prefilter import prefilter_for
 
     path, config_path = item
     try:
@@ -107,7 +104,7 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
         config = load_config(config_path)
         registry = registry_for(config)
         # Most files of a large codebase never mention the registry's names: skip parsing them.
-        if not prefilter_for(registry).may_violate(data, registry.workspace.module_name(path)[0]):
+        if not batch_prefilter(registry).may_violate(data, registry.workspace.module_name(path)[0]):
             return FileResult(str(path), ())
         decoded = decode(data)
     except (OSError, DecodeError) as exc:
@@ -137,17 +134,25 @@ def collect(args: argparse.Namespace, label: str) -> tuple[list[FileResult], lis
 
 
 def _compile_prefilters(configs) -> None:
-    """Build each registry's pre-filter once, before the worker processes start (they inherit it).
-
-    The registry then skips re-export lookups for names that cannot reach a rule.
-    """
+    """Build each registry's pre-filter once, before the worker processes start (they inherit it)."""
     from .engine import registry_for
-    from .prefilter import prefilter_for
 
     for config in configs:
-        registry = registry_for(config)
-        prefilter = prefilter_for(registry)
-        registry.limit_to(frozenset(prefilter.triggers) if prefilter.enabled else None)
+        batch_prefilter(registry_for(config))
+
+
+def batch_prefilter(registry):
+    """The registry's pre-filter, with the registry limited to its trigger names.
+
+    Built in the parent before the workers fork; a worker started another way (spawn)
+    builds it on its first file.
+    """
+    from .prefilter import prefilter_for
+
+    prefilter = prefilter_for(registry)
+    if registry.relevant is None and prefilter.enabled:
+        registry.limit_to(frozenset(prefilter.triggers))
+    return prefilter
 
 
 def _registry_problems(configs) -> list[ConfigError]:

@@ -20,6 +20,7 @@ from .source import DecodeError, decode
 from .sparse import outline
 
 _SUFFIXES = (".py", ".pyi")
+_CACHE_LIMIT = 50_000  # entries per lookup cache; cleared (and rebuilt on demand) when reached
 _MAX_DEPTH = 16
 
 
@@ -84,6 +85,8 @@ class Workspace:
                     break
             if found:
                 break
+        if len(self._paths) >= _CACHE_LIMIT:
+            self._paths.clear()  # names typed in an editor come and go: keep the cache bounded
         self._paths[module] = found
         return found
 
@@ -119,6 +122,8 @@ class Workspace:
         """Follow workspace re-exports to the module that defines the name."""
         cached = self._canonical.get(qualname)
         if cached is None:
+            if len(self._canonical) >= _CACHE_LIMIT:
+                self._canonical.clear()
             cached = self._canonical[qualname] = self._follow(qualname, 0)
         return cached
 

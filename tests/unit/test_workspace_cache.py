@@ -58,3 +58,16 @@ def test_gitignore_is_read_again_when_it_changes(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("gen/\n")
     assert config.is_excluded(tmp_path / "gen" / "x.py")
     assert config.is_excluded(tmp_path / "build" / "x.py")
+
+
+def test_lookup_caches_stay_bounded(tmp_path, monkeypatch) -> None:
+    from ssot_lsp import modules
+
+    monkeypatch.setattr(modules, "_CACHE_LIMIT", 10)
+    workspace = modules.Workspace((tmp_path,))
+    for index in range(25):  # names typed one after another, none of them a module here
+        workspace.canonicalize(f"pkg.name{index}.attr")
+        workspace.module_path(f"pkg.mod{index}")
+    assert len(workspace._canonical) <= 10
+    assert len(workspace._paths) <= 10
+    assert workspace.canonicalize("pkg.name3.attr") == "pkg.name3.attr"  # still answers

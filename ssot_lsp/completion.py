@@ -20,6 +20,7 @@ MAX_REGISTRY_ITEMS = 100
 _IMPORT = re.compile(r"^\s*import\s+(?:[\w.]+\s*(?:as\s+\w+\s*)?,\s*)*(?P<typed>[\w.]*)$")
 _FROM = re.compile(r"^\s*from\s+(?P<typed>[\w.]*)$")
 _FROM_NAMES = re.compile(r"^\s*from\s+(?P<module>[\w.]+)\s+import\s+(?:\(?\s*)(?:[\w]+\s*(?:as\s+\w+\s*)?,\s*)*(?P<typed>\w*)$")
+_FROM_IMPORT = re.compile(r"^\s*from\s+(?P<module>\w[\w.]*)\s+import\s+\(?\s*(?P<names>\w+(?:\s*,\s*\w+)*)\s*,?\s*\)?\s*$")
 _WORD = re.compile(r"(?P<dot>\.?)(?P<typed>\w*)$")
 
 
@@ -78,13 +79,31 @@ def _symbol_kind(name: str) -> str:
 
 
 def canonical_symbols(registry: Registry, module: Optional[str] = None) -> list[Candidate]:
-    """The canonical symbols (of one canonical module, when given), by name."""
-    found = [
-        Candidate(symbol.name, _symbol_kind(symbol.name), CANONICAL, detail=symbol.module, module=symbol.module)
-        for symbol in registry.canonical.values()
-        if module is None or symbol.module == module
-    ]
-    return sorted(found, key=lambda c: (c.label.lower(), c.label))
+    """The canonical symbols and the rules' replacement names (from one module, when given), by name."""
+    offered = [(symbol.name, symbol.module) for symbol in registry.canonical.values()]
+    offered += replacement_names(registry)
+    found = {
+        (name, origin): Candidate(name, _symbol_kind(name), CANONICAL, detail=origin, module=origin)
+        for name, origin in offered
+        if module is None or origin == module
+    }
+    return sorted(found.values(), key=lambda c: (c.label.lower(), c.label, c.module or ""))
+
+
+def replacement_names(registry: Registry) -> list[tuple[str, str]]:
+    """(name, module) of every `from MODULE import NAME` among the rules' `imports`.
+
+    These are what the registry tells users to write instead of a deprecated name, so
+    completion offers them like canonical symbols, with the same import added, even
+    when no `canonical-modules` are declared. Aliased and relative imports are left out.
+    """
+    found: list[tuple[str, str]] = []
+    for rule in registry.config.rules:
+        for statement in rule.imports:
+            match = _FROM_IMPORT.match(statement)
+            if match:
+                found.extend((name.strip(), match.group("module")) for name in match.group("names").split(","))
+    return found
 
 
 def canonical_modules(registry: Registry) -> list[Candidate]:

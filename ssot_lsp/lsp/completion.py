@@ -1,17 +1,25 @@
 """Completion: canonical symbols first with auto-import, jedi next, deprecated names last (SPEC §5).
 
-The registry's candidates are ready at once; jedi runs on its own thread and gets a time
-budget (`ssot.completionBudgetMs`), so a slow jedi never delays the canonical items — the
-list is then marked incomplete and the client asks again as the user types.
+The registry's candidates come from the server's own tables at once. jedi runs in a
+helper process (`worker.py`; on a thread when no process can be started), so its parse of
+a long document never holds the interpreter lock the document's checks need. Completion
+waits for jedi at most `ssot.completionBudgetMs` (not at all when jedi is still busy with
+an earlier request); a list answered without jedi is marked incomplete, and jedi's
+answer, arriving later, is kept for the client's next request.
+
+jedi is asked about the text with the word being typed left out, at the word's start, so
+one answer serves every further keystroke in that word (filtered by what was typed, as
+jedi itself filters): typing a name costs one jedi request, not one per character.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Hashable, Optional
 
 from lsprotocol import types
 
@@ -19,15 +27,17 @@ from .. import completion
 from ..completion import Candidate, Context
 from ..model import Edit, Span
 from ..source import LineIndex
-from . import convert
+from . import convert, jedi_jobs
 from .diagnostics import current_result
 from .server import position_guard
+from .worker import Worker, WorkerUnavailable
 
 if TYPE_CHECKING:
     from .server import SsotServer
 
 log = logging.getLogger("ssot_lsp")
-_JEDI = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-jedi")
+JEDI_NICE = 3  # below the server (edits first), above the workspace scan
+CACHED_ANSWERS = 8
 
 KINDS = {
     "module": types.CompletionItemKind.Module,
@@ -56,48 +66,168 @@ async def text_document_completion(ls: "SsotServer", params: types.CompletionPar
     lines = LineIndex(text)
     line, column = convert.engine_position(lines, params.position, ls.encoding)
     context = completion.context_at(lines.line(line)[:column])
-    jedi_future = None
+    word = Span(line, column - len(context.typed), line, column)
+    jedi_answer: Optional[Future] = None
     if ls.settings.jediCompletion:
-        jedi_future = _JEDI.submit(jedi_candidates, text, ls.path_of(uri), line, column)
+        path = ls.path_of(uri)
+        jedi_answer = JEDI.request(*jedi_question(text, lines, word, str(path) if path else None))
     result = await current_result(ls, uri)
     canonical: list[Candidate] = []
     deprecated: list[Candidate] = []
     if result is not None and result.registry is not None:
         canonical, deprecated = completion.registry_candidates(result.registry, context)
-    from_jedi, complete = await _await_jedi(jedi_future, ls.settings.completionBudgetMs / 1000)
+    budget = ls.settings.completionBudgetMs / 1000
+    if jedi_answer is not None and JEDI.waiting_behind(jedi_answer):
+        budget = 0  # jedi is busy with an earlier request: its answer is kept for the next one
+    from_jedi, complete = await _await_jedi(jedi_answer, budget)
+    from_jedi = [c for c in from_jedi if c.label.lower().startswith(context.typed.lower())]
     ranked = completion.rank(canonical, from_jedi, deprecated)
-    word = Span(line, column - len(context.typed), line, column)
     items = [_item(ls, result, lines, word, context, candidate) for candidate in ranked]
     return types.CompletionList(is_incomplete=not complete, items=items)
 
 
-async def _await_jedi(future, budget: float) -> tuple[list[Candidate], bool]:
-    if future is None:
+def jedi_question(text: str, lines: LineIndex, word: Span, path: Optional[str]) -> tuple:
+    """(key, text, path, line, column) of the jedi request for completing `word`.
+
+    At the end of a word, jedi gets the text without the word and is asked at its start,
+    so the answer (every name there) holds for the whole word; inside a word it gets the
+    text as it is.
+    """
+    start = lines.offset(word.start_line, word.start_col)
+    end = lines.offset(word.end_line, word.end_col)
+    if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        return (path, text, word.end_line, word.end_col), text, path, word.end_line, word.end_col
+    question = text[:start] + text[end:]
+    return (path, question), question, path, word.start_line, word.start_col
+
+
+async def _await_jedi(answer: Optional[Future], budget: float) -> tuple[list[Candidate], bool]:
+    """jedi's candidates if they arrive within `budget` seconds, and whether they did."""
+    if answer is None:
         return [], True
-    try:
-        return await asyncio.wait_for(asyncio.wrap_future(future), timeout=budget), True
-    except asyncio.TimeoutError:
-        return [], False
-    except Exception as exc:  # jedi's own failures must not fail completion
-        log.warning("jedi completion failed: %s", exc)
-        return [], True
+    if not answer.done():
+        waiting = asyncio.wrap_future(answer)
+        await asyncio.wait({waiting}, timeout=budget)  # a timeout leaves the request running
+        if not answer.done():
+            return [], False
+    value = answer.result()
+    return (value, True) if value is not None else ([], False)
 
 
-def jedi_candidates(text: str, path: Optional[Path], line: int, column: int) -> list[Candidate]:
-    """jedi's completions at a position, in jedi's order (runs on the jedi thread)."""
-    import jedi
+class JediCompleter:
+    """jedi requests, one at a time: the newest waiting request replaces an older one.
 
-    # In-process inference; jedi's default refuses to load the project's compiled extensions.
-    project = jedi.Project(path.parent if path else Path.cwd(), load_unsafe_extensions=False)
-    script = jedi.Script(code=text, path=str(path) if path else None, project=project,
-                         environment=jedi.InterpreterEnvironment())
-    return [Candidate(c.name, c.type, completion.JEDI, detail=c.type)
-            for c in script.complete(line + 1, column)]
+    `request` returns a future of jedi's candidates (None when the request was replaced
+    before it ran); finished answers are kept by question, so a repeated question is
+    answered at once.
+    """
+
+    def __init__(self) -> None:
+        self.worker = Worker("jedi", nice=JEDI_NICE)
+        self._thread: Optional[ThreadPoolExecutor] = None  # when no helper process can run
+        self._lock = threading.RLock()  # an answer that is there at once settles while a request holds it
+        self._answers: "OrderedDict[Hashable, list[Candidate]]" = OrderedDict()
+        self._running: Optional[tuple[Hashable, Future]] = None
+        self._queued: Optional[tuple[Hashable, tuple, Future]] = None
+
+    def request(self, key: Hashable, text: str, path: Optional[str], line: int, column: int) -> Future:
+        return self._ask(key, "jedi.complete", (text, path, line, column))
+
+    def waiting_behind(self, answer: Future) -> bool:
+        """Whether `answer` waits for another request to finish first (it cannot come soon)."""
+        with self._lock:
+            return self._queued is not None and self._queued[-1] is answer
+
+    def prime(self, text: str, path: Optional[str]) -> Future:
+        """Parse a document ahead of its first completion (nothing is kept but jedi's caches)."""
+        return self._ask(None, "jedi.prime", (text, path))
+
+    def close(self) -> None:
+        self.worker.close()
+
+    def _ask(self, key: Optional[Hashable], job: str, args: tuple) -> Future:
+        with self._lock:
+            if key is not None and key in self._answers:
+                self._answers.move_to_end(key)
+                return _done(self._answers[key])
+            for pending in (self._running, self._queued):
+                if key is not None and pending is not None and pending[0] == key:
+                    return pending[-1]
+            answer: Future = Future()
+            if self._running is None:
+                self._start(key, job, args, answer)
+            else:
+                if self._queued is not None:
+                    _settle(self._queued[-1], None)
+                self._queued = (key, (job, args), answer)
+            return answer
+
+    def _start(self, key: Optional[Hashable], job: str, args: tuple, answer: Future) -> None:
+        """Send one request (the lock is held)."""
+        self._running = (key, answer)
+        if self._thread is None:
+            call = self.worker.call(job, *args)
+        else:
+            call = self._thread.submit(_in_thread, job, args)
+        call.add_done_callback(lambda done: self._finished(key, job, args, answer, done))
+
+    def _finished(self, key: Optional[Hashable], job: str, args: tuple, answer: Future, done: Future) -> None:
+        error = done.exception()
+        if isinstance(error, WorkerUnavailable) and self._thread is None:
+            log.warning("ssot: jedi runs in the server (%s)", error)
+            with self._lock:
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-jedi")
+                self._start(key, job, args, answer)
+            return
+        candidates: Optional[list[Candidate]] = None
+        if error is not None:
+            log.warning("jedi completion failed: %s", error)
+            candidates = []  # jedi's own failures must not fail completion
+        elif job == "jedi.complete":
+            candidates = [Candidate(name, kind, completion.JEDI, detail=kind) for name, kind in done.result()]
+        with self._lock:
+            if key is not None and candidates is not None and error is None:
+                self._answers[key] = candidates
+                while len(self._answers) > CACHED_ANSWERS:
+                    self._answers.popitem(last=False)
+            self._running = None
+            queued, self._queued = self._queued, None
+            if queued is not None:
+                self._start(queued[0], queued[1][0], queued[1][1], queued[2])
+        _settle(answer, candidates)
 
 
-def warm_up() -> None:
-    """Import and prime jedi in the background so the first completion fits in the budget."""
-    _JEDI.submit(jedi_candidates, "import os\nos.pa", None, 1, 5)
+def _in_thread(job: str, args: tuple) -> Any:
+    return (jedi_jobs.complete if job == "jedi.complete" else jedi_jobs.prime)(*args)
+
+
+def _done(value: Any) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+def _settle(future: Future, value: Any) -> None:
+    if not future.done():
+        future.set_result(value)
+
+
+JEDI = JediCompleter()
+
+
+async def warm_up(ls: "SsotServer") -> None:
+    """Start jedi's helper process and parse the open documents, once their first diagnostics are out."""
+    from .workspace import after_first_diagnostics
+
+    await after_first_diagnostics(ls)
+    if not ls.settings.jediCompletion:
+        return
+    documents = list(ls.workspace.text_documents.items())
+    for uri, document in documents:
+        path = ls.path_of(uri)
+        JEDI.prime(document.source, str(path) if path else None)
+    if not documents:
+        JEDI.prime("import os\nos.pa", None)
 
 
 def _item(ls: "SsotServer", result, lines: LineIndex, word: Span, context: Context,

@@ -2,14 +2,17 @@
 
 On `initialized` the server reads its settings (`workspace/configuration`, section
 "ssot"), asks to be told about changes to config files and Python files, and scans every
-workspace folder in the background with `$/progress`. With `ssot.diagnosticScope` =
-`workspace` the scan's results are published for closed files too.
+workspace folder in the background with `$/progress` (in a helper process, once the
+documents opened with the workspace have their first diagnostics). With
+`ssot.diagnosticScope` = `workspace` the scan's results are published for closed files too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -18,14 +21,15 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path
 
 from ..model import ConfigurationError
-from ..source import DecodeError, decode
 from .diagnostics import diagnostics_of, recheck_open_documents, report_config_errors
-from .documents import check_text
+from .scan import ScanRecord, check_batch, discover_files
 from .settings import SECTION
+from .worker import JobFailed, Worker, WorkerDied
 
 if TYPE_CHECKING:
     from .server import SsotServer
 
+log = logging.getLogger("ssot_lsp")
 REPORT_METHOD = "ssot/complianceReport"
 WATCHED = ("**/ssot.toml", "**/pyproject.toml", "**/.gitignore", "**/*.py", "**/*.pyi")
 CONFIG_NAMES = ("ssot.toml", "pyproject.toml", ".gitignore")
@@ -50,7 +54,7 @@ async def initialized(ls: "SsotServer", params: types.InitializedParams) -> None
     if ls.settings.jediCompletion:
         from .completion import warm_up
 
-        warm_up()
+        asyncio.ensure_future(warm_up(ls))
     if ls.settings.scanOnStartup:
         asyncio.ensure_future(scan_workspace(ls))
 
@@ -98,8 +102,10 @@ async def workspace_did_change_watched_files(ls: "SsotServer", params: types.Did
             config_changed = True
         elif change.uri not in ls.workspace.text_documents:
             await ls.run_engine(ls.configs.module_changed, path)
+            note_watched_change(ls, "module", path)
     if config_changed:
         await ls.run_engine(ls.configs.config_changed)
+        note_watched_change(ls, "config")
         from . import diagnostics
 
         diagnostics._reported.clear()
@@ -112,6 +118,33 @@ async def workspace_did_change_workspace_folders(ls: "SsotServer", params: Any) 
 
 
 # -- the background scan ---------------------------------------------------------------
+# The scan runs in a helper process (`scan.py`'s jobs), so the engine thread checks only
+# the documents being edited; when no helper process can run it, it runs on the engine
+# thread, one file at a time after the documents being edited. It starts once the
+# documents opened with the workspace have their first diagnostics.
+SCAN_BATCH = 25
+SCAN_NICE = 10  # the scan is background work: edits get the processor first
+START_AFTER_S = 2.0  # longest wait for the first documents' diagnostics before scanning
+
+
+class Scan:
+    """One run of the scan: its helper process and what changed since its last batch."""
+
+    def __init__(self) -> None:
+        self.worker = Worker("scan", nice=SCAN_NICE)
+        self.events: list = []  # ("module", path, None) / ("config", None, None) since the last batch
+        self.sent: dict[Path, str] = {}  # the overlays the helper process has
+        self.in_process = False
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.worker.close()
+
+
+_SCANS: "weakref.WeakKeyDictionary[Any, Scan]" = weakref.WeakKeyDictionary()
+
+
 def folders(ls: "SsotServer") -> list[Path]:
     found = [ls.path_of(folder.uri) for folder in ls.workspace.folders.values()]
     if not found and ls.workspace.root_uri:
@@ -119,25 +152,17 @@ def folders(ls: "SsotServer") -> list[Path]:
     return [path for path in found if path is not None and path.is_dir()]
 
 
-def _python_files(roots: list[Path]) -> list[Path]:
-    from ..runner import discover
-
-    discovery = discover([str(root) for root in roots])
-    return [path for path, _ in discovery.files]
-
-
-def _check_file(ls: "SsotServer", path: Path):
-    try:
-        text = decode(path.read_bytes()).text
-    except (OSError, DecodeError):
-        return None
-    return check_text(ls.configs, path, text, None)
-
-
 async def scan_workspace(ls: "SsotServer") -> None:
     """Check every Python file of the workspace folders, reporting progress."""
     roots = folders(ls)
     if not roots:
+        return
+    previous = _SCANS.get(ls)
+    if previous is not None:  # a newer scan replaces a running one
+        previous.cancel()
+    scan = _SCANS[ls] = Scan()
+    await after_first_diagnostics(ls)
+    if scan.cancelled:
         return
     token = f"ssot-scan-{uuid.uuid4()}"
     progress = bool(ls.supports("window.work_done_progress", False))
@@ -149,25 +174,96 @@ async def scan_workspace(ls: "SsotServer") -> None:
     if progress:
         ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
             title="ssot: scanning workspace", percentage=0, cancellable=False))
-    # Walking the folders touches no engine cache: keep it off the engine thread, so the
-    # documents being edited are checked meanwhile.
-    files = await asyncio.get_running_loop().run_in_executor(None, _python_files, roots)
-    violations = 0
-    step = max(1, len(files) // 20)
-    for index, path in enumerate(files, 1):
-        await _yield_to_open_documents(ls)
-        result = await ls.run_engine(_check_file, ls, path)
-        if result is not None:
-            violations += len(result.violations)
-            report_config_errors(ls, result.config_path, result.config_errors)
-            _keep_workspace_result(ls, path, result)
-        if progress and (index % step == 0 or index == len(files)):
-            ls.work_done_progress.report(token, types.WorkDoneProgressReport(
-                message=f"{index}/{len(files)} files", percentage=int(index * 100 / len(files))))
-    message = f"{violations} violation(s) in {len(files)} file(s)"
-    if progress:
-        ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=message))
+    violations = files = 0
+    try:
+        paths = await _discover(scan, roots)
+        files = len(paths)
+        step = max(1, files // 20)
+        done = 0
+        for start in range(0, files, SCAN_BATCH):
+            batch = paths[start:start + SCAN_BATCH]
+            records = await _check_batch(ls, scan, batch)
+            if scan.cancelled:
+                return
+            for path, record in zip(batch, records):
+                if record is None:
+                    continue
+                violations += len(record.violations)
+                report_config_errors(ls, record.config_path, record.config_errors)
+                _keep_workspace_result(ls, path, record)
+            before, done = done, done + len(batch)
+            if progress and (done // step != before // step or done == files):
+                ls.work_done_progress.report(token, types.WorkDoneProgressReport(
+                    message=f"{done}/{files} files", percentage=int(done * 100 / files)))
+    finally:
+        scan.worker.close()  # the helper's memory goes back to the system
+        if _SCANS.get(ls) is scan:
+            del _SCANS[ls]
+        message = f"{violations} violation(s) in {files} file(s)"
+        if progress:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(
+                message=message if not scan.cancelled else "cancelled"))
     ls.log(f"ssot: workspace scan done: {message}")
+
+
+async def after_first_diagnostics(ls: "SsotServer") -> None:
+    """Let the documents opened with the workspace be checked before the scan competes for the processor."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + START_AFTER_S
+    await asyncio.sleep(0.05)  # clients send didOpen right after `initialized`
+    while loop.time() < deadline:
+        if all(uri in ls.documents and ls.documents[uri].result is not None for uri in ls.workspace.text_documents):
+            return
+        await asyncio.sleep(0.02)
+
+
+async def _discover(scan: Scan, roots: list[Path]) -> list[Path]:
+    names = [str(root) for root in roots]
+    try:
+        return await asyncio.wrap_future(scan.worker.call("scan.discover", names))
+    except (WorkerDied, JobFailed) as exc:
+        if not scan.cancelled:
+            log.warning("ssot: the workspace scan runs in the server (%s)", exc)
+            scan.in_process = True
+    # Walking the folders touches no engine cache: off the engine thread, so edits go on.
+    return await asyncio.get_running_loop().run_in_executor(None, discover_files, names)
+
+
+async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> list:
+    if not scan.in_process:
+        try:
+            return await asyncio.wrap_future(scan.worker.call("scan.check", batch, _changes_for_helper(ls, scan)))
+        except (WorkerDied, JobFailed) as exc:
+            if scan.cancelled:
+                return []
+            log.warning("ssot: the workspace scan continues in the server (%s)", exc)
+            scan.in_process = True
+            scan.worker.close()
+    records = []
+    for path in batch:  # one file at a time, after the documents being edited
+        await _yield_to_open_documents(ls)
+        records.extend(await ls.run_engine(check_batch, [path], (), ls.configs))
+    return records
+
+
+def _changes_for_helper(ls: "SsotServer", scan: Scan) -> list:
+    """The overlays and watched-file events the helper process has not seen yet."""
+    changes: list = list(scan.events)
+    scan.events.clear()
+    current = dict(ls.configs.overlays)
+    for path, text in current.items():
+        if path not in scan.sent or scan.sent[path] != text:
+            changes.append(("overlay", path, text))
+    changes.extend(("overlay", path, None) for path in scan.sent if path not in current)
+    scan.sent = current
+    return changes
+
+
+def note_watched_change(ls: "SsotServer", kind: str, path: Optional[Path] = None) -> None:
+    """Tell a running scan's helper process about a changed module or configuration."""
+    scan = _SCANS.get(ls)
+    if scan is not None:
+        scan.events.append((kind, path, None))
 
 
 async def _yield_to_open_documents(ls: "SsotServer") -> None:
@@ -178,14 +274,14 @@ async def _yield_to_open_documents(ls: "SsotServer") -> None:
         await asyncio.sleep(0.01)
 
 
-def _keep_workspace_result(ls: "SsotServer", path: Path, result) -> None:
+def _keep_workspace_result(ls: "SsotServer", path: Path, record: ScanRecord) -> None:
     uri = from_fs_path(str(path))
     if not uri or uri in ls.workspace.text_documents or not ls.settings.workspace_scope:
         return
-    ls.workspace_results[uri] = result
+    ls.workspace_results[uri] = record
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=uri, diagnostics=diagnostics_of(ls, result)))
+            uri=uri, diagnostics=diagnostics_of(ls, record)))
 
 
 # -- the compliance report -------------------------------------------------------------

@@ -2,10 +2,15 @@
 
 import sys
 
-from .cli import main
-
 if __name__ == "__main__":
     arguments = sys.argv[1:]
     if not arguments or arguments[0].startswith("-") and arguments[0] not in ("-h", "--help", "--version"):
         arguments = ["serve", *arguments]
+    if arguments[0] == "serve":
+        # Before pygls and lsprotocol are imported: their generated code comes from the cache.
+        from .lsp.codecache import install
+
+        install()
+    from .cli import main
+
     sys.exit(main(arguments))

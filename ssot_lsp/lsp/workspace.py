@@ -57,6 +57,18 @@ async def initialized(ls: "SsotServer", params: types.InitializedParams) -> None
         asyncio.ensure_future(warm_up(ls))
     if ls.settings.scanOnStartup:
         asyncio.ensure_future(scan_workspace(ls))
+    asyncio.ensure_future(_keep_generated_code(ls))
+
+
+async def _keep_generated_code(ls: "SsotServer") -> None:
+    """Write the code cache (`codecache.py`) once the first diagnostics are out, and again later."""
+    from . import codecache
+
+    loop = asyncio.get_running_loop()
+    await after_first_diagnostics(ls)
+    await loop.run_in_executor(None, codecache.save, False)
+    await asyncio.sleep(CODE_CACHE_FINAL_S)  # by then the common requests have met their hooks
+    await loop.run_in_executor(None, codecache.save, True)
 
 
 async def workspace_did_change_configuration(ls: "SsotServer", params: types.DidChangeConfigurationParams) -> None:
@@ -125,6 +137,7 @@ async def workspace_did_change_workspace_folders(ls: "SsotServer", params: Any) 
 SCAN_BATCH = 25
 SCAN_NICE = 10  # the scan is background work: edits get the processor first
 START_AFTER_S = 2.0  # longest wait for the first documents' diagnostics before scanning
+CODE_CACHE_FINAL_S = 30.0
 
 
 class Scan:

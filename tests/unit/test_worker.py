@@ -81,7 +81,7 @@ def test_scan_results_from_the_helper_equal_in_process_checks(demo_copy: Path, w
 
 
 def test_helper_modules_do_not_load_the_protocol_libraries():
-    code = ("import sys, ssot_lsp.lsp.worker, ssot_lsp.lsp.scan, ssot_lsp.lsp.jedi_jobs;"
+    code = ("import sys, ssot_lsp.lsp.worker, ssot_lsp.lsp.scan, ssot_lsp.lsp.jedi_jobs, ssot_lsp.lsp.codecache;"
             "print(sorted(m for m in ('pygls', 'lsprotocol', 'jedi') if m in sys.modules))")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"

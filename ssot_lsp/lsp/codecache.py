@@ -11,7 +11,7 @@ compiling the same text would give.
 Only the `compile` that `attr._make` and `cattrs.gen` call is replaced (a module global
 that shadows the builtin in those modules alone); nothing else in the process is affected.
 The file lives in the user's cache folder (`$XDG_CACHE_HOME/ssot-lsp`, the platform's
-equivalent, or `$SSOT_LSP_CACHE_DIR`), one per Python version; `SSOT_LSP_CODE_CACHE=0`
+equivalent, or `$SSOT_LSP_CACHE_DIR`), one per Python environment; `SSOT_LSP_CODE_CACHE=0`
 turns the cache off. A file that cannot be read is ignored and rewritten.
 """
 
@@ -20,18 +20,21 @@ from __future__ import annotations
 import __future__
 
 import builtins
+import hashlib
 import logging
 import marshal
 import os
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from types import CodeType
 from typing import Any, Optional
 
 log = logging.getLogger("ssot_lsp")
 MODULES = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")
+TEMPORARY = ".generated-code-"
 _REAL_COMPILE = builtins.compile
 _lock = threading.Lock()
 _known: dict[tuple[str, str, int], Any] = {}  # read from the file
@@ -66,7 +69,9 @@ def install() -> None:
         modules = [importlib.import_module(name) for name in MODULES]
     except ImportError:
         return
-    _file = cache_folder() / f"generated-code-{sys.implementation.cache_tag}-m{marshal.version}.marshal"
+    # One file per environment: two environments' attrs and cattrs may generate different code.
+    environment = hashlib.sha256(sys.prefix.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    _file = cache_folder() / f"generated-code-{sys.implementation.cache_tag}-{environment}-m{marshal.version}.marshal"
     _known.update(_load(_file))
     for module in modules:
         module.compile = _cached_compile(_future_flags(vars(module)))  # type: ignore[attr-defined]
@@ -98,7 +103,8 @@ def save(final: bool = True) -> None:
         return
     try:
         _file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(prefix=".generated-code-", dir=str(_file.parent))
+        _remove_abandoned(_file.parent)
+        handle, temporary = tempfile.mkstemp(prefix=TEMPORARY, dir=str(_file.parent))
         try:
             with os.fdopen(handle, "wb") as stream:
                 marshal.dump(table, stream)
@@ -108,6 +114,17 @@ def save(final: bool = True) -> None:
             raise
     except (OSError, ValueError) as exc:
         log.info("ssot: could not write the code cache %s: %s", _file, exc)
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """Temporary files of writers that were stopped half-way (a server leaves with os._exit)."""
+    now = time.time()
+    for path in folder.glob(TEMPORARY + "*"):
+        try:
+            if now - path.stat().st_mtime > 600:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _load(path: Path) -> dict:

@@ -5,11 +5,14 @@
 
 Speaks JSON-RPC itself (no client library), as an editor would:
 - start → first diagnostics: from spawning `python -m ssot_lsp` to the first
-  `publishDiagnostics` of the opened 3,000-line file (20 violations);
+  `publishDiagnostics` of the opened 3,000-line file (20 violations), over `--starts`
+  separate starts (the package is byte-compiled first, as installing it does);
 - didChange → publishDiagnostics: median and p95 over incremental one-character edits,
-  with `ssot.debounceMs` = 0;
-- completion: median and p95 of `textDocument/completion` at a half-typed name;
-- RSS of the server after its background scan of the 3,000-file workspace.
+  with `ssot.debounceMs` = 0, while the workspace scan runs;
+- completion: median and p95 of `textDocument/completion` (a) repeated at a half-typed
+  name, (b) while typing a name, one didChange and one completion request per keystroke;
+- RSS of the server after its background scan of the 3,000-file workspace, and the
+  largest RSS of server plus helper processes during the run.
 Prints "server not available" (and exits 0) when the server cannot be started.
 """
 
@@ -108,11 +111,23 @@ class Client:
                 return stamp, message
 
     def rss_mib(self) -> float:
-        with open(f"/proc/{self.process.pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return float("nan")
+        return rss_mib(self.process.pid)
+
+    def helper_pids(self) -> list[int]:
+        """The server's child processes (Linux /proc)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == self.process.pid:
+                    found.append(int(entry.name))
+        return found
+
+    def total_rss_mib(self) -> float:
+        return self.rss_mib() + sum(rss_mib(pid) for pid in self.helper_pids())
 
     def close(self) -> None:
         try:
@@ -121,6 +136,37 @@ class Client:
             self.process.wait(timeout=10)
         except Exception:
             self.process.kill()
+
+
+def rss_mib(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class PeakRss:
+    """Samples the RSS of the server plus its helper processes every 0.2 s."""
+
+    def __init__(self, client: Client):
+        self.client, self.peak, self.stopped = client, 0.0, False
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        while not self.stopped and self.client.process.poll() is None:
+            self.peak = max(self.peak, self.client.total_rss_mib())
+            time.sleep(0.2)
+
+
+def load_average() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return float("nan")
 
 
 def p95(values: list[float]) -> float:
@@ -137,29 +183,74 @@ def is_diagnostics(uri: str, version=None):
     return test
 
 
-def measure(python: str, edits: int, completions: int) -> dict:
+CAPABILITIES = {
+    "textDocument": {"synchronization": {"didSave": True}, "publishDiagnostics": {"versionSupport": True},
+                     "completion": {"completionItem": {"snippetSupport": True}}},
+    "workspace": {"configuration": True, "workspaceFolders": True},
+    "window": {"workDoneProgress": True},
+}
+
+
+def byte_compile(python: str) -> None:
+    """Write the package's bytecode, as installing it does (an editable install has none)."""
+    subprocess.run([python, "-c", "import compileall, os, ssot_lsp; "
+                    "compileall.compile_dir(os.path.dirname(ssot_lsp.__file__), quiet=1)"],
+                   capture_output=True, check=False)
+
+
+def start_server(python: str, uri: str, text: str) -> tuple[Client, float, dict]:
+    """A server on the workspace with the big file open, and the time to its first diagnostics."""
+    client = Client([python, "-m", "ssot_lsp"], WORKSPACE)
+    client.request("initialize", {"processId": os.getpid(), "rootUri": WORKSPACE.as_uri(),
+                                  "workspaceFolders": [{"uri": WORKSPACE.as_uri(), "name": "ws"}],
+                                  "capabilities": CAPABILITIES, "initializationOptions": SETTINGS}, timeout=60)
+    client.notify("initialized", {})
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                            "text": text}})
+    stamp, first = client.wait_for(is_diagnostics(uri), timeout=60)
+    return client, stamp - client.started, first
+
+
+def stop_server(client: Client) -> None:
+    """Stop a server and wait until its helper processes are gone too."""
+    helpers = client.helper_pids()
+    client.close()
+    deadline = time.perf_counter() + 30
+    while helpers and time.perf_counter() < deadline:
+        helpers = [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
+        time.sleep(0.05)
+
+
+def labels(response: dict) -> list[str]:
+    items = response.get("result") or {}
+    items = items.get("items", []) if isinstance(items, dict) else items
+    return [item["label"] for item in sorted(items, key=lambda item: (item.get("sortText", ""), item["label"]))]
+
+
+def summary(values: list[float]) -> dict:
+    return {"median": statistics.median(values) * 1000, "p95": p95(values) * 1000, "n": len(values)}
+
+
+def measure(python: str, edits: int, completions: int, starts: int) -> dict:
     if not (WORKSPACE / "big.py").exists():
         corpus.generate_editor_workspace(WORKSPACE)
     big = WORKSPACE / "big.py"
     uri = big.as_uri()
     text = big.read_text()
-    client = Client([python, "-m", "ssot_lsp"], WORKSPACE)
+    byte_compile(python)
+    result: dict = {"status": "ok", "load_average_start": load_average()}
+    start_times = []
+    for _ in range(max(0, starts - 1)):  # separate starts, each stopped after its first diagnostics
+        client, elapsed, _ = start_server(python, uri, text)
+        start_times.append(elapsed)
+        stop_server(client)
+    client, elapsed, first = start_server(python, uri, text)
+    start_times.append(elapsed)
+    peak = PeakRss(client)
     try:
-        capabilities = {
-            "textDocument": {"synchronization": {"didSave": True}, "publishDiagnostics": {"versionSupport": True},
-                             "completion": {"completionItem": {"snippetSupport": True}}},
-            "workspace": {"configuration": True, "workspaceFolders": True},
-            "window": {"workDoneProgress": True},
-        }
-        client.request("initialize", {"processId": os.getpid(), "rootUri": WORKSPACE.as_uri(),
-                                      "workspaceFolders": [{"uri": WORKSPACE.as_uri(), "name": "ws"}],
-                                      "capabilities": capabilities, "initializationOptions": SETTINGS}, timeout=60)
-        client.notify("initialized", {})
-        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
-                                                                "text": text}})
-        stamp, first = client.wait_for(is_diagnostics(uri), timeout=60)
-        result: dict = {"status": "ok", "start_to_first_diagnostics_s": stamp - client.started,
-                        "violations_in_big_file": len(first["params"]["diagnostics"])}
+        result["start_to_first_diagnostics_s"] = {"median": statistics.median(start_times),
+                                                  "runs": [round(t, 3) for t in start_times]}
+        result["violations_in_big_file"] = len(first["params"]["diagnostics"])
 
         lines = text.split("\n")
         edit_line = next(i for i, row in enumerate(lines) if row.startswith("def use_5("))
@@ -179,24 +270,46 @@ def measure(python: str, edits: int, completions: int) -> dict:
                                                      "contentChanges": [change]})
             stamp, _ = client.wait_for(is_diagnostics(uri, version), timeout=30)
             latencies.append(stamp - start)
-        result["did_change_to_diagnostics_ms"] = {"median": statistics.median(latencies) * 1000,
-                                                  "p95": p95(latencies) * 1000, "n": len(latencies)}
+        result["did_change_to_diagnostics_ms"] = summary(latencies)
 
-        # Half-typed name on a new line inside a function body.
-        version += 1
-        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
-            {"range": {"start": {"line": edit_line + 1, "character": 0}, "end": {"line": edit_line + 1, "character": 0}},
-             "text": "    create_iso\n"}]})
-        completion_times = []
+        def change(line: int, start: int, end: int, new: str) -> None:
+            nonlocal version
+            version += 1
+            client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                     "contentChanges": [{"range": {
+                                                         "start": {"line": line, "character": start},
+                                                         "end": {"line": line, "character": end}}, "text": new}]})
+
+        def complete(line: int, column: int) -> tuple[float, dict]:
+            return client.request("textDocument/completion", {
+                "textDocument": {"uri": uri}, "position": {"line": line, "character": column}}, timeout=30)
+
+        # (a) Repeated requests at a half-typed name on a new line inside a function body.
+        change(edit_line + 1, 0, 0, "    create_iso\n")
+        times = []
         for _ in range(completions):
-            elapsed, response = client.request("textDocument/completion", {
-                "textDocument": {"uri": uri}, "position": {"line": edit_line + 1, "character": 14}}, timeout=30)
-            completion_times.append(elapsed)
-        items = response.get("result") or {}
-        items = items.get("items", []) if isinstance(items, dict) else items
-        result["completion_ms"] = {"median": statistics.median(completion_times) * 1000,
-                                   "p95": p95(completion_times) * 1000, "n": len(completion_times),
-                                   "items": len(items)}
+            elapsed, response = complete(edit_line + 1, 14)
+            times.append(elapsed)
+        result["completion_ms"] = {**summary(times), "items": len(labels(response)), "first": labels(response)[:3]}
+
+        # (b) Typing a name on another new line: one edit and one completion request per keystroke,
+        # as editors ask while the user types (the name, then deleting back).
+        row = edit_line + 2
+        change(row, 0, 0, "    \n")
+        name = "create_isolated_manager"
+        typed, times, seen = 0, [], {}
+        for index in range(completions):
+            if index < len(name):
+                change(row, 4 + typed, 4 + typed, name[typed])
+                typed += 1
+            else:
+                change(row, 4 + typed - 1, 4 + typed, "")
+                typed -= 1
+            elapsed, response = complete(row, 4 + typed)
+            times.append(elapsed)
+            if typed == 10:
+                seen = {"items": len(labels(response)), "first": labels(response)[:3]}
+        result["completion_typing_ms"] = {**summary(times), **seen}
 
         try:
             def scan_done(message: dict) -> bool:
@@ -207,11 +320,16 @@ def measure(python: str, edits: int, completions: int) -> dict:
             result["workspace_scan_s"] = scan_stamp - client.started
         except (TimeoutError, queue.Empty):
             result["workspace_scan_s"] = None
+        time.sleep(0.5)  # the scan's helper process exits after the scan
         result["rss_after_scan_mib"] = client.rss_mib()
+        result["rss_helpers_after_scan_mib"] = client.total_rss_mib() - result["rss_after_scan_mib"]
+        result["rss_peak_with_helpers_mib"] = max(peak.peak, client.total_rss_mib())
         result["workspace_files"] = sum(1 for _ in WORKSPACE.rglob("*.py"))
+        result["load_average_end"] = load_average()
         return result
     finally:
-        client.close()
+        peak.stopped = True
+        stop_server(client)
 
 
 def main() -> int:
@@ -219,6 +337,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--edits", type=int, default=60)
     parser.add_argument("--completions", type=int, default=40)
+    parser.add_argument("--starts", type=int, default=5, help="server starts timed to the first diagnostics")
     parser.add_argument("--python", default=sys.executable, help="interpreter with ssot-lsp[lsp] installed")
     args = parser.parse_args()
     probe = subprocess.run([args.python, "-c", "import ssot_lsp.lsp.server"], capture_output=True, text=True)
@@ -226,7 +345,7 @@ def main() -> int:
         result = {"status": "server not available", "detail": probe.stderr.strip()[-300:]}
     else:
         try:
-            result = measure(args.python, args.edits, args.completions)
+            result = measure(args.python, args.edits, args.completions, args.starts)
         except (TimeoutError, queue.Empty, OSError, StopIteration) as exc:
             result = {"status": "server not available", "detail": f"{type(exc).__name__}: {exc}"}
     if args.json:

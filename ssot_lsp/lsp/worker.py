@@ -10,7 +10,8 @@ keeps its caches between jobs and leaves as soon as its stdin closes (the server
 or closed it), even in the middle of a job.
 
 The child imports only the job's module (never pygls or lsprotocol); only the jobs in
-`JOBS` can be asked for.
+`JOBS` can be asked for. `SSOT_LSP_HELPERS=0` starts no helper processes: the server then
+does the same work on its own threads.
 """
 
 from __future__ import annotations
@@ -131,9 +132,11 @@ class Worker:
     def _ensure_started(self) -> queue.Queue:
         if self._process is not None and self._process.poll() is None and self._outbox is not None:
             return self._outbox
-        command = [sys.executable, "-m", "ssot_lsp.lsp.worker", "--nice", str(self.nice)]
+        if os.environ.get("SSOT_LSP_HELPERS", "1") == "0":
+            raise OSError("helper processes are turned off (SSOT_LSP_HELPERS=0)")
         if not sys.executable:
             raise OSError("no Python executable to start")
+        command = [sys.executable, "-m", "ssot_lsp.lsp.worker", "--nice", str(self.nice)]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
                                    close_fds=True)
         outbox: queue.Queue = queue.Queue()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import __future__
 
 import builtins
-import hashlib
 import logging
 import marshal
 import os
@@ -28,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any, Optional
@@ -70,7 +70,7 @@ def install() -> None:
     except ImportError:
         return
     # One file per environment: two environments' attrs and cattrs may generate different code.
-    environment = hashlib.sha256(sys.prefix.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    environment = f"{zlib.crc32(sys.prefix.encode('utf-8', 'surrogatepass')):08x}"
     _file = cache_folder() / f"generated-code-{sys.implementation.cache_tag}-{environment}-m{marshal.version}.marshal"
     _known.update(_load(_file))
     for module in modules:

@@ -7,10 +7,9 @@ if __name__ == "__main__":
     if not arguments or arguments[0].startswith("-") and arguments[0] not in ("-h", "--help", "--version"):
         arguments = ["serve", *arguments]
     if arguments[0] == "serve":
-        # Before pygls and lsprotocol are imported: their generated code comes from the cache.
-        from .lsp.codecache import install
+        from .lsp.startup import prepare
 
-        install()
+        prepare()  # before pygls and lsprotocol are imported
     from .cli import main
 
     sys.exit(main(arguments))

@@ -57,15 +57,16 @@ async def initialized(ls: "SsotServer", params: types.InitializedParams) -> None
         asyncio.ensure_future(warm_up(ls))
     if ls.settings.scanOnStartup:
         asyncio.ensure_future(scan_workspace(ls))
-    asyncio.ensure_future(_keep_generated_code(ls))
+    asyncio.ensure_future(_after_start(ls))
 
 
-async def _keep_generated_code(ls: "SsotServer") -> None:
-    """Write the code cache (`codecache.py`) once the first diagnostics are out, and again later."""
-    from . import codecache
+async def _after_start(ls: "SsotServer") -> None:
+    """Once the first diagnostics are out: the collector back on, the code cache written (`startup.py`)."""
+    from . import codecache, startup
 
     loop = asyncio.get_running_loop()
     await after_first_diagnostics(ls)
+    startup.settle()
     await loop.run_in_executor(None, codecache.save, False)
     await asyncio.sleep(CODE_CACHE_FINAL_S)  # by then the common requests have met their hooks
     await loop.run_in_executor(None, codecache.save, True)

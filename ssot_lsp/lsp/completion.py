@@ -3,9 +3,9 @@
 The registry's candidates come from the server's own tables at once. jedi runs in a
 helper process (`worker.py`; on a thread when no process can be started), so its parse of
 a long document never holds the interpreter lock the document's checks need. Completion
-waits for jedi at most `ssot.completionBudgetMs` (not at all when jedi is still busy with
-an earlier request); a list answered without jedi is marked incomplete, and jedi's
-answer, arriving later, is kept for the client's next request.
+waits for jedi at most `ssot.completionBudgetMs` per question (not at all when jedi is
+still busy with an earlier one); a list answered without jedi is marked incomplete, and
+jedi's answer, arriving later, is kept for the client's next request.
 
 jedi is asked about the text with the word being typed left out, at the word's start, so
 one answer serves every further keystroke in that word (filtered by what was typed, as
@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Hashable, Optional
@@ -76,9 +77,7 @@ async def text_document_completion(ls: "SsotServer", params: types.CompletionPar
     deprecated: list[Candidate] = []
     if result is not None and result.registry is not None:
         canonical, deprecated = completion.registry_candidates(result.registry, context)
-    budget = ls.settings.completionBudgetMs / 1000
-    if jedi_answer is not None and JEDI.waiting_behind(jedi_answer):
-        budget = 0  # jedi is busy with an earlier request: its answer is kept for the next one
+    budget = JEDI.budget_left(jedi_answer, ls.settings.completionBudgetMs / 1000) if jedi_answer else 0
     from_jedi, complete = await _await_jedi(jedi_answer, budget)
     from_jedi = [c for c in from_jedi if c.label.lower().startswith(context.typed.lower())]
     ranked = completion.rank(canonical, from_jedi, deprecated)
@@ -133,10 +132,14 @@ class JediCompleter:
     def request(self, key: Hashable, text: str, path: Optional[str], line: int, column: int) -> Future:
         return self._ask(key, "jedi.complete", (text, path, line, column))
 
-    def waiting_behind(self, answer: Future) -> bool:
-        """Whether `answer` waits for another request to finish first (it cannot come soon)."""
+    def budget_left(self, answer: Future, budget: float) -> float:
+        """How long a request may still wait for `answer`: the budget holds per question, from
+        when it was first asked (a repeated question does not wait again), and nothing for a
+        question queued behind another job (jedi is busy; its answer is kept for the next request)."""
         with self._lock:
-            return self._queued is not None and self._queued[-1] is answer
+            if self._queued is not None and self._queued[-1] is answer:
+                return 0.0
+        return max(0.0, budget - (time.monotonic() - getattr(answer, "asked_at", time.monotonic())))
 
     def prime(self, text: str, path: Optional[str]) -> Future:
         """Parse a document ahead of its first completion (nothing is kept but jedi's caches)."""
@@ -154,6 +157,7 @@ class JediCompleter:
                 if key is not None and pending is not None and pending[0] == key:
                     return pending[-1]
             answer: Future = Future()
+            answer.asked_at = time.monotonic()  # type: ignore[attr-defined]
             if self._running is None:
                 self._start(key, job, args, answer)
             else:

@@ -195,7 +195,7 @@ def byte_compile(python: str) -> None:
     """Write the package's bytecode, as installing it does (an editable install has none)."""
     subprocess.run([python, "-c", "import compileall, os, ssot_lsp; "
                     "compileall.compile_dir(os.path.dirname(ssot_lsp.__file__), quiet=1)"],
-                   capture_output=True, check=False)
+                   cwd=WORKSPACE, capture_output=True, check=False)  # the package the server will import
 
 
 def start_server(python: str, uri: str, text: str) -> tuple[Client, float, dict]:

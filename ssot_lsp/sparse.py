@@ -1,19 +1,24 @@
-"""Sparse parsing for batch runs: parse only the top-level statements that can matter.
+"""Sparse parsing for batch runs: parse only the statements that can matter.
 
-`ast.parse` is most of the cost of checking a file, and in most files most top-level
-statements cannot lead to a finding. A statement matters only if it contains an import, or
-writes one of the registry's trigger names (prefilter.py), or writes a name some import of
-the file binds (it may use or rebind that import). Every other top-level statement is
-replaced by blank lines before parsing: line numbers and columns stay those of the file,
-and the statements kept are parsed exactly as they are written.
+`ast.parse` is most of the cost of checking a file, and in most files most statements
+cannot lead to a finding. Findings sit on imports and on references rooted in imported
+names, and a reference can reach a rule only if its code writes one of the registry's
+trigger names (prefilter.py) or an alias an import of the file binds. So, judging each
+statement by its code (strings and comments blanked), a top-level statement is kept when
+it contains an import or writes a trigger name or alias; of the others, one is kept when
+it may rebind an imported name that a kept statement uses (a `def` or `class` binds only
+its own name; any other statement is kept when it writes the name). A top-level class is
+judged member by member the same way (test classes are often most of a file). Everything
+else becomes blank lines: line numbers and columns stay those of the file, and the kept
+statements are parsed exactly as written.
 
 Statement boundaries come from a small lexer: with strings and comments blanked, a
-top-level statement starts on a line that begins with code at column 0 outside any
-bracket and not after a continuation backslash (`else`/`elif`/`except`/`finally` lines and decorated
-definitions stay with their statement). Whenever the lexer is unsure (an unterminated
-string, unbalanced brackets, a byte-order mark or NUL) or the sparse text does not parse,
-the caller parses the whole file as usual; so does the language server, which needs the
-whole tree for fixes and incremental re-parsing.
+statement starts on a line that begins with code at the block's indentation, outside any
+bracket and not after a continuation backslash (`else`/`elif`/`except`/`finally` lines
+and decorated definitions stay with their statement). Whenever the lexer is unsure (an
+unterminated string, unbalanced brackets, a byte-order mark or NUL) or the sparse text
+does not parse, the caller parses the whole file as usual; so does the language server,
+which needs the whole tree for fixes and incremental re-parsing.
 """
 
 from __future__ import annotations

@@ -429,6 +429,9 @@ _EXTRA_COMMANDS.append(add_fix_command)
 # -- serve ----------------------------------------------------------------------------
 def run_serve(args: argparse.Namespace) -> int:
     try:
+        from .lsp.startup import prepare
+
+        prepare()  # before pygls and lsprotocol are imported (`ssot-lsp serve` and `python -m ssot_lsp`)
         from .lsp.server import serve
     except ImportError as exc:
         print(f"error: the language server needs `pip install ssot-lsp[lsp]` ({exc})", file=sys.stderr)

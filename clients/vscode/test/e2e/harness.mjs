@@ -270,8 +270,9 @@ export class Workbench {
         continue;
       }
       try {
-        const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-        if (cmdline.includes('ssot_lsp') && readlinkSync(`/proc/${name}/cwd`) === this.workspace) {
+        // The server is `python -m ssot_lsp`; its helpers (`-m ssot_lsp.lsp.worker`) are not counted.
+        const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+        if (args.includes('ssot_lsp') && readlinkSync(`/proc/${name}/cwd`) === this.workspace) {
           pids.push(Number(name));
         }
       } catch {

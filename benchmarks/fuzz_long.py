@@ -11,6 +11,8 @@ counterexample), and ends with the number of inputs tried and failures found per
 - bytes: random bytes and damaged encodings either decode or raise DecodeError;
 - fixer: fix_all on mutated text never turns a compiling file into one that does not
   compile, and a second fix_all changes nothing;
+- batch: on mutated text that compiles, the batch path of `ssot-lsp check` (sparse parse,
+  registry limited to the trigger names) finds exactly what a full check finds;
 - server: random didOpen / incremental didChange / completion / hover / codeAction /
   diagnostic sequences against `python -m ssot_lsp` are all answered, and the process lives.
 
@@ -36,7 +38,9 @@ from hypothesis import strategies as st  # noqa: E402
 from ssot_lsp.engine import analyze  # noqa: E402
 from ssot_lsp.fixer import fix_all  # noqa: E402
 from ssot_lsp.source import DecodeError, decode  # noqa: E402
-from tests.fuzz.test_engine_fuzz import CONFIG, JUNK, TARGET, texts, token_boundaries  # noqa: E402
+from tests.fuzz.test_engine_fuzz import (  # noqa: E402
+    CONFIG, JUNK, TARGET, batch_agrees, batch_registry, texts, token_boundaries,
+)
 
 TRIED: dict[str, int] = {}
 SOURCES = texts()
@@ -96,6 +100,14 @@ def fixer_target(data: st.DataObject) -> None:
     assert again.text == first.text, "fix_all is not idempotent"
 
 
+BATCH_REGISTRY = batch_registry()
+
+
+def batch_target(data: st.DataObject) -> None:
+    count("batch")
+    assert batch_agrees(mutated(data), BATCH_REGISTRY), "the batch path found something else"
+
+
 def make_server_target():
     from tests.reliability.jsonrpc import PROBE_PATH, RawServer
     from tests.reliability.test_server_fuzz import operations, ordered, run_request
@@ -143,10 +155,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=20_000, help="examples per in-process target")
     parser.add_argument("--server-examples", type=int, default=2_000, help="document sessions sent to the server")
-    parser.add_argument("--only", choices=["engine", "bytes", "fixer", "server"], action="append")
+    parser.add_argument("--only", choices=["engine", "bytes", "fixer", "batch", "server"], action="append")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    chosen = set(args.only or ["engine", "bytes", "fixer", "server"])
+    chosen = set(args.only or ["engine", "bytes", "fixer", "batch", "server"])
     results = []
     if "engine" in chosen:
         results.append(run_target("engine", engine_target, st.data(), args.examples))
@@ -158,6 +170,8 @@ def main() -> int:
         results.append(run_target("bytes", bytes_target, blobs, args.examples))
     if "fixer" in chosen:
         results.append(run_target("fixer", fixer_target, st.data(), args.examples))
+    if "batch" in chosen:
+        results.append(run_target("batch", batch_target, st.data(), args.examples))
     if "server" in chosen:
         server_target, server = make_server_target()
         try:

@@ -128,3 +128,52 @@ def test_latin1_cookie_and_bom_decode(tmp_path: Path) -> None:
     assert decode("# -*- coding: latin-1 -*-\nx = 'é'\n".encode("latin-1")).encoding in ("latin-1", "iso-8859-1")
     decoded = decode(b"\xef\xbb\xbfx = 1\n")
     assert decoded.bom and decoded.text == "x = 1\n"
+
+
+def batch_registry():
+    """The demo's registry as `ssot-lsp check` uses it: limited to its trigger names."""
+    from ssot_lsp.prefilter import build_prefilter
+    from ssot_lsp.registry import Registry
+
+    registry = Registry(CONFIG)
+    registry.limit_to(frozenset(build_prefilter(registry).triggers))
+    return registry
+
+
+def batch_agrees(text: str, registry) -> bool:
+    """On text that compiles, the batch path (sparse parse, limited registry) finds what a full check finds."""
+    try:
+        compile(text, "<fuzz>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return True  # broken text: only the full parse's error recovery applies
+    full = analyze(text, TARGET, CONFIG).violations
+    return analyze(text, TARGET, registry, findings_only=True).violations == full
+
+
+@FUZZ
+@given(st.data())
+def test_batch_path_finds_what_a_full_check_finds(data: st.DataObject) -> None:
+    text = data.draw(st.sampled_from(texts()))
+    lines = text.split("\n")
+    for _ in range(data.draw(st.integers(1, 4))):
+        index = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["drop", "duplicate", "indent", "junk", "rebind"]))
+        if action == "rebind":  # shadow an imported name, at module level or in a block
+            names = [word for line in lines if line.lstrip().startswith(("import ", "from "))
+                     for word in line.replace(",", " ").split() if word.isidentifier()] or ["x"]
+            name = data.draw(st.sampled_from(names))
+            statement = data.draw(st.sampled_from([f"{name} = None", f"def {name}(): pass", f"del {name}",
+                                                   f"for {name} in (): pass", f"class {name}: pass"]))
+            indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+            lines.insert(index, indent + statement)  # the indentation of the line it goes before
+        elif action == "drop":
+            del lines[index]
+        elif action == "duplicate":
+            lines.insert(index, lines[data.draw(st.integers(0, len(lines) - 1))])
+        elif action == "indent":
+            lines[index] = "    " + lines[index]
+        else:
+            lines[index] += data.draw(JUNK)
+        if not lines:
+            lines = [""]
+    assert batch_agrees("\n".join(lines), batch_registry())

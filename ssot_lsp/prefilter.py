@@ -55,14 +55,22 @@ class Prefilter:
             return True
         if module_name and any(module_name == p or module_name.startswith(p + ".") for p in self.governed):
             return True
-        if not data.isascii() or b"coding" in data[:400]:
-            try:
-                text = decode(data).text
-            except DecodeError:
-                return True  # the normal path reports it
-            # Python reads identifiers NFKC-normalised: search the text as Python sees the names.
-            data = unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
-        return self.mentions(data)
+        names = as_python_reads(data)
+        return names is None or self.mentions(names)  # undecodable: the normal path reports it
+
+
+def as_python_reads(data: bytes) -> Optional[bytes]:
+    """`data` with identifiers as Python reads them: decoded and NFKC-normalised (None: undecodable).
+
+    Plain ASCII without a coding cookie is returned as it is.
+    """
+    if data.isascii() and b"coding" not in data[:400]:
+        return data
+    try:
+        text = decode(data).text
+    except DecodeError:
+        return None
+    return unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
 
 
 def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Union[str, Path]]] = None) -> Prefilter:
@@ -121,11 +129,9 @@ def file_aliases(path: Union[str, Path]) -> list[tuple[str, str]]:
         return []
     if b"import" not in data or b"as" not in data:
         return []
-    if not data.isascii() or b"coding" in data[:400]:
-        try:  # search names as Python reads them (decoded, NFKC-normalised)
-            data = unicodedata.normalize("NFKC", decode(data).text).encode("utf-8", "surrogatepass")
-        except DecodeError:
-            return []  # cannot be imported either
+    data = as_python_reads(data)
+    if data is None:
+        return []  # cannot be imported either
     pairs = []
     for match in _AS.finditer(data):
         start = match.start()
@@ -163,16 +169,11 @@ def _in_import(data: bytes, position: int) -> bool:
         index = data.rfind(b"import", low, index)
         if index < 0:
             return False
-        before = data[index - 1:index] if index else b""
-        after = data[index + 6:index + 7]
-        if not _is_word_byte(before) and not _is_word_byte(after):
+        after = index + 6
+        if (index == 0 or data[index - 1] not in _WORD) and (after == len(data) or data[after] not in _WORD):
             break
     # Any earlier `import` would have this one's text between it and the name as well.
     return _IMPORT_TAIL.fullmatch(data, index + 6, position) is not None
-
-
-def _is_word_byte(byte: bytes) -> bool:
-    return bool(byte) and (byte.isalnum() or byte == b"_")
 
 
 def _workspace_files(roots: Iterable[Path]) -> Iterable[str]:

@@ -72,16 +72,18 @@ def code_only(text: str) -> Optional[str]:
         return None
 
 
-def statement_starts(text: str, code: Optional[str] = None) -> Optional[list[int]]:
-    """0-based lines where top-level statements start (0 first), or None when unsure.
+def statement_starts(text: str) -> Optional[list[int]]:
+    """0-based lines where the top-level statements of `text` start (0 first), or None when unsure."""
+    code = code_only(text)
+    return _starts_in_code(code) if code is not None else None
 
-    In the code left once strings and comments are blanked (`code_only`), a line starting
-    at column 0 starts a statement unless a bracket is still open or the line before ends
-    with a continuation backslash.
+
+def _starts_in_code(code: str) -> Optional[list[int]]:
+    """Statement starts in code whose strings and comments are blanked (`code_only`).
+
+    A line starting at column 0 starts a statement unless a bracket is still open or the
+    line before ends with a continuation backslash.
     """
-    code = code if code is not None else code_only(text)
-    if code is None:
-        return None
     starts = [0]
     depth = 0
     line = 0
@@ -90,8 +92,7 @@ def statement_starts(text: str, code: Optional[str] = None) -> Optional[list[int
     for match in _CODE_AT_COLUMN_0.finditer(code):
         start = match.end()
         segment = code[previous:start]
-        depth += segment.count("(") + segment.count("[") + segment.count("{")
-        depth -= segment.count(")") + segment.count("]") + segment.count("}")
+        depth += _depth_change(segment)
         line += segment.count("\n")
         previous = start
         if depth < 0:
@@ -103,10 +104,23 @@ def statement_starts(text: str, code: Optional[str] = None) -> Optional[list[int
             continue
         decorators = code.startswith("@", start)
         starts.append(line)
-    segment = code[previous:]
-    depth += segment.count("(") + segment.count("[") + segment.count("{")
-    depth -= segment.count(")") + segment.count("]") + segment.count("}")
-    return starts if depth == 0 else None
+    return starts if depth + _depth_change(code[previous:]) == 0 else None
+
+
+def _depth_change(code: str) -> int:
+    """Brackets opened minus brackets closed."""
+    opened = code.count("(") + code.count("[") + code.count("{")
+    return opened - code.count(")") - code.count("]") - code.count("}")
+
+
+def _split(text: str) -> Optional[tuple[list[str], list[str], list[int]]]:
+    """The lines of `text`, the same lines as code (`code_only`), and the statement starts."""
+    normalized = normalize_newlines(text)
+    code = code_only(normalized)
+    starts = _starts_in_code(code) if code is not None else None
+    if code is None or starts is None:
+        return None
+    return normalized.split("\n"), code.split("\n"), starts
 
 
 def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
@@ -120,15 +134,10 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
     name. Dropping the rest changes no finding. A top-level class is looked into the same
     way, member by member (test classes are often most of a file).
     """
-    if text.startswith("\ufeff") or "\x00" in text:
+    split = _split(text) if not text.startswith("\ufeff") and "\x00" not in text else None
+    if split is None:
         return None
-    normalized = normalize_newlines(text)
-    code = code_only(normalized)
-    starts = statement_starts(normalized, code) if code is not None else None
-    if code is None or starts is None:
-        return None
-    rows = normalized.split("\n")
-    code_rows = code.split("\n")
+    rows, code_rows, starts = split
     units = [_Unit(first, last, code_rows) for first, last in zip(starts, starts[1:] + [len(rows)])]
     imported, aliases = _import_words(code_rows)  # every name an import can bind is among them
     triggers = set(relevant) | aliases
@@ -235,8 +244,7 @@ def _class_layout(code_rows: list[str], first: int, last: int) -> Optional[tuple
     depth = 0
     while row < last:
         line = code_rows[row].rstrip()
-        depth += line.count("(") + line.count("[") + line.count("{")
-        depth -= line.count(")") + line.count("]") + line.count("}")
+        depth += _depth_change(line)
         row += 1
         if depth == 0:
             if line.endswith(":"):
@@ -252,7 +260,7 @@ def _class_layout(code_rows: list[str], first: int, last: int) -> Optional[tuple
         if line[:indent].strip():
             return None  # code left of the body's indentation: unsure
         dedented.append(line[indent:])
-    starts = statement_starts("", "\n".join(dedented))
+    starts = _starts_in_code("\n".join(dedented))
     if starts is None:
         return None
     return row, indent, [row + start for start in starts]
@@ -264,13 +272,10 @@ def outline(text: str) -> Optional[str]:
     What a module binds at top level (its exports) reads the same from the outline, which
     parses in a fraction of the time; None when the statement split is unsure.
     """
-    normalized = normalize_newlines(text.lstrip("\ufeff"))
-    code = code_only(normalized)
-    starts = statement_starts(normalized, code) if code is not None and "\x00" not in normalized else None
-    if code is None or starts is None:
+    split = _split(text.lstrip("\ufeff")) if "\x00" not in text else None
+    if split is None:
         return None
-    rows = normalized.split("\n")
-    code_rows = code.split("\n")
+    rows, code_rows, starts = split
     pieces = []
     for first, last in zip(starts, starts[1:] + [len(rows)]):
         name = _defined_name(code_rows[first:last])

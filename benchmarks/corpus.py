@@ -168,9 +168,14 @@ def write_support(root: Path) -> None:
 
 def generate_all_relevant(root: Path, modules: int = 1000, seed: int = 7) -> Path:
     """1,000 modules of ~150 lines under root/pkg, plus the governed packages and the registry."""
+    _write_modules(root, random.Random(seed), modules)
+    return root
+
+
+def _write_modules(root: Path, rng: random.Random, modules: int) -> None:
+    """A fresh `root` with the governed packages, the registry and `modules` generated modules."""
     if root.exists():
         shutil.rmtree(root)
-    rng = random.Random(seed)
     write_support(root)
     (root / "ssot.toml").write_text(REGISTRY)
     for index in range(modules):
@@ -179,7 +184,6 @@ def generate_all_relevant(root: Path, modules: int = 1000, seed: int = 7) -> Pat
         (folder / "__init__.py").touch()
         (folder / f"mod_{index:04d}.py").write_text(module_text(rng, index))
     (root / "pkg" / "__init__.py").touch()
-    return root
 
 
 def big_editor_file(rng: random.Random, lines: int = 3000, violations: int = 20) -> str:
@@ -203,17 +207,8 @@ def big_editor_file(rng: random.Random, lines: int = 3000, violations: int = 20)
 
 def generate_editor_workspace(root: Path, files: int = 3000, seed: int = 11) -> Path:
     """A 3,000-file workspace (the all-relevant shape) plus the 3,000-line file `big.py`."""
-    if root.exists():
-        shutil.rmtree(root)
     rng = random.Random(seed)
-    write_support(root)
-    (root / "ssot.toml").write_text(REGISTRY)
-    for index in range(files):
-        folder = root / "pkg" / f"group{index // 100:02d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "__init__.py").touch()
-        (folder / f"mod_{index:04d}.py").write_text(module_text(rng, index))
-    (root / "pkg" / "__init__.py").touch()
+    _write_modules(root, rng, files)
     (root / "big.py").write_text(big_editor_file(rng))
     return root
 

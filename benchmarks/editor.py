@@ -31,7 +31,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
 import corpus  # noqa: E402
+
+from tests.reliability.frames import encode, read_message  # noqa: E402
 
 WORKSPACE = HERE / ".work" / "editor-workspace"
 SETTINGS = {"debounceMs": 0, "diagnosticScope": "openFiles", "scanOnStartup": True}
@@ -51,26 +54,15 @@ class Client:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _send(self, message: dict) -> None:
-        body = json.dumps(message).encode()
         with self.lock:
-            self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.process.stdin.write(encode(message))
             self.process.stdin.flush()
 
     def _read(self) -> None:
-        stream = self.process.stdout
         while True:
-            length = None
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line in (b"\r\n", b"\n"):
-                    break
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if length is None:
-                continue
-            message = json.loads(stream.read(length))
+            message = read_message(self.process.stdout)
+            if message is None:
+                return
             now = time.perf_counter()
             if "method" in message and "id" in message:
                 self._answer(message)

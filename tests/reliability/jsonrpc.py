@@ -9,7 +9,6 @@ instead of hanging it.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from tests.conftest import DEMO
+from tests.reliability.frames import encode, read_message
 
 TIMEOUT = 20.0
 PROBE_PATH = DEMO / "netra_backend" / "app" / "routes" / "reliability_probe.py"
@@ -33,14 +33,6 @@ PROBE_TEXT = (
 PROBE_CODES = ["SSOT001", "SSOT003"]
 # Settings that keep runs deterministic: no background scan, no debounce wait.
 QUIET = {"scanOnStartup": False, "debounceMs": 0, "jediCompletion": False}
-
-
-def frame(payload: bytes) -> bytes:
-    return b"Content-Length: %d\r\n\r\n" % len(payload) + payload
-
-
-def encode(message: dict) -> bytes:
-    return frame(json.dumps(message).encode("utf-8"))
 
 
 def uri_of(path: Path) -> str:
@@ -74,19 +66,9 @@ class RawServer:
         assert stream is not None
         try:
             while True:
-                length = None
-                while True:
-                    line = stream.readline()
-                    if not line:
-                        return
-                    if line in (b"\r\n", b"\n"):
-                        break
-                    name, _, value = line.decode("ascii").partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value.strip())
-                if length is None:
-                    continue
-                message = json.loads(stream.read(length))
+                message = read_message(stream)
+                if message is None:
+                    return
                 self._answer_server_request(message)
                 with self._changed:
                     self.received.append(message)

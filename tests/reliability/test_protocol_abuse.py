@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from .jsonrpc import PROBE_PATH, RawServer, encode, frame, uri_of
+from .frames import encode, frame
+from .jsonrpc import PROBE_PATH, RawServer, uri_of
 
 PARSE_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, INVALID_PARAMS, REQUEST_CANCELLED = -32700, -32600, -32601, -32602, -32800
 

@@ -386,7 +386,7 @@ def run_fix(args: argparse.Namespace) -> int:
         report_errors(errors)
         return EXIT_ERROR
     selected, ignored = split_ids(args.select), split_ids(args.ignore)
-    items = [(path, config.path, not args.diff, display_path(path), selected, ignored)
+    items = [(path, config.path, not args.diff, display_path(path), selected, ignored, False)
              for path, config in discovery.files]
     outcomes = parallel_map(fix_file, items, args.jobs, Progress("fixing"))
     return _fix_summary(outcomes, args.diff)

@@ -35,14 +35,14 @@ class FileFix:
 
 
 def fix_file(item: tuple) -> FileFix:
-    """Fix one file; `item` is (path, config path, write?, display name, selected, ignored)."""
+    """Fix one file; `item` is (path, config path, write?, display name, selected, ignored, unsafe fixes?)."""
     from .config import load_config
     from .engine import analyze, registry_for
     from .fixer import fix_all
     from .runner import select
     from .source import DecodeError, decode, encode
 
-    path, config_path, write, shown, selected, ignored = item
+    path, config_path, write, shown, selected, ignored, unsafe_fixes = item
     outcome = FileFix(str(path))
     if path.is_symlink():
         outcome.problem = "is a symbolic link: left untouched (fix the file it points to)"
@@ -58,7 +58,7 @@ def fix_file(item: tuple) -> FileFix:
     def wanted(violation: Violation) -> bool:
         return bool(select([violation], selected, ignored))
 
-    result = fix_all(decoded.text, path, registry, only=wanted)
+    result = fix_all(decoded.text, path, registry, only=wanted, unsafe_fixes=unsafe_fixes)
     outcome.applied = len(result.applied)
     outcome.manual, outcome.skipped = result.manual, result.skipped
     outcome.remaining = [v for v in analyze(result.text, path, registry).violations if wanted(v)]

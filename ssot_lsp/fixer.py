@@ -83,8 +83,11 @@ def plan_fix(text: str, checked: Checked, registry: Registry, finding: Finding, 
 
 
 def fix_all(text: str, path: Optional[Union[str, Path]], config_or_registry: Union[Config, Registry], *,
-            only: Optional[Callable[[Violation], bool]] = None) -> FixAllResult:
-    """Apply every automatic fix (of the violations `only` accepts), re-analysing after each."""
+            only: Optional[Callable[[Violation], bool]] = None, unsafe_fixes: bool = False) -> FixAllResult:
+    """Apply every automatic fix (of the violations `only` accepts), re-analysing after each.
+
+    Unsafe fixes (SPEC §12) are applied only with `unsafe_fixes`.
+    """
     registry = config_or_registry if isinstance(config_or_registry, Registry) else registry_for(config_or_registry)
     result = FixAllResult(text)
     reasons: dict[tuple[str, int, int], str] = {}

@@ -23,6 +23,7 @@ CANON_CODE = "SSOT-CANON"
 
 # Fix availability, as the CLI's JSON reports it (SPEC §11).
 FIX_AUTO = "auto"
+FIX_UNSAFE = "unsafe"  # automatic, but may change behaviour (SPEC §12): applied only on request
 FIX_MANUAL = "manual"
 
 
@@ -82,7 +83,7 @@ class Violation:
     message: str
     severity: str
     replacement: Optional[str] = None
-    fix: Optional[str] = None  # FIX_AUTO, FIX_MANUAL or None (flag only)
+    fix: Optional[str] = None  # FIX_AUTO, FIX_UNSAFE, FIX_MANUAL or None (flag only)
     statement_line: int = 0  # first line of the enclosing statement (suppressions count there)
 
     @property

@@ -111,6 +111,9 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
         return FileResult(str(path), error=str(exc))
     try:
         checked = analyze(decoded.text, path, config, findings_only=True)
+        if any(v.fix is not None for v in checked.violations):
+            # What `fix` will do is decided on a full analysis (SPEC §12: "auto" is a promise).
+            checked = analyze(decoded.text, path, config)
     except RecursionError:
         return FileResult(str(path), error="too deeply nested to analyse")
     return FileResult(str(path), tuple(checked.violations))
@@ -409,9 +412,12 @@ def _fix_summary(outcomes, diff: bool) -> int:
         for violation in outcome.manual:
             line, col = violation.span.start_line + 1, violation.span.start_col + 1
             print(f"{shown}:{line}:{col}: {violation.code} needs manual arguments: {violation.message}")
-        for violation, reason in outcome.skipped:
+        for violation, reason in outcome.skipped + outcome.unfixable:
             line, col = violation.span.start_line + 1, violation.span.start_col + 1
             print(f"{shown}:{line}:{col}: {violation.code} not fixed: {reason}")
+        for violation in outcome.unsafe:
+            line, col = violation.span.start_line + 1, violation.span.start_col + 1
+            print(f"{shown}:{line}:{col}: {violation.code} has an unsafe fix (apply with --unsafe-fixes)")
     manual = sum(len(o.manual) for o in outcomes)
     skipped = sum(len(o.skipped) for o in outcomes)
     verb = "Would fix" if diff else "Fixed"

@@ -35,6 +35,7 @@ class Finding:
     subject: Subject
     choice: Optional[TemplateChoice] = None
     canonical: Optional[CanonicalSymbol] = None
+    note: str = ""  # why a violation with a replacement has no automatic fix here
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Checked:
     suppressed: list[Finding] = field(default_factory=list)
     path: Optional[Path] = None  # the analysed file (the fixer re-checks its fixes against it)
     parsed: Optional[Parsed] = None  # the syntax tree, reusable for the next version's parse
+    plans: dict = field(default_factory=dict)  # (code, span) -> the planned Fix, or None (fixer.classify)
 
     @property
     def violations(self) -> list[Violation]:
@@ -70,11 +72,15 @@ def check(text: str, path: Optional[Union[str, Path]], config: Union[Config, Reg
 
 
 def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, Registry],
-            previous: Optional[Checked] = None, findings_only: bool = False) -> Checked:
+            previous: Optional[Checked] = None, findings_only: bool = False,
+            classify_fixes: bool = True) -> Checked:
     """Violations plus the analysis behind them; `previous` (the last version's) speeds up re-parsing.
 
     `findings_only` (batch checks) allows parsing only the statements that can matter when
-    the registry knows its trigger names (sparse.py); the analysis then covers those only.
+    the registry knows its trigger names (sparse.py); the analysis then covers those only,
+    and the violations' `fix` fields are the rules' promise, not yet the planner's. A full
+    analysis asks the fix planner what it can do for each violation (`classify_fixes`), so
+    `fix` says exactly what `ssot-lsp fix` will apply (SPEC §12).
     """
     registry = config if isinstance(config, Registry) else registry_for(config)
     file_path = Path(os.path.abspath(path)) if path is not None else None
@@ -89,7 +95,7 @@ def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, R
         return Checked(None)
     module_name, is_package = registry.workspace.module_name(file_path) if file_path else (None, False)
     analysis = analyze_tree(parsed.tree, parsed.lines, module_name, is_package, parsed.broken,
-                            registry.relevant_bytes)
+                            registry.relevant_bytes if findings_only else None)
     matcher = _Matcher(registry, analysis, file_path)
     matcher.run()
     suppressions = Suppressions(parsed.lines)
@@ -100,6 +106,10 @@ def analyze(text: str, path: Optional[Union[str, Path]], config: Union[Config, R
             checked.suppressed.append(finding)
         else:
             checked.findings.append(finding)
+    if classify_fixes and not findings_only and checked.findings:
+        from .fixer import classify
+
+        classify(text, checked, registry)
     return checked
 
 
@@ -111,6 +121,7 @@ class _Matcher:
         self.findings: list[Finding] = []
         self._seen: set[tuple[str, Span]] = set()
         self._allowed: dict[str, bool] = {}  # per rule id: glob matching is the costly part
+        self._flagged_plain: set[str] = set()  # module rules flagged on `import a.b` (their fix rewrites uses)
 
     def run(self) -> None:
         for statement in self.analysis.imports:
@@ -135,8 +146,14 @@ class _Matcher:
     def allowed(self, rule: Rule) -> bool:
         allowed = self._allowed.get(rule.id)
         if allowed is None:
-            allowed = self._allowed[rule.id] = self.registry.allowed(rule, self.path)
+            allowed = self._allowed[rule.id] = self.registry.allowed(rule, self.path) or self.shadowed(rule)
         return allowed
+
+    def shadowed(self, rule: Rule) -> bool:
+        """A preset's rule whose top-level module is a module of this workspace (a project's own
+        `mock.py`): the file's imports mean that module, not the library (SPEC §12)."""
+        return rule.origin.startswith("preset:") and \
+            self.registry.workspace.module_path(rule.name.split(".")[0]) is not None
 
     def add(self, rule: Optional[Rule], subject: Subject, span: Span, statement_line: int, message: str,
             fix: Optional[str], *, choice: Optional[TemplateChoice] = None,
@@ -172,6 +189,7 @@ class _Matcher:
             for imported in statement.names:
                 rule = self.module_rule(imported.name)
                 if rule:
+                    self._flagged_plain.add(rule.id)
                     self.add(rule, imported, imported.span, line, _module_message(rule, imported.name),
                              self.module_fix(rule, imported))
             return
@@ -225,6 +243,8 @@ class _Matcher:
                 self.add(rule, reference, reference.spans[depth], statement_line,
                          _symbol_message(rule), FIX_AUTO if rule.replace else None)
                 break
+        else:
+            self.match_module_path(reference, statement_line)
         if reference.call is None:
             return
         rule = self.named_rule(reference.full_qualname, "call")
@@ -239,6 +259,23 @@ class _Matcher:
         callee = _callee(choice.template) if choice else rule.replacement
         self.add(rule, reference, reference.spans[-1], statement_line, _call_message(rule, callee), fix,
                  choice=choice, replacement=callee)
+
+
+    def match_module_path(self, reference: Reference, statement_line: int) -> None:
+        """`six.moves.http_client.OK` through `import six`: a deprecated module reached by attributes."""
+        binding = reference.binding
+        if not reference.parts or self.module_rule(binding.target) is not None:
+            return  # the import itself is flagged (and its fix rewrites this use)
+        for depth in range(1, len(reference.parts) + 1):
+            qualname = reference.qualname(depth)
+            rule = self.module_rule(qualname)
+            if rule is None:
+                continue
+            if binding.statement.kind == "import" and binding.asname is None and rule.id in self._flagged_plain:
+                return
+            self.add(rule, reference, reference.spans[depth], statement_line, _module_message(rule, qualname),
+                     FIX_AUTO if rule.replace else None)
+            return
 
 
 def _callee(template: str) -> Optional[str]:

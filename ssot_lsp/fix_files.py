@@ -29,6 +29,8 @@ class FileFix:
     applied: int = 0
     manual: list[Violation] = field(default_factory=list)
     skipped: list[tuple[Violation, str]] = field(default_factory=list)
+    unfixable: list[tuple[Violation, str]] = field(default_factory=list)  # no automatic fix, and why
+    unsafe: list[Violation] = field(default_factory=list)  # left for --unsafe-fixes
     remaining: list[Violation] = field(default_factory=list)  # every violation left afterwards
     diff: str = ""
     problem: Optional[str] = None  # why the file was left untouched
@@ -61,6 +63,7 @@ def fix_file(item: tuple) -> FileFix:
     result = fix_all(decoded.text, path, registry, only=wanted, unsafe_fixes=unsafe_fixes)
     outcome.applied = len(result.applied)
     outcome.manual, outcome.skipped = result.manual, result.skipped
+    outcome.unfixable, outcome.unsafe = result.unfixable, result.unsafe
     outcome.remaining = [v for v in analyze(result.text, path, registry).violations if wanted(v)]
     if result.text == decoded.text:
         return outcome

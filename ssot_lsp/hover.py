@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from .model import FIX_AUTO, FIX_MANUAL, Rule, Violation
+from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Rule, Violation
 
 
 def hover_markdown(violation: Violation, rule: Optional[Rule] = None) -> str:
@@ -28,6 +28,9 @@ def _how_to_fix(violation: Violation) -> str:
     ignore = f"or add `# ssot: ignore[{violation.code}]` to the line to keep it"
     if violation.fix == FIX_AUTO:
         return f"apply the quick fix, or run `ssot-lsp fix` for the whole file; {ignore}."
+    if violation.fix == FIX_UNSAFE:
+        return (f"a quick fix is offered but marked unsafe: the replacement evaluates the arguments in "
+                f"another order; review it, or run `ssot-lsp fix --unsafe-fixes`; {ignore}.")
     if violation.fix == FIX_MANUAL:
         return (f"apply the quick fix and fill in the arguments the replacement needs "
                 f"(they are not in scope here); {ignore}.")

@@ -109,15 +109,23 @@ def already_imported(analysis: Analysis, spec: ImportSpec, workspace: Optional[W
     return workspace.canonicalize(binding.target) == workspace.canonicalize(spec.target)
 
 
-def merge_target(analysis: Analysis, module: str, scope, excluded: set = frozenset()) -> Optional[ImportStatement]:
-    """An existing `from module import ...` in `scope` to add a name to (top-level ones first)."""
+def merge_target(analysis: Analysis, module: str, scope, excluded: set = frozenset(),
+                 top_level_before: Optional[int] = None) -> Optional[ImportStatement]:
+    """An existing `from module import ...` in `scope` to add a name to (top-level ones first).
+
+    With `top_level_before`, only a statement of the module body itself (not inside `try`,
+    `if` or a function) that comes before the body's statement of that index qualifies: a
+    name added there is bound, unconditionally, before the code that needs it (SPEC §12).
+    """
     candidates = [
         s for s in analysis.imports
         if s.kind == "from" and s.scope is scope and s.resolved == module and not s.star and s.names
         and id(s) not in excluded
     ]
-    body = {id(node) for node in analysis.tree.body}
-    candidates.sort(key=lambda s: id(s.node) not in body)
+    position = {id(node): index for index, node in enumerate(analysis.tree.body)}
+    if top_level_before is not None:
+        candidates = [s for s in candidates if position.get(id(s.node), top_level_before) < top_level_before]
+    candidates.sort(key=lambda s: id(s.node) not in position)
     return candidates[0] if candidates else None
 
 
@@ -147,10 +155,18 @@ def _trailing_comma(lines: LineIndex, last: Span, statement: Span) -> Optional[t
 
 
 def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[str], newline: str,
-                        excluded: set = frozenset()) -> Edit:
-    """Insert statements after the last top-level import, else after the docstring."""
+                        excluded: set = frozenset(), before: Optional[ast.stmt] = None) -> Edit:
+    """Insert statements after the last top-level import, else after the docstring.
+
+    `before` (a statement of the module body) bounds the search: the new statements go
+    after the last top-level import that precedes it, so they run before it does.
+    """
     block = newline.join(statements)
     body = analysis.tree.body
+    if before is not None and any(node is before for node in body):
+        limit = next(index for index, node in enumerate(body) if node is before)
+        if not (limit == 0 and _is_docstring(before)):
+            body = body[:limit] if limit else [before]
     by_node = {id(s.node): s for s in analysis.imports}
     anchors = [by_node[id(node)] for node in body if id(node) in by_node]
     if anchors:

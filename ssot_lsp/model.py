@@ -109,10 +109,19 @@ class Fix:
     edits: Tuple[Edit, ...]
     manual: bool = False
     missing: Tuple[str, ...] = ()  # context placeholders that bound nowhere
+    unsafe: bool = False  # may change behaviour beyond the declared replacement (SPEC §12)
+    binds: Tuple[str, ...] = ()  # names the edits (re)bind: two fixes binding one name are not composed
 
     @property
     def automatic(self) -> bool:
         return not self.manual
+
+    @property
+    def status(self) -> str:
+        """What the violation's `fix` field says of this fix: auto, unsafe or manual."""
+        if self.manual:
+            return FIX_MANUAL
+        return FIX_UNSAFE if self.unsafe else FIX_AUTO
 
 
 @dataclass(**_FROZEN)

@@ -31,6 +31,7 @@ class Exports:
     names: dict[str, Optional[str]] = field(default_factory=dict)
     stars: list[str] = field(default_factory=list)
     dunder_all: Optional[list[str]] = None
+    dynamic: bool = False  # the module fills its namespace at run time (read outside the workspace)
 
     def public(self) -> list[str]:
         if self.dunder_all is not None:
@@ -48,7 +49,7 @@ class Workspace:
         self.overlays: dict[Path, str] = {}
         self._paths: dict[str, Optional[Path]] = {}
         self._exports: dict[Path, tuple[object, Exports]] = {}
-        self._canonical: dict[str, str] = {}
+        self._canonical: dict[str, tuple[str, ...]] = {}
 
     # -- names -----------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> tuple[Optional[str], bool]:
@@ -120,16 +121,25 @@ class Workspace:
 
     def canonicalize(self, qualname: str) -> str:
         """Follow workspace re-exports to the module that defines the name."""
+        return self.chain(qualname)[-1]
+
+    def chain(self, qualname: str) -> tuple[str, ...]:
+        """Every path a name passes through on its way to its definition, itself first."""
         cached = self._canonical.get(qualname)
         if cached is None:
             if len(self._canonical) >= _CACHE_LIMIT:
                 self._canonical.clear()
-            cached = self._canonical[qualname] = self._follow(qualname, 0)
+            steps = [qualname]
+            while len(steps) <= _MAX_DEPTH:
+                following = self._step(steps[-1], len(steps) - 1)
+                if following is None:
+                    break
+                steps.append(following)
+            cached = self._canonical[qualname] = tuple(steps)
         return cached
 
-    def _follow(self, qualname: str, depth: int) -> str:
-        if depth > _MAX_DEPTH:
-            return qualname
+    def _step(self, qualname: str, depth: int) -> Optional[str]:
+        """The path one re-export further on, or None at the definition."""
         parts = qualname.split(".")
         for index in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:index])
@@ -141,9 +151,9 @@ class Workspace:
             if target == "":
                 target = self._through_star(exports, name, depth)
             if target and target != f"{module}.{name}":
-                return self._follow(".".join([target, *parts[index + 1:]]), depth + 1)
+                return ".".join([target, *parts[index + 1:]])
             break
-        return qualname
+        return None
 
     def _through_star(self, exports: Exports, name: str, depth: int) -> Optional[str]:
         for star in exports.stars:

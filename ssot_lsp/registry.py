@@ -1,8 +1,10 @@
 """The compiled registry: rules ready to match, and the canonical symbols (SPEC §2).
 
 Rule names of symbol and call rules are compared after following workspace re-exports,
-so a rule written against the shim's path also matches the defining module's path and
-vice versa. The canonical registry is learned by reading the canonical modules: every
+in the direction SPEC §3 gives: a rule that deprecates an object matches every path to
+it; a rule that deprecates only a path (its replacement is the same object, the usual
+`from new import x as old_x` shim) matches that path and the paths re-exporting through
+it, never the object's origin or the replacement. The canonical registry is learned by reading the canonical modules: every
 public name they bind (their `__all__` when they define one) is a canonical symbol, and
 where they import it from is its origin.
 """
@@ -41,6 +43,7 @@ class Registry:
         )
         self._named = [r for r in config.rules if r.kind in ("symbol", "call")]
         self._by_identity: Optional[dict[str, list[Rule]]] = None
+        self._by_path: dict[str, list[Rule]] = {}
         self._canonical: Optional[dict[str, CanonicalSymbol]] = None
         self.problems: list[ConfigError] = []
         self._exempt_folders: Optional[tuple[Path, ...]] = None
@@ -63,15 +66,30 @@ class Registry:
             return None  # cannot reach a rule: skip following re-exports
         if self._by_identity is None:
             table: dict[str, list[Rule]] = {}
+            paths: dict[str, list[Rule]] = {}
             for rule in self._named:
+                if self.deprecates_path_only(rule):
+                    paths.setdefault(rule.name, []).append(rule)
+                    continue
                 table.setdefault(self.workspace.canonicalize(rule.name), []).append(rule)
                 table.setdefault(rule.name, []).append(rule)
-            self._by_identity = table
+            self._by_identity, self._by_path = table, paths
         for key in (qualname, self.workspace.canonicalize(qualname)):
             for rule in self._by_identity.get(key, ()):
                 if rule.kind == kind:
                     return rule
+        if self._by_path:
+            for step in self.workspace.chain(qualname):
+                for rule in self._by_path.get(step, ()):
+                    if rule.kind == kind:
+                        return rule
         return None
+
+    def deprecates_path_only(self, rule: Rule) -> bool:
+        """A symbol rule whose replacement is the very object its name reaches (SPEC §3)."""
+        if rule.kind != "symbol" or not rule.replace or rule.replace == rule.name:
+            return False
+        return self.workspace.canonicalize(rule.name) == self.workspace.canonicalize(rule.replace)
 
     def allowed(self, rule: Rule, path: Optional[Path]) -> bool:
         """Whether the rule is switched off for this file by its `allow` globs."""

@@ -1,9 +1,12 @@
 """Code actions: a quick fix per diagnostic, fix-all, and "Ignore RULE on this line" (SPEC §5).
 
 The fix rides on the diagnostic: its `data` holds the rule id, the span and the document
-version, so the action finds its planned fix without searching. Fixes are planned once per
-document version. Fix-all is computed in `codeAction/resolve` when the client can resolve
-edits lazily. Every quick fix and ignore action carries the diagnostics it addresses.
+version, so the action finds its violation without searching. A quick fix plans and gates
+only the violation asked about, on the engine thread (the event loop keeps answering hover
+and completion), once per document version. Unsafe fixes (SPEC §12) are offered but never
+preferred, and fix-all leaves them out. Fix-all is computed in `codeAction/resolve` when the
+client can resolve edits lazily. Every quick fix and ignore action carries the diagnostics
+it addresses.
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ async def text_document_code_action(ls: "SsotServer", params: types.CodeActionPa
     requested = convert.engine_span(result.lines, params.range, ls.encoding)
     actions: list[types.CodeAction] = []
     if _wanted(params.context.only, types.CodeActionKind.QuickFix):
-        for violation, diagnostic in _addressed(ls, result, params, requested):
-            actions.extend(_quick_fixes(ls, uri, result, violation, diagnostic))
+        pairs = _addressed(ls, result, params, requested)
+        if pairs:
+            actions.extend(await ls.run_engine(_quick_fix_actions, ls, uri, result, pairs))
     if _wanted(params.context.only, FIX_ALL_KIND) and any(v.fix == "auto" for v in result.violations):
         actions.append(_fix_all_action(ls, uri, result))
     return actions
@@ -97,17 +101,25 @@ def _touches(span: Span, requested: Span) -> bool:
 
 
 # -- quick fixes -----------------------------------------------------------------------
+def _quick_fix_actions(ls: "SsotServer", uri: str, result: Result,
+                       pairs: list[tuple[Violation, types.Diagnostic]]) -> list[types.CodeAction]:
+    """The quick fixes of the violations asked about (runs on the engine thread)."""
+    return [action for violation, diagnostic in pairs
+            for action in _quick_fixes(ls, uri, result, violation, diagnostic)]
+
+
 def _quick_fixes(ls: "SsotServer", uri: str, result: Result, violation: Violation,
                  diagnostic: types.Diagnostic) -> list[types.CodeAction]:
     actions = []
     fix = _fix_for(ls, result, violation)
     if fix is not None:
         snippets = _snippet_mode(ls) if fix.manual else ""
+        suffix = " (fill in the arguments)" if fix.manual else ""
         actions.append(types.CodeAction(
-            title=fix.title + (" (fill in the arguments)" if fix.manual else ""),
+            title=fix.title + suffix,
             kind=types.CodeActionKind.QuickFix,
             diagnostics=[diagnostic],
-            is_preferred=fix.automatic,
+            is_preferred=fix.automatic and not fix.unsafe,
             edit=_edit(ls, uri, result, fix.edits, snippets),
         ))
     ignore = ignore_comment_edit(result.lines, violation.code, violation.statement_line, violation.span.start_line)
@@ -123,23 +135,19 @@ def _quick_fixes(ls: "SsotServer", uri: str, result: Result, violation: Violatio
 
 
 def _fix_for(ls: "SsotServer", result: Result, violation: Violation) -> Optional[Fix]:
+    """The gated fix of one violation, planned once per document version and snippet mode."""
     snippets = violation.fix == "manual" and bool(_snippet_mode(ls))
-    for fix in planned_fixes(result, snippets):
-        if fix.violation.code == violation.code and fix.violation.span == violation.span:
-            return fix
-    return None
-
-
-def planned_fixes(result: Result, snippets: bool = False) -> list[Fix]:
-    """The fixer's plan for this result (computed once per version and snippet mode)."""
     if result.fixes is None:
         result.fixes = {}
-    plans: dict = result.fixes  # type: ignore[assignment]
-    if snippets not in plans:
-        from ..fixer import plan_fixes
+    cache: dict = result.fixes  # type: ignore[assignment]
+    key = (violation.code, violation.span, snippets)
+    if key not in cache:
+        from ..fixer import plan_fix
 
-        plans[snippets] = plan_fixes(result.text, result.checked, result.registry, snippets=snippets)
-    return plans[snippets]
+        finding = next((f for f in result.checked.findings if f.violation is violation), None)
+        cache[key] = None if finding is None or result.registry is None else \
+            plan_fix(result.text, result.checked, result.registry, finding, snippets=snippets)[0]
+    return cache[key]
 
 
 def _snippet_mode(ls: "SsotServer") -> str:

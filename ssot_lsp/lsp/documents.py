@@ -30,7 +30,7 @@ class Result:
     registry: Optional[Registry] = None
     config_path: Optional[Path] = None
     config_errors: list[ConfigError] = field(default_factory=list)
-    fixes: Optional[list] = None  # the fixer's plan, computed on the first code action
+    fixes: Optional[dict] = None  # gated quick fixes by (code, span, snippets), planned on request
 
     @property
     def violations(self):

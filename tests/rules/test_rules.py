@@ -1,8 +1,10 @@
 """Rule behaviour as data: each row is a registry, a file before and after `fix_all`.
 
-`codes` are the violations expected before fixing, `manual` the codes left for a person.
-Every row also goes through the safety promises: the result parses, a re-check reports
-none of the fixed violations, and fixing again changes nothing.
+`codes` are the violations expected before fixing, `manual` the codes left for a person,
+`refused` the codes the planner declines with a reason (SPEC §12). Every row also goes
+through the safety promises: the result parses, a re-check reports none of the fixed
+violations, every violation `check` calls automatic is applied, and fixing again changes
+nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +43,36 @@ params = ["name"]
 replace = ["Manager({name}, user_id={user_id})", "Manager.default({args})"]
 imports = ["from lib.modern import Manager"]
 """
+MOCK = """
+[[rules]]
+id = "P1"
+kind = "module"
+name = "mock"
+replace = "unittest.mock"
+"""
+PACKAGE = """
+[[rules]]
+id = "M2"
+kind = "module"
+name = "pkg.old"
+replace = "other.new"
+"""
+TOP_LEVEL = """
+[[rules]]
+id = "M3"
+kind = "module"
+name = "pkg.old"
+replace = "newmod"
+"""
+REORDER = """
+[[rules]]
+id = "C2"
+kind = "call"
+name = "lib.legacy.connect"
+params = ["user", "room"]
+replace = ["join(room={room}, user={user})"]
+imports = ["from lib.modern import join"]
+"""
 
 
 @dataclass(frozen=True)
@@ -50,6 +82,7 @@ class Case:
     after: str
     codes: tuple[str, ...]
     manual: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
 
 
 CASES = {
@@ -92,7 +125,63 @@ CASES = {
         "def f(user_id):\n    return Manager('a', user_id=user_id), get_manager\n", ("C1",)),
     "call-name-collision-skipped": Case(
         CALL, "from lib.legacy import get_manager\nManager = 1\ndef f(user_id):\n    return get_manager('a')\n",
-        "from lib.legacy import get_manager\nManager = 1\ndef f(user_id):\n    return get_manager('a')\n", ("C1",)),
+        "from lib.legacy import get_manager\nManager = 1\ndef f(user_id):\n    return get_manager('a')\n", ("C1",),
+        refused=("C1",)),
+    # SPEC §12: block-local edits, binding before use, kept names, per-scope collisions.
+    "fallback-import-keeps-both-branches": Case(
+        SYMBOL, "try:\n    from lib.legacy import make_thing\nexcept ImportError:\n"
+                "    from lib.compat import make as make_thing\nmake_thing()\n",
+        "try:\n    from lib.modern import build_thing as make_thing\nexcept ImportError:\n"
+        "    from lib.compat import make as make_thing\nmake_thing()\n", ("S1",)),
+    "no-merge-into-type-checking": Case(
+        SYMBOL, "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from lib.modern import Other\n"
+                "from lib.legacy import make_thing\nmake_thing()\n",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from lib.modern import Other\n"
+        "from lib.modern import build_thing\nbuild_thing()\n", ("S1",)),
+    "no-merge-into-later-import": Case(
+        SYMBOL, "from lib.legacy import make_thing\nmake_thing()\nfrom lib.modern import Other\n",
+        "from lib.modern import build_thing\nbuild_thing()\nfrom lib.modern import Other\n", ("S1",)),
+    "module-keeps-local-name": Case(MOCK, "import mock\nmock.patch()\n",
+                                    "from unittest import mock\nmock.patch()\n", ("P1",)),
+    "module-keeps-local-name-despite-rebinding": Case(
+        MOCK, "import mock\nimport compat as unittest\nmock.patch(unittest)\n",
+        "from unittest import mock\nimport compat as unittest\nmock.patch(unittest)\n", ("P1",)),
+    "module-in-import-error-fallback": Case(
+        MOCK, "try:\n    from unittest import mock\nexcept ImportError:\n    import mock\nmock.patch()\n",
+        "try:\n    from unittest import mock\nexcept ImportError:\n    from unittest import mock\nmock.patch()\n",
+        ("P1",)),
+    "module-dotted-parent-kept-by-other-import": Case(
+        PACKAGE, "import pkg.old\nimport pkg.util\npkg.old.run()\npkg.util.go()\n",
+        "import other.new\nimport pkg.util\nother.new.run()\npkg.util.go()\n", ("M2",)),
+    "module-dotted-parent-still-used-refused": Case(
+        PACKAGE, "import pkg.old\npkg.old.run()\nprint(pkg)\n",
+        "import pkg.old\npkg.old.run()\nprint(pkg)\n", ("M2",), refused=("M2",)),
+    "module-attribute-chain-through-parent": Case(
+        PACKAGE, "import pkg\npkg.old.run()\n", "import other.new\nother.new.run()\n", ("M2",)),
+    "module-to-top-level-module": Case(
+        TOP_LEVEL, "from pkg import old, keep\nold.run(keep)\n",
+        "from pkg import keep\nimport newmod as old\nold.run(keep)\n", ("M3",)),
+    "call-reordering-effects-is-unsafe": Case(
+        REORDER, "from lib.legacy import connect\nconnect(load_user(), load_room())\n",
+        "from lib.legacy import connect\nconnect(load_user(), load_room())\n", ("C2",)),
+    "call-reordering-plain-names-is-safe": Case(
+        REORDER, "from lib.legacy import connect\nconnect(user, room)\n",
+        "from lib.modern import join\njoin(room=room, user=user)\n", ("C2",)),
+    "call-collision-judged-per-scope": Case(
+        CALL, "from lib.legacy import get_manager\ndef g():\n    Manager = 1\n    return Manager\n"
+              "def f(user_id):\n    return get_manager('a')\n",
+        "from lib.modern import Manager\ndef g():\n    Manager = 1\n    return Manager\n"
+        "def f(user_id):\n    return Manager('a', user_id=user_id)\n", ("C1",)),
+    "call-collision-in-own-scope-refused": Case(
+        CALL, "from lib.legacy import get_manager\ndef f(user_id):\n    Manager = 1\n    return get_manager('a')\n",
+        "from lib.legacy import get_manager\ndef f(user_id):\n    Manager = 1\n    return get_manager('a')\n",
+        ("C1",), refused=("C1",)),
+    "call-import-before-module-level-use": Case(
+        CALL, "from lib.legacy import get_manager\nuser_id = 1\nm = get_manager('a')\nimport os\n",
+        "from lib.modern import Manager\nuser_id = 1\nm = Manager('a', user_id=user_id)\nimport os\n", ("C1",)),
+    "broken-file-untouched": Case(
+        SYMBOL, "from lib.legacy import make_thing\nmake_thing(\n", "from lib.legacy import make_thing\nmake_thing(\n",
+        ("S1",), refused=("S1",)),
 }
 
 
@@ -102,9 +191,14 @@ def run_case(case: Case, tmp_path: Path) -> None:
     path = tmp_path / "mod.py"
     before, after = textwrap.dedent(case.before), textwrap.dedent(case.after)
     assert tuple(v.code for v in check(before, path, config)) == case.codes
+    promised = [v for v in check(before, path, config) if v.fix == "auto"]
     result = fix_all(before, path, config)
     assert result.text == after
-    ast.parse(result.text)
+    if not result.not_parsed:
+        ast.parse(result.text)
+    assert not result.skipped, f"'auto' violations left unfixed: {result.skipped}"
+    assert len(result.applied) >= len(promised)
+    assert tuple(v.code for v, _ in result.unfixable) == case.refused
     fixed = {v.code for v in result.applied}
     left = check(result.text, path, config)
     assert not [v for v in left if v.code in fixed and v.fix == "auto"], "a fixed rule still reports"

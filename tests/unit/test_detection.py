@@ -43,9 +43,18 @@ name = "pkg.get_manager"
 replace = ["make_manager(user_id={user_id})"]
 imports = ["from pkg.canonical import make_manager"]
 allow = ["pkg/*.py"]
+
+[[rules]]
+id = "SHIM"
+kind = "symbol"
+name = "legacy.utils.make_slug"
+replace = "pkg.text.slugify"
 """
 
 PACKAGE = {
+    "legacy/__init__.py": "from .utils import make_slug\n",
+    "legacy/utils.py": "from pkg.text import slugify as make_slug\n",
+    "pkg/text.py": "def slugify(value): ...\n",
     "pkg/__init__.py": "from .old import get_manager, OldThing\n",
     "pkg/old.py": "class OldThing: ...\ndef get_manager(): ...\ndef helper(): ...\n",
     "pkg/new.py": "class NewThing: ...\n",
@@ -134,6 +143,15 @@ CASES = [
     Case("trap-similar-module", "import pkg.older\nimport pkg.old_helpers\n", []),
     Case("trap-method-named-like-call", "import pkg\nclass X:\n    def get_manager(self): ...\nX().get_manager()\n", []),
     Case("trap-for-target", "from pkg import get_manager\nfor get_manager in []:\n    get_manager()\n", []),
+    # -- a rule that deprecates a path, not an object (SPEC §3: directional re-exports) ---
+    Case("path-rule-flags-its-path", "from legacy.utils import make_slug\n", [("SHIM", "make_slug")]),
+    Case("path-rule-flags-paths-through-it", "from legacy import make_slug\n", [("SHIM", "make_slug")]),
+    Case("path-rule-flags-module-object-use", "import legacy.utils\nlegacy.utils.make_slug('x')\n",
+         [("SHIM", "legacy.utils.make_slug")]),
+    Case("path-rule-spares-the-replacement", "from pkg.text import slugify\nslugify('x')\n", []),
+    Case("path-rule-spares-the-shim-itself", "from pkg.text import slugify as make_slug\n", [],
+         path="legacy/utils.py"),
+    Case("object-rule-flags-every-path", "from pkg import OldThing\n", [("SYM", "OldThing")]),
 ]
 
 

@@ -1,0 +1,228 @@
+"""Where statements sit and which names each scope binds and reads: the facts behind fix safety (SPEC §12).
+
+The fixer must keep an edit inside the block of the statement it changes, bind a new name
+before its first use, and never shadow a name some other code reads. Those questions are
+about the syntax tree, not about imports, so they are answered here from one walk of the
+module: the block (body list) holding every statement, whether that block runs only under a
+condition (`try`, `if`, loops, `with`), the top-level statement around a line, and for each
+function, class and the module the names it binds and the names it reads.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional
+
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@dataclass
+class NameScope:
+    """One namespace of the file (the module, a class or a function): what it binds and reads."""
+
+    node: ast.AST
+    kind: str  # module | class | function
+    parent: Optional[NameScope]
+    bound: set[str] = field(default_factory=set)
+    read: set[str] = field(default_factory=set)
+    declared_global: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Slot:
+    block: list  # the body list holding the statement
+    owner: ast.AST  # the node whose field that list is
+    conditional: bool  # the block runs only under a condition (try, if, loop, with, match)
+
+
+class Placement:
+    """Block and scope facts of one module's syntax tree."""
+
+    def __init__(self, tree: ast.Module):
+        self.tree = tree
+        self._slots: dict[int, _Slot] = {}
+        self.module_scope = NameScope(tree, "module", None)
+        self.scopes: list[NameScope] = [self.module_scope]
+        self._walk_blocks(tree, False)
+        self._walk_names(tree, self.module_scope)
+        self._top_starts = [self._first_line(node) for node in tree.body]
+
+    # -- blocks ----------------------------------------------------------------------
+    def _walk_blocks(self, owner: ast.AST, conditional: bool) -> None:
+        for name in _BLOCK_FIELDS:
+            block = getattr(owner, name, None)
+            if not isinstance(block, list):
+                continue
+            inner = conditional or not isinstance(owner, (ast.Module, *_SCOPES))
+            for child in block:
+                if isinstance(child, ast.stmt):
+                    self._slots[id(child)] = _Slot(block, owner, inner)
+                self._walk_blocks(child, inner and not isinstance(child, _SCOPES))
+        for case in getattr(owner, "cases", ()) or ():  # match statements
+            for child in case.body:
+                self._slots[id(child)] = _Slot(case.body, case, True)
+                self._walk_blocks(child, True)
+
+    def same_block(self, first: ast.stmt, second: ast.stmt) -> bool:
+        a, b = self._slots.get(id(first)), self._slots.get(id(second))
+        return a is not None and b is not None and a.block is b.block
+
+    def only_imports_between(self, first: ast.stmt, second: ast.stmt) -> bool:
+        """Whether every statement strictly between two of one block is an import."""
+        slot = self._slots.get(id(first))
+        if slot is None or not self.same_block(first, second):
+            return False
+        positions = [index for index, node in enumerate(slot.block) if node is first or node is second]
+        if len(positions) != 2:
+            return False
+        return all(isinstance(node, (ast.Import, ast.ImportFrom)) for node in slot.block[positions[0] + 1:positions[1]])
+
+    def conditional(self, statement: ast.stmt) -> bool:
+        """Whether the statement runs only under a condition within its scope."""
+        slot = self._slots.get(id(statement))
+        return slot is None or slot.conditional
+
+    def only_statement(self, statement: ast.stmt) -> bool:
+        slot = self._slots.get(id(statement))
+        return slot is not None and len(slot.block) == 1 and not isinstance(slot.owner, ast.Module)
+
+    def guarded_by_import_error(self, statement: ast.stmt) -> bool:
+        """A statement in a `try` body or handler: removing it may change which branch runs."""
+        slot = self._slots.get(id(statement))
+        return slot is not None and isinstance(slot.owner, (ast.Try, ast.ExceptHandler, getattr(ast, "TryStar", ast.Try)))
+
+    def top_index(self, line: int) -> int:
+        """Index in the module body of the top-level statement containing a 0-based line."""
+        index = -1
+        for position, start in enumerate(self._top_starts):
+            if start > line:
+                break
+            index = position
+        return max(index, 0)
+
+    @staticmethod
+    def _first_line(node: ast.stmt) -> int:
+        decorators = getattr(node, "decorator_list", ())
+        return min([node.lineno, *(d.lineno for d in decorators)]) - 1
+
+    # -- names -----------------------------------------------------------------------
+    def _walk_names(self, root: ast.AST, scope: NameScope) -> None:
+        """Record bindings and reads per scope (iteratively: deep expressions are valid Python)."""
+        stack = [(child, scope) for child in ast.iter_child_nodes(root)]
+        while stack:
+            node, current = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.extend((outer, current) for outer in _evaluated_outside(node))
+                if not isinstance(node, ast.Lambda):
+                    current.bound.add(node.name)
+                inner = NameScope(node, "class" if isinstance(node, ast.ClassDef) else "function", current)
+                self.scopes.append(inner)
+                if not isinstance(node, ast.ClassDef):
+                    _bind_arguments(node.args, inner)
+                body = node.body if isinstance(node.body, list) else [node.body]
+                stack.extend((statement, inner) for statement in body)
+                continue
+            self._note(node, current)
+            stack.extend((child, current) for child in ast.iter_child_nodes(node))
+
+    @staticmethod
+    def _note(node: ast.AST, scope: NameScope) -> None:
+        if isinstance(node, ast.Name):
+            (scope.read if isinstance(node.ctx, ast.Load) else scope.bound).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    scope.bound.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            scope.bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            scope.declared_global.update(node.names)
+        elif isinstance(node, ast.alias):
+            pass
+        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
+            scope.bound.add(node.name)  # type: ignore[attr-defined]
+        elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
+            scope.bound.add(node.rest)  # type: ignore[attr-defined]
+
+    def scope_at(self, line: int, col: int = 0) -> NameScope:
+        """The innermost function or class scope whose body contains the position."""
+        best = self.module_scope
+        for scope in self.scopes[1:]:
+            node = scope.node
+            body = getattr(node, "body", None)
+            if not body:
+                continue
+            first = body[0] if isinstance(body, list) else body
+            start = (first.lineno - 1, first.col_offset if not isinstance(body, list) else 0)
+            end = ((node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)  # type: ignore[attr-defined]
+            if start <= (line, col) <= end and _inside(scope, best):
+                best = scope
+        return best
+
+    def module_name_free(self, name: str, site: NameScope) -> bool:
+        """Whether a new module-level binding of `name` changes nothing but the site's lookup.
+
+        The module must not bind `name` itself, no scope may read it as a global or builtin
+        (it would now see the import), and no function between the site and the module may
+        bind it (it would hide the import from the site).
+        """
+        if name in self.module_scope.bound or name in self.module_scope.read:
+            return False
+        for scope in self.scopes[1:]:
+            if name in scope.read and not _binds_locally(scope, name):
+                return False
+            if name in scope.declared_global:
+                return False
+        scope: Optional[NameScope] = site
+        while scope is not None and scope is not self.module_scope:
+            if scope.kind == "function" and name in scope.bound:
+                return False
+            scope = scope.parent
+        return True
+
+
+def _binds_locally(scope: Optional[NameScope], name: str) -> bool:
+    """Whether a read of `name` in `scope` finds a function-local binding (its own or an enclosing one)."""
+    while scope is not None and scope.kind != "module":
+        if name in scope.declared_global:
+            return False
+        if name in scope.bound and scope.kind == "function":
+            return True
+        if name in scope.bound and scope.kind == "class":
+            return True  # class bodies read their own names first
+        scope = scope.parent
+        while scope is not None and scope.kind == "class":
+            scope = scope.parent  # methods do not see class-level names
+    return False
+
+
+def _evaluated_outside(node: ast.AST) -> list[ast.AST]:
+    """The parts of a definition evaluated in the enclosing scope: decorators, bases, defaults, annotations."""
+    parts: list[ast.AST] = list(getattr(node, "decorator_list", ()))
+    parts += list(getattr(node, "bases", ())) + [k.value for k in getattr(node, "keywords", ())]
+    args = getattr(node, "args", None)
+    if isinstance(args, ast.arguments):
+        parts += list(args.defaults) + [d for d in args.kw_defaults if d is not None]
+        parts += [a.annotation for a in (*getattr(args, "posonlyargs", ()), *args.args, *args.kwonlyargs,
+                                          args.vararg, args.kwarg) if a is not None and a.annotation is not None]
+    returns = getattr(node, "returns", None)
+    if returns is not None:
+        parts.append(returns)
+    return parts
+
+
+def _inside(inner: NameScope, outer: NameScope) -> bool:
+    scope: Optional[NameScope] = inner.parent
+    while scope is not None:
+        if scope is outer:
+            return True
+        scope = scope.parent
+    return outer.kind == "module"
+
+
+def _bind_arguments(args: ast.arguments, scope: NameScope) -> None:
+    for arg in (*getattr(args, "posonlyargs", ()), *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None:
+            scope.bound.add(arg.arg)

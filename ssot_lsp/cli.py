@@ -412,9 +412,12 @@ def _fix_summary(outcomes, diff: bool) -> int:
         for violation in outcome.manual:
             line, col = violation.span.start_line + 1, violation.span.start_col + 1
             print(f"{shown}:{line}:{col}: {violation.code} needs manual arguments: {violation.message}")
-        for violation, reason in outcome.skipped + outcome.unfixable:
+        for violation, reason in outcome.skipped:
             line, col = violation.span.start_line + 1, violation.span.start_col + 1
             print(f"{shown}:{line}:{col}: {violation.code} not fixed: {reason}")
+        for violation, reason in outcome.unfixable:
+            line, col = violation.span.start_line + 1, violation.span.start_col + 1
+            print(f"{shown}:{line}:{col}: {violation.code} has no automatic fix: {reason}")
         for violation in outcome.unsafe:
             line, col = violation.span.start_line + 1, violation.span.start_col + 1
             print(f"{shown}:{line}:{col}: {violation.code} has an unsafe fix (apply with --unsafe-fixes)")

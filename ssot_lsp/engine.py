@@ -150,10 +150,21 @@ class _Matcher:
         return allowed
 
     def shadowed(self, rule: Rule) -> bool:
-        """A preset's rule whose top-level module is a module of this workspace (a project's own
-        `mock.py`): the file's imports mean that module, not the library (SPEC §12)."""
-        return rule.origin.startswith("preset:") and \
-            self.registry.workspace.module_path(rule.name.split(".")[0]) is not None
+        """A rule about a library whose top-level name is a module of this workspace (a project's
+        own `mock.py`): the file's imports mean that module, not the library (SPEC §12).
+
+        A preset's rules are about libraries; a rule of the registry is when its name is one
+        top-level module and its replacement lies outside the workspace.
+        """
+        workspace = self.registry.workspace
+        top = rule.name.split(".")[0]
+        if workspace.module_path(top) is None:
+            return False
+        if rule.origin.startswith("preset:"):
+            return True
+        replacement = rule.replace or ""
+        return "." not in rule.name and bool(replacement) and \
+            workspace.module_path(replacement.split(".")[0]) is None
 
     def add(self, rule: Optional[Rule], subject: Subject, span: Span, statement_line: int, message: str,
             fix: Optional[str], *, choice: Optional[TemplateChoice] = None,

@@ -65,7 +65,7 @@ class Planner:
         """The fix of one finding (raises NoFix with the reason when there is none)."""
         self._binds = []
         fix = self._plan(finding, snippets)
-        return replace(fix, binds=tuple(dict.fromkeys(self._binds)))
+        return replace(fix, edits=joined(fix.edits), binds=tuple(dict.fromkeys(self._binds)))
 
     def _plan(self, finding: Finding, snippets: bool) -> Fix:
         if self.analysis.broken_lines:
@@ -102,11 +102,24 @@ class Planner:
         if workspace.module_path(top) is not None:
             raise NoFix(f"'{module}' is not a module of this workspace")
         verdict = self.environment.provides(module, name)
-        if verdict is False:
-            knows = self.environment.has(top) or (old is not None and self.environment.has(old.split(".")[0]))
-            if knows:
-                what = f"'{module}.{name}'" if name else f"module '{module}'"
-                raise NoFix(f"{what} does not exist in this Python environment")
+        if verdict is False and self.environment_knows(top, old):
+            what = f"'{module}.{name}'" if name else f"module '{module}'"
+            raise NoFix(f"{what} does not exist in this Python environment")
+
+    def environment_knows(self, top: str, old: Optional[str]) -> bool:
+        """Whether this environment can judge imports of the project (SPEC §12).
+
+        It can when it has the replacement's package, or the old import's package; an old
+        import of a workspace module is known to work, so its replacement must be found too.
+        An environment with neither (ssot-lsp installed on its own) cannot tell, and the fix
+        is trusted.
+        """
+        if self.environment.has(top):
+            return True
+        if old is None:
+            return False
+        old_top = old.split(".")[0]
+        return self.environment.has(old_top) or self.workspace.module_path(old_top) is not None
 
     # -- module rules -------------------------------------------------------------------
     def module_fix(self, subject: object, violation: Violation, old: str, new: str) -> list[Edit]:
@@ -162,30 +175,41 @@ class Planner:
         return self.dotted_import_fix(imported, module, old)
 
     def dotted_import_fix(self, imported: ImportedName, module: str, old: str) -> list[Edit]:
-        """`import a.old.mod` binds `a`: rewrite it and its `a.old.mod.x` uses, keeping `a` meaningful."""
+        """`import a.old.mod` binds `a`: rewrite it and its `a.old.mod.x` uses, keeping `a` bound."""
         self.ensure_importable(module, None, old)
         old_top, new_top = imported.bound, module.split(".")[0]
         depth = len(imported.name.split(".")) - 1
         through = list(module_references(self.analysis, imported))
+        edits = []
         if new_top != old_top:
-            keeps_binding = any(
-                other is not imported and other.statement.kind == "import" and other.asname is None
-                and other.bound == old_top and not self.placement.conditional(other.statement.node)
-                for statement in self.analysis.imports for other in statement.names
-            )
-            own = {id(reference) for reference in through}
-            if not keeps_binding and any(
-                    id(r) not in own for r in self.analysis.references
-                    if r.binding.statement.kind == "import" and r.binding.asname is None and r.binding.bound == old_top):
-                raise NoFix(f"'{old_top}' is still used; rewriting the import would unbind it")
             if self.binding_count(new_top) != self.plain_import_count(new_top) or \
                     new_top in self.placement.module_scope.read and self.plain_import_count(new_top) == 0:
                 raise NoFix(f"'{new_top}' already names something else in this file")
+            edits += self.keep_parent_bound(imported, through)
         self._binds.append(new_top)
-        edits = [Edit(imported.span, module)]
+        edits.append(Edit(imported.span, module))
         for reference in through:
             edits.append(Edit(reference.spans[depth], module))
         return edits
+
+    def keep_parent_bound(self, imported: ImportedName, through: list[Reference]) -> list[Edit]:
+        """`import a.old.mod` also bound `a`: when other code still uses `a`, keep it bound (`import a`)."""
+        old_top = imported.bound
+        keeps_binding = any(
+            other is not imported and other.statement.kind == "import" and other.asname is None
+            and other.bound == old_top and not self.placement.conditional(other.statement.node)
+            for statement in self.analysis.imports for other in statement.names
+        )
+        own = {id(reference) for reference in through}
+        others = [r for r in self.analysis.references if id(r) not in own and r.binding.statement.kind == "import"
+                  and r.binding.asname is None and r.binding.bound == old_top]
+        if keeps_binding or not others and self.load_count(old_top) == len(through):
+            return []
+        middle = imported.name.split(".")[1]
+        if any(reference.parts[:1] == (middle,) for reference in others):
+            raise NoFix(f"'{old_top}.{middle}' is still used; the rewritten import would not load it")
+        self._binds.append(old_top)
+        return [self.statement_after(imported.statement, f"import {old_top}")]
 
     def module_reference_fix(self, reference: Reference, violation: Violation, old: str, new: str) -> list[Edit]:
         """`six.moves.http_client.OK` through `import six`: import the new module and use its path."""
@@ -511,6 +535,30 @@ class Planner:
                     counts[bound] = counts.get(bound, 0) + 1
             self._bindings = counts
         return self._bindings
+
+
+def joined(edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
+    """Insertions at the start of a replaced span become part of that replacement.
+
+    LSP clients must not receive two edits at one position when one of them replaces text:
+    the order they apply them in is theirs to choose.
+    """
+    starts = {(e.span.start_line, e.span.start_col): e for e in edits if not _empty(e.span)}
+    inserted: dict[int, list[Edit]] = {}
+    kept = []
+    for edit in edits:
+        target = starts.get((edit.span.start_line, edit.span.start_col)) if _empty(edit.span) else None
+        if target is not None:
+            inserted.setdefault(id(target), []).append(edit)
+        else:
+            kept.append(edit)
+    if not inserted:
+        return edits
+    return tuple(Edit(e.span, "".join(i.text for i in inserted.get(id(e), ())) + e.text) for e in kept)
+
+
+def _empty(span: Span) -> bool:
+    return span.start_line == span.end_line and span.start_col == span.end_col
 
 
 def spec_kind(spec: ImportSpec) -> str:

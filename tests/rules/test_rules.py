@@ -153,9 +153,12 @@ CASES = {
     "module-dotted-parent-kept-by-other-import": Case(
         PACKAGE, "import pkg.old\nimport pkg.util\npkg.old.run()\npkg.util.go()\n",
         "import other.new\nimport pkg.util\nother.new.run()\npkg.util.go()\n", ("M2",)),
-    "module-dotted-parent-still-used-refused": Case(
+    "module-dotted-parent-still-used-stays-bound": Case(
         PACKAGE, "import pkg.old\npkg.old.run()\nprint(pkg)\n",
-        "import pkg.old\npkg.old.run()\nprint(pkg)\n", ("M2",), refused=("M2",)),
+        "import other.new\nimport pkg\nother.new.run()\nprint(pkg)\n", ("M2",)),
+    "module-dotted-parent-path-still-used-refused": Case(
+        PACKAGE, "import pkg.old.mod\npkg.old.mod.run()\nprint(pkg.old.util)\n",
+        "import pkg.old.mod\npkg.old.mod.run()\nprint(pkg.old.util)\n", ("M2",), refused=("M2",)),
     "module-attribute-chain-through-parent": Case(
         PACKAGE, "import pkg\npkg.old.run()\n", "import other.new\nother.new.run()\n", ("M2",)),
     "module-to-top-level-module": Case(

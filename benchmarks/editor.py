@@ -12,7 +12,10 @@ Speaks JSON-RPC itself (no client library), as an editor would:
 - completion: median and p95 of `textDocument/completion` (a) repeated at a half-typed
   name, (b) while typing a name, one didChange and one completion request per keystroke;
 - RSS of the server after its background scan of the 3,000-file workspace, and the
-  largest RSS of server plus helper processes during the run.
+  largest RSS of server plus helper processes during the run;
+- fixes on a 3,000-line file with 50 violations (`big_fix.py`): the first quick fix after
+  an edit, fix-all (code action plus resolve), and a hover and a completion sent while each
+  of them is being computed.
 Prints "server not available" (and exits 0) when the server cannot be started.
 """
 
@@ -86,6 +89,21 @@ class Client:
         self.responses[ident] = box
         start = time.perf_counter()
         self._send({"jsonrpc": "2.0", "id": ident, "method": method, "params": params})
+        end, message = box.get(timeout=timeout)
+        return end - start, message
+
+    def send(self, method: str, params: dict) -> tuple[int, float, queue.Queue]:
+        """Send a request without waiting; `finish` collects its answer."""
+        self.next_id += 1
+        box: queue.Queue = queue.Queue()
+        self.responses[self.next_id] = box
+        start = time.perf_counter()
+        self._send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
+        return self.next_id, start, box
+
+    @staticmethod
+    def finish(pending: tuple[int, float, queue.Queue], timeout: float = 120) -> tuple[float, dict]:
+        _, start, box = pending
         end, message = box.get(timeout=timeout)
         return end - start, message
 
@@ -177,7 +195,10 @@ def is_diagnostics(uri: str, version=None):
 
 CAPABILITIES = {
     "textDocument": {"synchronization": {"didSave": True}, "publishDiagnostics": {"versionSupport": True},
-                     "completion": {"completionItem": {"snippetSupport": True}}},
+                     "completion": {"completionItem": {"snippetSupport": True}},
+                     "codeAction": {"resolveSupport": {"properties": ["edit"]},
+                                    "codeActionLiteralSupport": {"codeActionKind": {"valueSet": [
+                                        "quickfix", "source.fixAll"]}}}},
     "workspace": {"configuration": True, "workspaceFolders": True},
     "window": {"workDoneProgress": True},
 }
@@ -317,11 +338,71 @@ def measure(python: str, edits: int, completions: int, starts: int) -> dict:
         result["rss_helpers_after_scan_mib"] = client.total_rss_mib() - result["rss_after_scan_mib"]
         result["rss_peak_with_helpers_mib"] = max(peak.peak, client.total_rss_mib())
         result["workspace_files"] = sum(1 for _ in WORKSPACE.rglob("*.py"))
+        result.update(measure_fixes(client))
         result["load_average_end"] = load_average()
         return result
     finally:
         peak.stopped = True
         stop_server(client)
+
+
+def measure_fixes(client: Client, rounds: int = 10) -> dict:
+    """Quick fix and fix-all on a 3,000-line file with 50 violations, with hover and completion meanwhile."""
+    import random
+
+    path = WORKSPACE / "big_fix.py"
+    text = corpus.big_editor_file(random.Random(23), violations=50)
+    path.write_text(text)
+    uri = path.as_uri()
+    lines = text.split("\n")
+    comment = max(n for n, row in enumerate(lines) if row.startswith("# filler"))
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                            "text": text}})
+    _, published = client.wait_for(is_diagnostics(uri, 1), timeout=120)
+    version, quick, hovers, completions, preferred = 1, [], [], [], 0
+
+    def document(position: dict) -> dict:
+        return {"textDocument": {"uri": uri}, "position": position}
+
+    def alongside(pending) -> tuple[float, dict]:
+        """A hover and a completion while `pending` is computed, then its answer."""
+        diagnostic = published["params"]["diagnostics"][0]
+        hovers.append(client.request("textDocument/hover", document(diagnostic["range"]["start"]))[0])
+        completions.append(client.request("textDocument/completion",
+                                          document({"line": comment, "character": 0}))[0])
+        return client.finish(pending)
+
+    for index in range(rounds):
+        version += 1  # an edit first: a new version, nothing planned for it yet
+        column = len(lines[comment]) if index % 2 == 0 else len(lines[comment]) + 2
+        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+            {"range": {"start": {"line": comment, "character": column - (0 if index % 2 == 0 else 2)},
+                       "end": {"line": comment, "character": column}}, "text": " x" if index % 2 == 0 else ""}]})
+        _, published = client.wait_for(is_diagnostics(uri, version), timeout=120)
+        diagnostic = published["params"]["diagnostics"][(index * 7) % len(published["params"]["diagnostics"])]
+        elapsed, answer = alongside(client.send("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": diagnostic["range"],
+            "context": {"diagnostics": [diagnostic], "only": ["quickfix"]}}))
+        quick.append(elapsed)
+        preferred += any(action.get("isPreferred") for action in answer.get("result") or [])
+    fix_all = []
+    for _ in range(3):
+        started = time.perf_counter()
+        _, answer = alongside(client.send("textDocument/codeAction", {
+            "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0},
+                                                    "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll"]}}))
+        action = (answer.get("result") or [{}])[0]
+        if action.get("edit") is None and action:
+            _, resolved = alongside(client.send("codeAction/resolve", action))
+            action = resolved.get("result") or {}
+        fix_all.append(time.perf_counter() - started)
+        changed = action.get("edit") is not None
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    return {"fix_file_violations": len(published["params"]["diagnostics"]),
+            "quick_fix_ms": {**summary(quick), "preferred": preferred},
+            "fix_all_ms": {**summary(fix_all), "edit": changed},
+            "hover_during_fixes_ms": summary(hovers), "completion_during_fixes_ms": summary(completions)}
 
 
 def main() -> int:

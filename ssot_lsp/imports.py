@@ -11,6 +11,7 @@ when it has one to itself, `pass` when it was the only statement of a block).
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
@@ -19,6 +20,16 @@ from .edits import delete, indentation, insert, span_text
 from .model import Edit, Span
 from .modules import Exports, Workspace
 from .source import LineIndex, dominant_newline
+
+
+_STANDARD_NAMES = frozenset(getattr(sys, "stdlib_module_names", ()) or (
+    "abc", "argparse", "ast", "asyncio", "base64", "collections", "configparser", "contextlib", "copy", "csv",
+    "dataclasses", "datetime", "decimal", "email", "enum", "functools", "glob", "hashlib", "html", "http",
+    "importlib", "inspect", "io", "itertools", "json", "logging", "math", "operator", "os", "pathlib",
+    "pickle", "queue", "random", "re", "secrets", "shutil", "socket", "sqlite3", "string", "struct",
+    "subprocess", "sys", "tempfile", "textwrap", "threading", "time", "typing", "unittest", "urllib",
+    "uuid", "warnings", "weakref", "xml", "zipfile",
+))  # Python 3.9 has no sys.stdlib_module_names: its most used modules
 
 
 @dataclass(frozen=True)
@@ -129,9 +140,26 @@ def merge_target(analysis: Analysis, module: str, scope, excluded: set = frozens
     return candidates[0] if candidates else None
 
 
+def line_limit(lines: LineIndex) -> int:
+    """The longest line the file already has (at least PEP 8's 79): new imports stay within it."""
+    return max([79, *(len(lines.line(n)) for n in range(len(lines)))])
+
+
 def append_name_edit(lines: LineIndex, statement: ImportStatement, item: str) -> Edit:
-    """Append `item` to a statement's names, following its layout (one per line, trailing comma)."""
+    """Append `item` to a statement's names, following its layout (one per line, trailing comma).
+
+    A one-line statement that would grow past the file's longest line is wrapped in
+    parentheses, one name per line, as formatters do.
+    """
     last = statement.names[-1].item_span
+    first = statement.names[0].item_span
+    if not statement.parenthesized and first.start_line == last.end_line == statement.span.end_line \
+            and len(lines.line(last.end_line)) + len(item) + 2 > line_limit(lines):
+        indent = indentation(lines, statement.span.start_line)
+        newline = lines.line_ending(last.end_line) or "\n"
+        items = [span_text(lines, name.item_span) for name in statement.names] + [item]
+        body = "".join(f"{newline}{indent}    {text}," for text in items)
+        return Edit(Span(first.start_line, first.start_col, last.end_line, last.end_col), f"({body}{newline}{indent})")
     newline = lines.line_ending(last.end_line) or "\n"
     multiline = statement.parenthesized and statement.span.end_line > last.end_line
     indent = indentation(lines, last.end_line)
@@ -154,14 +182,42 @@ def _trailing_comma(lines: LineIndex, last: Span, statement: Span) -> Optional[t
     return None
 
 
+def import_group(module: str, workspace: Optional[Workspace]) -> int:
+    """isort's sections: 0 `__future__`, 1 standard library, 2 third party, 3 first party."""
+    top = module.split(".")[0]
+    if top == "__future__":
+        return 0
+    if top in _STANDARD_NAMES or top in sys.builtin_module_names:
+        return 1
+    if workspace is not None and workspace.module_path(top) is not None:
+        return 3
+    return 2
+
+
+def statement_module(statement: ImportStatement) -> str:
+    return statement.resolved or (statement.names[0].name if statement.names else "") or ""
+
+
+def wrapped(statement: str, limit: int) -> str:
+    """`from m import a, b` wrapped in parentheses, one name per line, when longer than `limit`."""
+    if len(statement) <= limit or not statement.startswith("from ") or " import " not in statement:
+        return statement
+    head, names = statement.split(" import ", 1)
+    return head + " import (\n" + "".join(f"    {name.strip()},\n" for name in names.split(",")) + ")"
+
+
 def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[str], newline: str,
-                        excluded: set = frozenset(), before: Optional[ast.stmt] = None) -> Edit:
+                        excluded: set = frozenset(), before: Optional[ast.stmt] = None,
+                        workspace: Optional[Workspace] = None) -> Edit:
     """Insert statements after the last top-level import, else after the docstring.
 
     `before` (a statement of the module body) bounds the search: the new statements go
-    after the last top-level import that precedes it, so they run before it does.
+    after the last top-level import that precedes it, so they run before it does. With a
+    `workspace`, they join their section (standard library, third party, first party):
+    after the last import of that section, or of an earlier one.
     """
-    block = newline.join(statements)
+    limit = line_limit(lines)
+    block = newline.join(wrapped(statement, limit).replace("\n", newline) for statement in statements)
     body = analysis.tree.body
     if before is not None and any(node is before for node in body):
         limit = next(index for index, node in enumerate(body) if node is before)
@@ -169,6 +225,16 @@ def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[s
             body = body[:limit] if limit else [before]
     by_node = {id(s.node): s for s in analysis.imports}
     anchors = [by_node[id(node)] for node in body if id(node) in by_node]
+    if anchors and workspace is not None and statements:
+        group = import_group(statements[0].split()[1], workspace)
+        groups = [import_group(statement_module(a), workspace) for a in anchors]
+        if group not in groups and any(g > group for g in groups) and not any(0 < g < group for g in groups):
+            later = anchors[next(i for i, g in enumerate(groups) if g > group)]
+            if id(later) not in excluded:
+                return insert(later.span.start_line, 0, block + newline)
+        same_or_earlier = [a for a, g in zip(anchors, groups) if g <= group]
+        if same_or_earlier:
+            anchors = same_or_earlier
     if anchors:
         last = anchors[-1]
         if id(last) in excluded:

@@ -455,9 +455,9 @@ class Planner:
                 statements.append(f"from {group[0].module} import {', '.join(spec.item for spec in group)}")
             else:
                 statements += [f"import {spec.item}" for spec in group]
-        if statements:
-            edits.append(new_statements_edit(self.lines, self.analysis, statements, self.newline, excluded,
-                                             before=body[limit] if body else None))
+        for statement in statements:  # each joins its own section
+            edits.append(new_statements_edit(self.lines, self.analysis, [statement], self.newline, excluded,
+                                             before=body[limit] if body else None, workspace=self.workspace))
         return edits
 
     def drop_if_unused(self, binding: ImportedName, leaving: Reference) -> list[Edit]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from ssot_lsp.bindings import analyze_tree
@@ -36,3 +38,31 @@ def test_apply_edits_keeps_insertion_order_and_rejects_overlaps() -> None:
 ])
 def test_add_import_edits(before: str, module: str, name, after: str) -> None:
     assert planned(before, module, name) == after
+
+
+def test_a_new_import_joins_its_section(tmp_path) -> None:
+    """Standard library, third party, first party (isort's order): a new import goes to its own."""
+    from ssot_lsp.imports import new_statements_edit
+    from ssot_lsp.modules import Workspace
+
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    workspace = Workspace((tmp_path,))
+    text = "import os\n\nimport requests\n\nimport app.models\n\nx = 1\n"
+    parsed = parse(text)
+    analysis = analyze_tree(parsed.tree, parsed.lines, "app.main")
+
+    def placed(statement: str) -> str:
+        return apply_edits(text, [new_statements_edit(parsed.lines, analysis, [statement], "\n", workspace=workspace)])
+
+    assert placed("import json") == "import os\nimport json\n\nimport requests\n\nimport app.models\n\nx = 1\n"
+    assert placed("import django") == "import os\n\nimport requests\nimport django\n\nimport app.models\n\nx = 1\n"
+    assert placed("from app import views") == "import os\n\nimport requests\n\nimport app.models\nfrom app import views\n\nx = 1\n"
+
+
+def test_a_line_that_would_grow_too_long_is_wrapped() -> None:
+    text = "from a.b import " + ", ".join(f"name_{i}" for i in range(8)) + "\n"
+    assert len(text) < 80
+    wrapped = planned(text, "a.b", "another_long_name")
+    assert wrapped == "from a.b import (\n" + "".join(f"    name_{i},\n" for i in range(8)) + "    another_long_name,\n)\n"
+    ast.parse(wrapped)

@@ -1,5 +1,5 @@
-from lib.modern import build_thing, Client
 import secrets
+from lib.modern import build_thing, Client
 
 
 def run():

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import sys
 import types
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -242,6 +242,8 @@ class Planner:
         statement = imported.statement
         bound = alias or name
         self._binds.append(bound)
+        if statement.kind == "from" and statement.resolved == module:
+            return edits + self.rewrite_name(imported, name, alias)  # same module: a one-name change
         target = self.block_merge_target(statement, module, imported.bound)
         if target is not None:
             if not any(other.bound == bound and other.name == name for other in target.names):
@@ -289,7 +291,11 @@ class Planner:
         statement = imported.statement
         if statement.module_span is None:
             raise NoFix("cannot locate the module path")
-        edits = [Edit(statement.module_span, module)]
+        return [Edit(statement.module_span, module)] + self.rewrite_name(imported, name, alias)
+
+    def rewrite_name(self, imported: ImportedName, name: str, alias: Optional[str]) -> list[Edit]:
+        """`old [as x]` becomes `name [as alias]` where it stands."""
+        edits = []
         if imported.alias_span is not None and alias is None:
             edits.append(Edit(Span(imported.span.start_line, imported.span.start_col,
                                    imported.alias_span.end_line, imported.alias_span.end_col), name))

@@ -57,6 +57,13 @@ kind = "module"
 name = "pkg.old"
 replace = "other.new"
 """
+SAME_MODULE = """
+[[rules]]
+id = "S3"
+kind = "symbol"
+name = "lib.text.force_text"
+replace = "lib.text.force_str"
+"""
 TOP_LEVEL = """
 [[rules]]
 id = "M3"
@@ -182,6 +189,9 @@ CASES = {
     "call-import-before-module-level-use": Case(
         CALL, "from lib.legacy import get_manager\nuser_id = 1\nm = get_manager('a')\nimport os\n",
         "from lib.modern import Manager\nuser_id = 1\nm = Manager('a', user_id=user_id)\nimport os\n", ("C1",)),
+    "symbol-renamed-in-its-own-module-in-place": Case(
+        SAME_MODULE, "from lib.text import (  # keep\n    force_text as force_unicode, other,\n)\nforce_unicode(other)\n",
+        "from lib.text import (  # keep\n    force_str as force_unicode, other,\n)\nforce_unicode(other)\n", ("S3",)),
     "broken-file-untouched": Case(
         SYMBOL, "from lib.legacy import make_thing\nmake_thing(\n", "from lib.legacy import make_thing\nmake_thing(\n",
         ("S1",), refused=("S1",)),

@@ -143,6 +143,7 @@ class Analysis:
     dunder_all: set[str]
     module_scope: Scope
     broken_lines: tuple[int, ...] = ()
+    facts: dict = field(default_factory=dict)  # what the fix planner derived from the tree, kept with it
 
 
 def resolve_relative(module: Optional[str], level: int, current: Optional[str], is_package: bool) -> Optional[str]:

@@ -13,7 +13,6 @@ The gate: the fixed text parses and a re-check no longer reports the fixed viola
 
 from __future__ import annotations
 
-import ast
 import logging
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,10 +21,9 @@ from typing import Callable, Optional, Union
 from .config import Config
 from .edits import OverlappingEdits, apply_edits
 from .engine import Checked, Finding, analyze, registry_for
-from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Fix, Violation
+from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Edit, Fix, Violation
 from .planner import NoFix, Planner
 from .registry import Registry
-from .source import normalize_newlines
 
 log = logging.getLogger("ssot_lsp.fixer")
 
@@ -184,48 +182,60 @@ def _remove_left_unused(text: str, checked: Checked, registry: Registry,
     changed = False
     for _ in range(64):
         try:
-            edits = Planner(text, checked, registry).left_unused(used_before)
+            edits, more = Planner(text, checked, registry).left_unused(used_before)
             fixed = apply_edits(text, edits) if edits else text
         except (NoFix, OverlappingEdits):
             break
-        if fixed == text or not _parses(fixed):
+        if fixed == text:
             break
         rechecked = analyze(fixed, checked.path, registry, classify_fixes=False)
-        if len(rechecked.violations) > len(checked.violations):
+        if not _parsed(rechecked) or len(rechecked.violations) > len(checked.violations):
             break
         text, checked, changed = fixed, rechecked, True
+        if not more:
+            break
     if changed:
         checked = analyze(text, checked.path, registry)
     return text, checked
 
 
 def _compose(plans: list[Fix]) -> list[Fix]:
-    """The plans that can be applied together: no two touch the same lines or bind the same name."""
+    """The plans that can be applied together: no two touch the same lines or bind the same name.
+
+    Fixes that add the very same import (one edit, same place, same text) share it.
+    """
     taken: list[tuple[int, int]] = []
     bound: set[str] = set()
+    accepted: set = set()
     batch = []
     for fix in plans:
-        lines = [(edit.span.start_line, edit.span.end_line) for edit in fix.edits]
+        new = [edit for edit in fix.edits if edit not in accepted]
+        shared = [edit for edit in fix.edits if edit in accepted]
+        lines = [(edit.span.start_line, edit.span.end_line) for edit in new]
         if any(start <= other_end and other_start <= end for start, end in lines for other_start, other_end in taken):
             continue
-        if bound.intersection(fix.binds):
+        overlap = bound.intersection(fix.binds)
+        if overlap and not all(any(name in edit.text for edit in shared) for name in overlap):
             continue
         taken += lines
         bound.update(fix.binds)
+        accepted.update(new)
         batch.append(fix)
     return batch
+
+
+def _edits_of(fixes: list[Fix]) -> list[Edit]:
+    return list(dict.fromkeys(edit for fix in fixes for edit in fix.edits))
 
 
 def _gated(text: str, checked: Checked, registry: Registry, fixes: list[Fix]) -> Optional[tuple[str, Checked]]:
     """The fixed text and its analysis when the fixes pass the gate, else None."""
     try:
-        fixed = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+        fixed = apply_edits(text, _edits_of(fixes))
     except OverlappingEdits:
         return None
-    if not _parses(fixed):
-        return None
     rechecked = analyze(fixed, checked.path, registry)
-    if _still_reported(checked, rechecked, fixes):
+    if not _parsed(rechecked) or _still_reported(checked, rechecked, fixes):
         return None
     return fixed, rechecked
 
@@ -246,24 +256,20 @@ def _still_reported(checked: Checked, rechecked: Checked, fixes: list[Fix]) -> b
 def safety_problem(text: str, checked: Checked, registry: Registry, fixes: list[Fix]) -> str:
     """Why the fixes must not be applied together ('' when they are safe)."""
     try:
-        fixed = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
+        fixed = apply_edits(text, _edits_of(fixes))
     except OverlappingEdits as exc:
         return f"conflicting edits ({exc})"
-    if not _parses(fixed):
-        return "the fixed text would not parse"
     rechecked = analyze(fixed, checked.path, registry, classify_fixes=False)
+    if not _parsed(rechecked):
+        return "the fixed text would not parse"
     if _still_reported(checked, rechecked, fixes):
         return "a re-check still reports the violation"
     return ""
 
 
-def _parses(text: str) -> bool:
-    source = normalize_newlines(text)
-    try:
-        ast.parse(source[1:] if source.startswith("\ufeff") else source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+def _parsed(checked: Checked) -> bool:
+    """Whether the analysed text parsed as Python, without error recovery."""
+    return checked.analysis is not None and not checked.analysis.broken_lines
 
 
 def _where(violation: Violation) -> str:

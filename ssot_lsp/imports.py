@@ -142,7 +142,11 @@ def merge_target(analysis: Analysis, module: str, scope, excluded: set = frozens
 
 def line_limit(lines: LineIndex) -> int:
     """The longest line the file already has (at least PEP 8's 79): new imports stay within it."""
-    return max([79, *(len(lines.line(n)) for n in range(len(lines)))])
+    limit = getattr(lines, "line_limit", None)
+    if limit is None:
+        limit = max(79, max(end - start for start, end in zip(lines.starts, lines.ends)))
+        lines.line_limit = limit  # type: ignore[attr-defined]
+    return limit
 
 
 def append_name_edit(lines: LineIndex, statement: ImportStatement, item: str) -> Edit:

@@ -38,19 +38,28 @@ class _Slot:
 
 
 class Placement:
-    """Block and scope facts of one module's syntax tree."""
+    """Block and scope facts of one module's syntax tree.
+
+    Blocks and the scopes of `def`/`class` statements come from a walk over statements
+    only (cheap); what each scope binds and reads needs a walk over every expression, done
+    on first use and shared by every question (`names`, `counts`).
+    """
 
     def __init__(self, tree: ast.Module):
         self.tree = tree
         self._slots: dict[int, _Slot] = {}
         self.module_scope = NameScope(tree, "module", None)
-        self.scopes: list[NameScope] = [self.module_scope]
-        self._walk_blocks(tree, False)
-        self._walk_names(tree, self.module_scope)
+        self.scopes: list[NameScope] = [self.module_scope]  # module, then every def/class statement
+        self._by_node: dict[int, NameScope] = {}
+        self._walk_blocks(tree, False, self.module_scope)
         self._top_starts = [self._first_line(node) for node in tree.body]
+        self._named = False
+        self._lambdas: list[NameScope] = []
+        self.bound_counts: dict[str, int] = {}
+        self.read_counts: dict[str, int] = {}
 
     # -- blocks ----------------------------------------------------------------------
-    def _walk_blocks(self, owner: ast.AST, conditional: bool) -> None:
+    def _walk_blocks(self, owner: ast.AST, conditional: bool, scope: NameScope) -> None:
         for name in _BLOCK_FIELDS:
             block = getattr(owner, name, None)
             if not isinstance(block, list):
@@ -59,11 +68,17 @@ class Placement:
             for child in block:
                 if isinstance(child, ast.stmt):
                     self._slots[id(child)] = _Slot(block, owner, inner)
-                self._walk_blocks(child, inner and not isinstance(child, _SCOPES))
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    kind = "class" if isinstance(child, ast.ClassDef) else "function"
+                    defined = self._by_node[id(child)] = NameScope(child, kind, scope)
+                    self.scopes.append(defined)
+                    self._walk_blocks(child, False, defined)
+                else:
+                    self._walk_blocks(child, inner, scope)
         for case in getattr(owner, "cases", ()) or ():  # match statements
             for child in case.body:
                 self._slots[id(child)] = _Slot(case.body, case, True)
-                self._walk_blocks(child, True)
+                self._walk_blocks(child, True, scope)
 
     def same_block(self, first: ast.stmt, second: ast.stmt) -> bool:
         a, b = self._slots.get(id(first)), self._slots.get(id(second))
@@ -84,15 +99,6 @@ class Placement:
         slot = self._slots.get(id(statement))
         return slot is None or slot.conditional
 
-    def only_statement(self, statement: ast.stmt) -> bool:
-        slot = self._slots.get(id(statement))
-        return slot is not None and len(slot.block) == 1 and not isinstance(slot.owner, ast.Module)
-
-    def guarded_by_import_error(self, statement: ast.stmt) -> bool:
-        """A statement in a `try` body or handler: removing it may change which branch runs."""
-        slot = self._slots.get(id(statement))
-        return slot is not None and isinstance(slot.owner, (ast.Try, ast.ExceptHandler, getattr(ast, "TryStar", ast.Try)))
-
     def top_index(self, line: int) -> int:
         """Index in the module body of the top-level statement containing a 0-based line."""
         index = -1
@@ -107,59 +113,73 @@ class Placement:
         decorators = getattr(node, "decorator_list", ())
         return min([node.lineno, *(d.lineno for d in decorators)]) - 1
 
+    def scope_at(self, line: int, col: int = 0) -> NameScope:
+        """The innermost `def` or `class` scope whose body contains the position."""
+        best = self.module_scope
+        for scope in self.scopes[1:]:
+            node = scope.node
+            first = node.body[0]  # type: ignore[attr-defined]
+            start = (first.lineno - 1, 0)
+            end = ((node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)  # type: ignore[attr-defined]
+            if start <= (line, col) <= end and _inside(scope, best):
+                best = scope
+        return best
+
     # -- names -----------------------------------------------------------------------
-    def _walk_names(self, root: ast.AST, scope: NameScope) -> None:
+    def names(self) -> Placement:
+        """Fill in what every scope binds and reads (one walk over the whole tree, on first use)."""
+        if not self._named:
+            self._named = True
+            self._walk_names()
+        return self
+
+    def _walk_names(self) -> None:
         """Record bindings and reads per scope (iteratively: deep expressions are valid Python)."""
-        stack = [(child, scope) for child in ast.iter_child_nodes(root)]
+        stack = [(child, self.module_scope) for child in ast.iter_child_nodes(self.tree)]
         while stack:
             node, current = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 stack.extend((outer, current) for outer in _evaluated_outside(node))
                 if not isinstance(node, ast.Lambda):
-                    current.bound.add(node.name)
-                inner = NameScope(node, "class" if isinstance(node, ast.ClassDef) else "function", current)
-                self.scopes.append(inner)
+                    self._bind(current, node.name)
+                inner = self._by_node.get(id(node))
+                if inner is None:
+                    inner = NameScope(node, "function", current)
+                    self._lambdas.append(inner)
                 if not isinstance(node, ast.ClassDef):
-                    _bind_arguments(node.args, inner)
+                    for arg in _arguments(node.args):
+                        self._bind(inner, arg)
                 body = node.body if isinstance(node.body, list) else [node.body]
                 stack.extend((statement, inner) for statement in body)
                 continue
             self._note(node, current)
             stack.extend((child, current) for child in ast.iter_child_nodes(node))
 
-    @staticmethod
-    def _note(node: ast.AST, scope: NameScope) -> None:
+    def _bind(self, scope: NameScope, name: str) -> None:
+        scope.bound.add(name)
+        self.bound_counts[name] = self.bound_counts.get(name, 0) + 1
+
+    def _note(self, node: ast.AST, scope: NameScope) -> None:
         if isinstance(node, ast.Name):
-            (scope.read if isinstance(node.ctx, ast.Load) else scope.bound).add(node.id)
+            if isinstance(node.ctx, ast.Load):
+                scope.read.add(node.id)
+                self.read_counts[node.id] = self.read_counts.get(node.id, 0) + 1
+            else:
+                self._bind(scope, node.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 if alias.name != "*":
-                    scope.bound.add(alias.asname or alias.name.split(".")[0])
+                    self._bind(scope, alias.asname or alias.name.split(".")[0])
         elif isinstance(node, ast.ExceptHandler) and node.name:
-            scope.bound.add(node.name)
+            self._bind(scope, node.name)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             scope.declared_global.update(node.names)
-        elif isinstance(node, ast.alias):
-            pass
+            for name in node.names:
+                self.bound_counts[name] = self.bound_counts.get(name, 0) + 1
         elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
-            scope.bound.add(node.name)  # type: ignore[attr-defined]
+            self._bind(scope, node.name)  # type: ignore[attr-defined]
         elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
-            scope.bound.add(node.rest)  # type: ignore[attr-defined]
-
-    def scope_at(self, line: int, col: int = 0) -> NameScope:
-        """The innermost function or class scope whose body contains the position."""
-        best = self.module_scope
-        for scope in self.scopes[1:]:
-            node = scope.node
-            body = getattr(node, "body", None)
-            if not body:
-                continue
-            first = body[0] if isinstance(body, list) else body
-            start = (first.lineno - 1, first.col_offset if not isinstance(body, list) else 0)
-            end = ((node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)  # type: ignore[attr-defined]
-            if start <= (line, col) <= end and _inside(scope, best):
-                best = scope
-        return best
+            self._bind(scope, node.rest)  # type: ignore[attr-defined]
 
     def module_name_free(self, name: str, site: NameScope) -> bool:
         """Whether a new module-level binding of `name` changes nothing but the site's lookup.
@@ -168,9 +188,10 @@ class Placement:
         (it would now see the import), and no function between the site and the module may
         bind it (it would hide the import from the site).
         """
+        self.names()
         if name in self.module_scope.bound or name in self.module_scope.read:
             return False
-        for scope in self.scopes[1:]:
+        for scope in self._all_scopes():
             if name in scope.read and not _binds_locally(scope, name):
                 return False
             if name in scope.declared_global:
@@ -181,6 +202,10 @@ class Placement:
                 return False
             scope = scope.parent
         return True
+
+    def _all_scopes(self) -> list[NameScope]:
+        """Every scope but the module's, lambdas included."""
+        return self.scopes[1:] + self._lambdas
 
 
 def _binds_locally(scope: Optional[NameScope], name: str) -> bool:
@@ -222,7 +247,6 @@ def _inside(inner: NameScope, outer: NameScope) -> bool:
     return outer.kind == "module"
 
 
-def _bind_arguments(args: ast.arguments, scope: NameScope) -> None:
-    for arg in (*getattr(args, "posonlyargs", ()), *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-        if arg is not None:
-            scope.bound.add(arg.arg)
+def _arguments(args: ast.arguments) -> list[str]:
+    return [arg.arg for arg in (*getattr(args, "posonlyargs", ()), *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+            if arg is not None]

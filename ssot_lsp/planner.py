@@ -13,7 +13,9 @@ marked unsafe. The gate in fixer.py re-checks each plan before it is applied.
 from __future__ import annotations
 
 import ast
+import re
 import string
+from collections import Counter
 from dataclasses import replace
 from typing import Iterable, Optional
 
@@ -23,13 +25,17 @@ from .engine import Checked, Finding
 from .environment import Environment, default_environment
 from .imports import (
     ImportSpec, append_name_edit, merge_target, module_references, module_rewrite_missing,
-    new_statements_edit, parse_import_specs, provides, remove_name_edits, rewritten_module,
+    new_statements_edit, parse_import_specs, provides, remove_name_edits, remove_statement_edits,
+    rewritten_module,
 )
 from .model import Edit, Fix, Span, Violation
 from .placement import Placement
 from .registry import Registry
 from .source import dominant_newline
 from .templates import ARGS, Argument, TemplateChoice, render
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class NoFix(Exception):
@@ -49,17 +55,15 @@ class Planner:
         self.workspace = registry.workspace
         self.environment = environment or default_environment()
         self.newline = dominant_newline(text)
-        self._placement: Optional[Placement] = None
-        self._identifiers: Optional[set[str]] = None
-        self._bindings: Optional[dict[str, int]] = None
-        self._loads: Optional[dict[str, int]] = None
+        self.facts = checked.analysis.facts  # per analysis: every planner of this text shares them
         self._binds: list[str] = []
 
     @property
     def placement(self) -> Placement:
-        if self._placement is None:
-            self._placement = Placement(self.analysis.tree)
-        return self._placement
+        placement = self.facts.get("placement")
+        if placement is None:
+            placement = self.facts["placement"] = Placement(self.analysis.tree)
+        return placement
 
     def plan(self, finding: Finding, *, snippets: bool = False) -> Fix:
         """The fix of one finding (raises NoFix with the reason when there is none)."""
@@ -280,8 +284,9 @@ class Planner:
         if imported.name == name:
             return None, []
         old = imported.bound
-        safe = rename and name not in self.identifiers() and self.binding_count(old) == 1 \
-            and old not in self.analysis.dunder_all and len(imported.references) == self.load_count(old)
+        safe = rename and not self.is_identifier(name) and self.binding_count(old) == 1 \
+            and old not in self.analysis.dunder_all \
+            and self.load_count(old, at_most=len(imported.references)) <= len(imported.references)
         if safe:
             return None, list(imported.references)
         return old, []
@@ -420,7 +425,7 @@ class Planner:
             return []
         site_scope = self.placement.scope_at(site.start_line, site.start_col)
         for spec in specs:
-            if not self.placement.module_name_free(spec.bound, site_scope):
+            if self.word_count(spec.bound) != 0 and not self.placement.module_name_free(spec.bound, site_scope):
                 raise NoFix(f"'{spec.bound}' already means something else here")
         return self.place_imports(specs, site, exclude)
 
@@ -479,51 +484,77 @@ class Planner:
                     if r.binding.statement.kind == "import" and r.binding.bound == binding.bound]
         else:
             uses = binding.references
-        if any(use is not leaving for use in uses) or self.load_count(binding.bound) > len(uses):
+        if any(use is not leaving for use in uses) or self.load_count(binding.bound, at_most=len(uses)) > len(uses):
             return []
         return remove_name_edits(self.analysis, binding)
 
-    def left_unused(self, used_before: set[tuple[str, str]]) -> list[Edit]:
-        """Remove imports that were used before fixing and no longer are (one name per statement).
+    def left_unused(self, used_before: set[tuple[str, str]]) -> tuple[list[Edit], bool]:
+        """Removals of imports that were used before fixing and no longer are, and whether more may follow.
 
         Fixes applied together each see the others' uses, so none of them removes an import
         they leave unused together; this pass does, for imports in unconditional blocks only.
+        A statement loses all its names at once, or one name per pass (their edits would touch).
         """
         edits: list[Edit] = []
+        more = False
         for statement in self.analysis.imports:
             if self.placement.conditional(statement.node):
                 continue
-            for imported in statement.names:
-                if (imported.bound, imported.target) in used_before and not imported.references \
-                        and self.load_count(imported.bound) == 0 and imported.bound not in self.analysis.dunder_all:
-                    edits += remove_name_edits(self.analysis, imported)
-                    break
-        return edits
+            unused = [imported for imported in statement.names
+                      if (imported.bound, imported.target) in used_before and not imported.references
+                      and self.load_count(imported.bound) == 0 and imported.bound not in self.analysis.dunder_all]
+            if unused and len(unused) == len(statement.names):
+                edits += remove_statement_edits(self.analysis, statement)
+            elif unused:
+                edits += remove_name_edits(self.analysis, unused[0])
+                more = more or len(unused) > 1
+        return edits, more
 
     # -- facts about the file -------------------------------------------------------------
     def same(self, first: str, second: str) -> bool:
         return first == second or self.workspace.canonicalize(first) == self.workspace.canonicalize(second)
 
+    def is_identifier(self, name: str) -> bool:
+        return self.word_count(name) != 0 and name in self.identifiers()
+
     def identifiers(self) -> set[str]:
         """Every name the file binds or reads (a renamed name must avoid all of them)."""
-        if self._identifiers is None:
-            self._identifiers = set(self.bindings()) | {
-                name for scope in self.placement.scopes for name in scope.read
-            }
-        return self._identifiers
+        identifiers = self.facts.get("identifiers")
+        if identifiers is None:
+            placement = self.placement.names()
+            identifiers = self.facts["identifiers"] = set(placement.bound_counts) | set(placement.read_counts)
+        return identifiers
 
     def binding_count(self, name: str) -> int:
+        if self.word_count(name) == 0:
+            return 0
         return self.bindings().get(name, 0)
 
-    def load_count(self, name: str) -> int:
-        """How many times the file reads `name` (any scope)."""
-        if self._loads is None:
-            counts: dict[str, int] = {}
-            for node in ast.walk(self.analysis.tree):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                    counts[node.id] = counts.get(node.id, 0) + 1
-            self._loads = counts
-        return self._loads.get(name, 0)
+    def load_count(self, name: str, at_most: Optional[int] = None) -> int:
+        """How many times the file reads `name` (any scope); exact, or known to be ≤ `at_most`.
+
+        The words of the text bound the reads (each import binding the name accounts for one
+        word): when that bound settles the question, the tree is not walked.
+        """
+        words = self.word_count(name)
+        if words is not None:
+            upper = words - sum(1 for s in self.analysis.imports for n in s.names if n.bound == name)
+            if upper <= 0 or (at_most is not None and upper <= at_most):
+                return max(upper, 0)
+        return self.name_counts()[1].get(name, 0)
+
+    def word_count(self, name: str) -> Optional[int]:
+        """How often `name` appears as a word in the text (strings, comments and attributes too).
+
+        An upper bound of its reads and bindings, found without walking the tree; None when
+        the text is not ASCII (identifiers are NFKC-normalised, so words may hide there).
+        """
+        words = self.facts.get("words")
+        if words is None:
+            words = self.facts["words"] = Counter(_WORD.findall(self.text)) if self.text.isascii() else {}
+        if not self.text.isascii():
+            return None
+        return words.get(name, 0)
 
     def import_count(self, bound: str, target: str) -> int:
         return sum(1 for s in self.analysis.imports for n in s.names if n.bound == bound and self.same(n.target, target))
@@ -534,13 +565,12 @@ class Planner:
 
     def bindings(self) -> dict[str, int]:
         """How often each name is bound anywhere in the file."""
-        if self._bindings is None:
-            counts: dict[str, int] = {}
-            for node in ast.walk(self.analysis.tree):
-                for bound in _bound_names(node):
-                    counts[bound] = counts.get(bound, 0) + 1
-            self._bindings = counts
-        return self._bindings
+        return self.name_counts()[0]
+
+    def name_counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """How often each name is bound, and read, anywhere in the file."""
+        placement = self.placement.names()
+        return placement.bound_counts, placement.read_counts
 
 
 def joined(edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
@@ -602,20 +632,3 @@ def reorders_effects(choice: TemplateChoice, call: ast.Call) -> bool:
             rendered += [id(argument.node) for argument in original]
     order = [id(argument.node) for argument in original]
     return rendered != order
-
-
-def _bound_names(node: ast.AST) -> list[str]:
-    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-        return [node.id]
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [node.name]
-    if isinstance(node, ast.arg):
-        return [node.arg]
-    if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return [alias.asname or alias.name.split(".")[0] for alias in node.names]
-    if isinstance(node, (ast.Global, ast.Nonlocal)):
-        return list(node.names)
-    if isinstance(node, ast.ExceptHandler) and node.name:
-        return [node.name]
-    return []
-

@@ -374,6 +374,8 @@ def add_fix_command(commands) -> None:
     add_file_options(fix)
     add_selection_options(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
+    fix.add_argument("--unsafe-fixes", action="store_true",
+                     help="also apply fixes that may change behaviour (argument evaluation order)")
     fix.set_defaults(run=run_fix)
 
 
@@ -389,7 +391,7 @@ def run_fix(args: argparse.Namespace) -> int:
         report_errors(errors)
         return EXIT_ERROR
     selected, ignored = split_ids(args.select), split_ids(args.ignore)
-    items = [(path, config.path, not args.diff, display_path(path), selected, ignored, False)
+    items = [(path, config.path, not args.diff, display_path(path), selected, ignored, args.unsafe_fixes)
              for path, config in discovery.files]
     outcomes = parallel_map(fix_file, items, args.jobs, Progress("fixing"))
     return _fix_summary(outcomes, args.diff)

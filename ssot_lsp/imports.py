@@ -149,15 +149,20 @@ def line_limit(lines: LineIndex) -> int:
     return limit
 
 
-def append_name_edit(lines: LineIndex, statement: ImportStatement, item: str) -> Edit:
+def wraps_imports(analysis: Analysis) -> bool:
+    """Whether the file writes some import over several lines in parentheses (then so do fixes)."""
+    return any(s.parenthesized and s.span.end_line > s.span.start_line for s in analysis.imports)
+
+
+def append_name_edit(lines: LineIndex, statement: ImportStatement, item: str, wrap: bool = False) -> Edit:
     """Append `item` to a statement's names, following its layout (one per line, trailing comma).
 
-    A one-line statement that would grow past the file's longest line is wrapped in
-    parentheses, one name per line, as formatters do.
+    With `wrap` (the file wraps its imports), a one-line statement that would grow past the
+    file's longest line is wrapped in parentheses, one name per line, as formatters do.
     """
     last = statement.names[-1].item_span
     first = statement.names[0].item_span
-    if not statement.parenthesized and first.start_line == last.end_line == statement.span.end_line \
+    if wrap and not statement.parenthesized and first.start_line == last.end_line == statement.span.end_line \
             and len(lines.line(last.end_line)) + len(item) + 2 > line_limit(lines):
         indent = indentation(lines, statement.span.start_line)
         newline = lines.line_ending(last.end_line) or "\n"
@@ -220,7 +225,7 @@ def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[s
     `workspace`, they join their section (standard library, third party, first party):
     after the last import of that section, or of an earlier one.
     """
-    limit = line_limit(lines)
+    limit = line_limit(lines) if wraps_imports(analysis) else 1 << 30
     block = newline.join(wrapped(statement, limit).replace("\n", newline) for statement in statements)
     body = analysis.tree.body
     if before is not None and any(node is before for node in body):

@@ -26,7 +26,7 @@ from .environment import Environment, default_environment
 from .imports import (
     ImportSpec, append_name_edit, merge_target, module_references, module_rewrite_missing,
     new_statements_edit, parse_import_specs, provides, remove_name_edits, remove_statement_edits,
-    rewritten_module,
+    rewritten_module, wraps_imports,
 )
 from .model import Edit, Fix, Span, Violation
 from .placement import Placement
@@ -251,7 +251,8 @@ class Planner:
         target = self.block_merge_target(statement, module, imported.bound)
         if target is not None:
             if not any(other.bound == bound and other.name == name for other in target.names):
-                edits.append(append_name_edit(self.lines, target, ImportSpec(module, name, alias).item))
+                edits.append(append_name_edit(self.lines, target, ImportSpec(module, name, alias).item,
+                                              wraps_imports(self.analysis)))
             return edits + remove_name_edits(self.analysis, imported)
         if len(statement.names) == 1:
             return edits + self.rewrite_single(imported, module, name, alias)
@@ -457,7 +458,7 @@ class Planner:
                 target = merge_target(self.analysis, spec.module, self.analysis.module_scope, excluded,
                                       top_level_before=limit)
             if target is not None and self.binding_count(spec.bound) == 0:
-                edits.append(append_name_edit(self.lines, target, spec.item))
+                edits.append(append_name_edit(self.lines, target, spec.item, wraps_imports(self.analysis)))
             else:
                 fresh.setdefault(spec.module if spec.name else f"import {spec.module}", []).append(spec)
         statements = []

@@ -60,9 +60,16 @@ def test_a_new_import_joins_its_section(tmp_path) -> None:
     assert placed("from app import views") == "import os\n\nimport requests\n\nimport app.models\nfrom app import views\n\nx = 1\n"
 
 
-def test_a_line_that_would_grow_too_long_is_wrapped() -> None:
-    text = "from a.b import " + ", ".join(f"name_{i}" for i in range(8)) + "\n"
-    assert len(text) < 80
-    wrapped = planned(text, "a.b", "another_long_name")
-    assert wrapped == "from a.b import (\n" + "".join(f"    name_{i},\n" for i in range(8)) + "    another_long_name,\n)\n"
+def test_a_line_that_would_grow_too_long_is_wrapped_when_the_file_wraps() -> None:
+    from ssot_lsp.imports import append_name_edit
+
+    text = "from x import (\n    y,\n)\nfrom a.b import " + ", ".join(f"name_{i}" for i in range(8)) + "\n"
+    parsed = parse(text)
+    analysis = analyze_tree(parsed.tree, parsed.lines, "pkg.mod")
+    statement = analysis.imports[1]
+    unwrapped = apply_edits(text, [append_name_edit(parsed.lines, statement, "another_long_name")])
+    assert unwrapped.endswith(", name_7, another_long_name\n")  # a file that never wraps: one line
+    wrapped = apply_edits(text, [append_name_edit(parsed.lines, statement, "another_long_name", wrap=True)])
+    assert wrapped.endswith("from a.b import (\n" + "".join(f"    name_{i},\n" for i in range(8))
+                            + "    another_long_name,\n)\n")
     ast.parse(wrapped)

@@ -45,6 +45,7 @@ TARGET = "4.0"
 PRESETS = ("django-4", "py3-stdlib")
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
+WINDOWS_ONLY = {"winreg", "msvcrt", "winsound", "_winapi", "nt"}  # stdlib modules Python 3.9 cannot list elsewhere
 
 
 # -- downloads ---------------------------------------------------------------------------
@@ -235,7 +236,7 @@ def is_stdlib(dotted: str) -> bool:
     names = getattr(sys, "stdlib_module_names", None)
     if names is not None:
         return top in names
-    if top in sys.builtin_module_names:  # Python 3.9: locate the module instead
+    if top in sys.builtin_module_names or top in WINDOWS_ONLY:  # Python 3.9: locate the module instead
         return True
     try:
         spec = importlib.util.find_spec(top)
@@ -303,11 +304,14 @@ class Library:
         if self.is_module(f"{module}.{name}"):
             return Target("module", f"{module}.{name}")
         info = self.info(module)
-        if info is None:
+        if info is None or (info.getattr_hook and not info.bindings.get(name) and not info.stars):
+            # No source (a C module), or a PEP 562 `__getattr__` that may answer: only the
+            # running standard library can be asked; a wheel's hook is not run.
             tree = self.tree(module)
             if isinstance(tree, StdlibTree) and tree.runtime_attribute(module, name):
                 return Target("object", f"{module}.{name}")
-            return None
+            if info is None:
+                return None
         for how in info.bindings.get(name, ()):
             found = self._follow(module, name, how, seen)
             if found is not None:
@@ -318,8 +322,6 @@ class Library:
                 found = self.resolve(f"{star}.{name}", seen)
                 if found is not None:
                     return found
-        if info.getattr_hook:
-            return Target("object", f"{module}.{name}")  # PEP 562 hook: assume it answers
         return None
 
     def _follow(self, module: str, name: str, how: tuple[str, ...], seen: frozenset) -> Optional[Target]:
@@ -478,7 +480,7 @@ def check_django(rules, releases: dict[str, Library]) -> list[Row]:
             if resolved is None:
                 row.fail(f"{path} is not bound in {TARGET}")
             elif resolved.kind == "external":
-                row.notes.append(f"{path} is outside Django and the standard library: not checked")
+                row.warn(f"{path} is outside Django and the standard library: not checked")
         if rule.kind == "module" and rule.replace and seen:
             gaps = module_gaps([releases[version] for version in seen], rule, target, rules)
             if gaps:
@@ -564,8 +566,7 @@ def read_six(source: str) -> dict[str, SixMove]:
 def _top_statements(body, platform: str = ""):
     for node in body:
         if isinstance(node, ast.If):
-            condition = ast.unparse(node.test) if hasattr(ast, "unparse") else "a condition"
-            yield from _top_statements(node.body, condition)
+            yield from _top_statements(node.body, ast.unparse(node.test))
         else:
             yield node, platform
 
@@ -619,7 +620,8 @@ def check_stdlib(rules, six: dict[str, SixMove], six_label: str, mock: Library, 
             row.found_in = "not checked"
             row.warn("no reference for the old path")
         for path in new_paths(rule):
-            if stdlib.resolve(path) is None:
+            resolved = stdlib.resolve(path)
+            if resolved is None or resolved.kind == "external":
                 top = path.split(".")[0]
                 if is_stdlib(top) and not stdlib.is_module(top):
                     row.warn(f"{path}: {top} is not available in this {python} build")

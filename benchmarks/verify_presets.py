@@ -32,6 +32,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +96,10 @@ def read_module(source: str, module: str, is_package: bool) -> ModuleInfo:
     """Module-level bindings in every branch (if/try/with/for), imports resolved to absolute names."""
     info = ModuleInfo()
     package = module if is_package else module.rpartition(".")[0]
-    _read_block(ast.parse(source).body, info, package)
+    with warnings.catch_warnings():  # old releases' invalid escapes are not this run's business
+        warnings.simplefilter("ignore")
+        tree = ast.parse(source)
+    _read_block(tree.body, info, package)
     return info
 
 
@@ -223,7 +227,9 @@ class StdlibTree:
     def runtime_attribute(self, dotted: str, name: str) -> bool:
         """For modules without Python source (builtins, extensions): ask the module itself."""
         try:
-            return hasattr(importlib.import_module(dotted), name)
+            with warnings.catch_warnings():  # the deprecated aliases being checked warn when touched
+                warnings.simplefilter("ignore")
+                return hasattr(importlib.import_module(dotted), name)
         except ImportError:
             return False
 
@@ -334,63 +340,58 @@ class Library:
         return self.resolve(f"{how[1]}.{how[2]}", seen)
 
     def exports(self, module: str) -> Optional[set[str]]:
-        """The names `from module import *` binds (its `__all__`, else its public names)."""
-        info = self.info(module)
-        if info is None:
-            return None
-        declared = self._declared_all(module, info)
-        if declared is not None:
-            return declared
-        names = {name for name, hows in info.bindings.items()
-                 if not name.startswith("_") and any(how[0] != "module" for how in hows)}
-        for star in info.stars:
-            names |= self.exports(star) or set()
-        return names
+        """The names `from module import *` binds: its `__all__`, else every public name."""
+        return self._offered(module, own_only=False)
 
     def api(self, module: str) -> set[str]:
         """The names a module offers as its own: its `__all__`, else what it defines or star-imports.
 
-        Unlike `exports`, names a module merely imports for its own use (`from x import y`
-        without `__all__`) are left out: nobody imports `six` from a database backend.
+        Unlike `exports`, names a module merely imports for its own use (`import x`, or
+        `from x import y` without `__all__`) are left out: nobody imports `six` from a
+        database backend.
         """
+        return self._offered(module, own_only=True) or set()
+
+    def _offered(self, module: str, own_only: bool) -> Optional[set[str]]:
         info = self.info(module)
         if info is None:
-            return set()
-        declared = self._declared_all(module, info)
+            return None
+        declared = self._declared_all(info)
         if declared is not None:
             return declared
+        kinds = ("def", "alias") if own_only else ("def", "alias", "module", "from")
         names = {name for name, hows in info.bindings.items()
-                 if not name.startswith("_") and any(how[0] in ("def", "alias") for how in hows)}
+                 if not name.startswith("_") and any(how[0] in kinds for how in hows)}
         for star in info.stars:
-            names |= self.api(star)
+            names |= self._offered(star, own_only) or set()
         return names
 
-    def _declared_all(self, module: str, info: ModuleInfo) -> Optional[set[str]]:
+    def _declared_all(self, info: ModuleInfo) -> Optional[set[str]]:
         names: Optional[set[str]] = None
         for step, value in info.all_steps:
-            values = self._strings(module, info, value)
+            values = self._strings(info, value)
             if values is None:
                 return None
             names = values if step == "=" or names is None else names | values
         return names
 
-    def _strings(self, module: str, info: ModuleInfo, value: ast.expr) -> Optional[set[str]]:
+    def _strings(self, info: ModuleInfo, value: ast.expr) -> Optional[set[str]]:
         if isinstance(value, (ast.List, ast.Tuple)):
             items = [element.value for element in value.elts if isinstance(element, ast.Constant)]
             return set(items) if len(items) == len(value.elts) else None
         if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-            left, right = self._strings(module, info, value.left), self._strings(module, info, value.right)
+            left, right = self._strings(info, value.left), self._strings(info, value.right)
             return left | right if left is not None and right is not None else None
         if isinstance(value, ast.Name):  # `from m import __all__ as m_all`
             for how in info.bindings.get(value.id, ()):
                 if how[0] == "from" and how[2] == "__all__":
                     other = self.info(how[1])
-                    return self._declared_all(how[1], other) if other else None
+                    return self._declared_all(other) if other else None
         if isinstance(value, ast.Attribute) and value.attr == "__all__" and isinstance(value.value, ast.Name):
             for how in info.bindings.get(value.value.id, ()):  # `import m as _m; _m.__all__`
                 if how[0] == "module":
                     other = self.info(how[1])
-                    return self._declared_all(how[1], other) if other else None
+                    return self._declared_all(other) if other else None
         return None
 
     def submodules(self, dotted: str) -> list[str]:
@@ -479,6 +480,8 @@ def check_django(rules, releases: dict[str, Library]) -> list[Row]:
             resolved = target.resolve(path)
             if resolved is None:
                 row.fail(f"{path} is not bound in {TARGET}")
+            elif rule.kind == "module" and resolved.kind == "object":
+                row.fail(f"{path} is not a module in {TARGET}")
             elif resolved.kind == "external":
                 row.warn(f"{path} is outside Django and the standard library: not checked")
         if rule.kind == "module" and rule.replace and seen:

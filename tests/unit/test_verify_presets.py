@@ -101,6 +101,12 @@ def test_old_paths_never_bound_and_replacements_missing_in_the_target_fail(verif
     assert found["T7"] == (verify.FAIL, "urllib.parse.no_such_name is not bound in 4.0")
 
 
+def test_a_module_rule_must_name_a_module_in_the_target(verify, releases) -> None:
+    rules = [Rule("T10", "module", "django.old", replace="django.new.kept")]
+    result, notes = verdicts(verify.check_django(rules, releases))["T10"]
+    assert result == verify.FAIL and "django.new.kept is not a module in 4.0" in notes
+
+
 def test_a_name_still_bound_in_the_target_is_a_warning(verify, releases) -> None:
     found = verdicts(verify.check_django([Rule("T8", "symbol", "django.new.kept")], releases))
     assert found["T8"] == (verify.WARN, "django.new.kept is still bound in 4.0")

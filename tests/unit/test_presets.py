@@ -138,6 +138,9 @@ def test_every_standard_library_replacement_resolves_in_this_python(tmp_path: Pa
         ("django.utils.translation.force_text", "django.utils.encoding.force_str"),
         ("django.conf.urls.url", "django.urls.re_path"),
         ("django.conf.urls.re_path", "django.urls.re_path"),
+        ("django.test.runner.setup_databases", "django.test.utils.setup_databases"),
+        ("django.contrib.admin.templatetags.admin_static.static", "django.templatetags.static.static"),
+        ("django.db.models.FieldDoesNotExist", "django.core.exceptions.FieldDoesNotExist"),
         ("django.utils.http.urlquote", "urllib.parse.quote"),
         ("django.utils.http.urlquote_plus", "urllib.parse.quote_plus"),
         ("django.utils.http.urlunquote", "urllib.parse.unquote"),
@@ -196,6 +199,10 @@ def test_django_regex_url_classes_are_flag_only(django_rules: dict[str, Rule], m
         ("django.contrib.postgres.fields.ranges.FloatRangeField", "symbol"),
         ("django.contrib.postgres.forms.FloatRangeField", "symbol"),
         ("django.contrib.postgres.forms.ranges.FloatRangeField", "symbol"),
+        ("django.db.models.NullBooleanField", "symbol"),
+        ("django.utils.encoding.force_unicode", "symbol"),
+        ("django.db.backends.postgresql_psycopg2.base", "module"),
+        ("django.db.backends.postgresql_psycopg2.utils", "module"),
     ],
 )
 def test_django_names_without_a_behaviour_preserving_replacement_are_flag_only(

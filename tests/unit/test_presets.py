@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 import sys
@@ -75,44 +76,53 @@ def test_every_rule_is_a_module_or_symbol_move_with_a_message(tmp_path: Path, pr
             assert "." in rule.name, rule.id
 
 
-def _is_stdlib(dotted: str) -> bool:
-    return dotted.split(".")[0] in getattr(sys, "stdlib_module_names", ())
+# The only homes outside the standard library that preset replacements point to.
+THIRD_PARTY_HOMES = {"django", "psycopg2"}
 
 
-# Standard-library modules that only exist on some platforms or builds, or were removed later.
-OPTIONAL_STDLIB = {"winreg", "dbm.gnu", "dbm.ndbm", "tkinter.tix"}
+def _stdlib_top(dotted: str) -> bool:
+    top = dotted.split(".")[0]
+    names = getattr(sys, "stdlib_module_names", None)  # Python 3.10+
+    if names is not None:
+        assert (top in names) != (top in THIRD_PARTY_HOMES), f"{dotted}: unexpected home {top}"
+    return top not in THIRD_PARTY_HOMES
+
+
+def _resolves(dotted: str) -> bool:
+    """Whether `dotted` names a module, or an attribute of one, in this interpreter."""
+    try:
+        if importlib.util.find_spec(dotted) is not None:
+            return True
+    except (ImportError, ValueError):
+        pass
+    module, _, attribute = dotted.rpartition(".")
+    try:
+        return hasattr(importlib.import_module(module), attribute)
+    except ImportError:
+        return False
+
+
+def _not_built_here(dotted: str) -> bool:
+    """Standard-library modules this build lacks (winreg off Windows, tkinter without Tk)."""
+    try:
+        return importlib.util.find_spec(dotted.split(".")[0]) is None
+    except (ImportError, ValueError):
+        return True
 
 
 @pytest.mark.parametrize("preset", PRESETS)
-def test_module_rules_name_modules(tmp_path: Path, preset: str) -> None:
+def test_every_standard_library_replacement_resolves_in_this_python(tmp_path: Path, preset: str) -> None:
+    """A fix may only write an import the running interpreter can execute (benchmarks/verify_presets.py
+    checks the same against six and mock, and the Django replacements against the Django wheels)."""
+    checked = 0
     for rule in load_presets(tmp_path, preset):
-        if rule.kind != "module":
+        if rule.replace is None or not _stdlib_top(rule.replace):
             continue
-        assert DOTTED.match(rule.name), rule.id
-        if rule.replace is None or not _is_stdlib(rule.replace):
+        if _not_built_here(rule.replace):
             continue
-        if rule.replace in OPTIONAL_STDLIB or rule.replace.startswith("tkinter"):
-            continue
-        try:
-            spec = importlib.util.find_spec(rule.replace)
-        except ImportError:
-            spec = None
-        assert spec is not None, f"{rule.id}: {rule.replace} is not a module"
-
-
-def test_stdlib_symbol_replacements_exist(tmp_path: Path) -> None:
-    import importlib
-
-    for rule in load_presets(tmp_path, *PRESETS):
-        if rule.kind != "symbol" or rule.replace is None:
-            continue
-        module_name, _, attribute = rule.replace.rpartition(".")
-        if not _is_stdlib(module_name):
-            continue
-        if rule.replace == "collections.abc.ByteString" and sys.version_info >= (3, 14):
-            continue
-        module = importlib.import_module(module_name)
-        assert hasattr(module, attribute), f"{rule.id}: {rule.replace} does not exist"
+        assert _resolves(rule.replace), f"{rule.id}: {rule.replace} does not exist in this Python"
+        checked += 1
+    assert checked >= (80 if preset == "py3-stdlib" else 5)
 
 
 @pytest.mark.parametrize(
@@ -127,6 +137,10 @@ def test_stdlib_symbol_replacements_exist(tmp_path: Path) -> None:
         ("django.utils.encoding.smart_text", "django.utils.encoding.smart_str"),
         ("django.utils.translation.force_text", "django.utils.encoding.force_str"),
         ("django.conf.urls.url", "django.urls.re_path"),
+        ("django.conf.urls.re_path", "django.urls.re_path"),
+        ("django.test.runner.setup_databases", "django.test.utils.setup_databases"),
+        ("django.contrib.admin.templatetags.admin_static.static", "django.templatetags.static.static"),
+        ("django.db.models.FieldDoesNotExist", "django.core.exceptions.FieldDoesNotExist"),
         ("django.utils.http.urlquote", "urllib.parse.quote"),
         ("django.utils.http.urlquote_plus", "urllib.parse.quote_plus"),
         ("django.utils.http.urlunquote", "urllib.parse.unquote"),
@@ -141,9 +155,35 @@ def test_django_required_symbol_moves(django_rules: dict[str, Rule], old: str, n
     assert (rule.kind, rule.replace) == ("symbol", new)
 
 
-def test_django_urlresolvers_is_a_module_move(django_rules: dict[str, Rule]) -> None:
+# django.core.urlresolvers.__all__ in Django 1.10 and 1.11 (it was `from django.urls import *`).
+URLRESOLVERS_GONE_IN_2_0 = ["LocaleRegexProvider", "LocaleRegexURLResolver", "RegexURLPattern", "RegexURLResolver"]
+URLRESOLVERS_KEPT = [
+    "NoReverseMatch", "Resolver404", "ResolverMatch", "clear_script_prefix", "clear_url_caches", "get_callable",
+    "get_mod_func", "get_ns_resolver", "get_resolver", "get_script_prefix", "get_urlconf", "is_valid_path",
+    "resolve", "reverse", "reverse_lazy", "set_script_prefix", "set_urlconf", "translate_url",
+]
+
+
+def test_django_urlresolvers_module_is_flagged_without_a_blanket_rewrite(django_rules: dict[str, Rule]) -> None:
+    # A module fix would turn `from django.core.urlresolvers import RegexURLPattern` into an import
+    # of django.urls.RegexURLPattern, which Django 2.0 removed.
     rule = django_rules["django.core.urlresolvers"]
-    assert (rule.kind, rule.replace) == ("module", "django.urls")
+    assert (rule.kind, rule.replace) == ("module", None)
+    assert "RegexURLPattern" in (rule.message or "")
+
+
+@pytest.mark.parametrize("name", URLRESOLVERS_KEPT)
+def test_django_urlresolvers_names_that_django_urls_kept_move_there(django_rules: dict[str, Rule], name: str) -> None:
+    rule = django_rules[f"django.core.urlresolvers.{name}"]
+    assert (rule.kind, rule.replace) == ("symbol", f"django.urls.{name}")
+
+
+@pytest.mark.parametrize("module", ["django.core.urlresolvers", "django.urls", "django.urls.resolvers"])
+@pytest.mark.parametrize("name", URLRESOLVERS_GONE_IN_2_0)
+def test_django_regex_url_classes_are_flag_only(django_rules: dict[str, Rule], module: str, name: str) -> None:
+    rule = django_rules[f"{module}.{name}"]
+    assert (rule.kind, rule.replace) == ("symbol", None)
+    assert "removed in Django 2.0" in (rule.message or "")
 
 
 @pytest.mark.parametrize(
@@ -155,6 +195,14 @@ def test_django_urlresolvers_is_a_module_move(django_rules: dict[str, Rule]) -> 
         ("django.utils.functional.curry", "symbol"),
         ("django.utils.decorators.available_attrs", "symbol"),
         ("django.utils.translation.LANGUAGE_SESSION_KEY", "symbol"),
+        ("django.contrib.postgres.fields.FloatRangeField", "symbol"),
+        ("django.contrib.postgres.fields.ranges.FloatRangeField", "symbol"),
+        ("django.contrib.postgres.forms.FloatRangeField", "symbol"),
+        ("django.contrib.postgres.forms.ranges.FloatRangeField", "symbol"),
+        ("django.db.models.NullBooleanField", "symbol"),
+        ("django.utils.encoding.force_unicode", "symbol"),
+        ("django.db.backends.postgresql_psycopg2.base", "module"),
+        ("django.db.backends.postgresql_psycopg2.utils", "module"),
     ],
 )
 def test_django_names_without_a_behaviour_preserving_replacement_are_flag_only(
@@ -213,8 +261,11 @@ def test_every_collections_abc_alias_is_covered(stdlib_rules: dict[str, Rule]) -
     aliased = set(collections.abc.__all__) - {"Buffer"}
     covered = {name.split(".", 1)[1] for name in stdlib_rules if name.startswith("collections.")}
     assert aliased <= covered
-    for name in covered:
+    assert "ByteString" in covered
+    for name in covered - {"ByteString"}:
         assert stdlib_rules[f"collections.{name}"].replace == f"collections.abc.{name}"
+    # collections.abc.ByteString is gone in Python 3.14: a rewrite to it would not hold there.
+    assert stdlib_rules["collections.ByteString"].replace is None
 
 
 @pytest.mark.parametrize("builtin", ["zip", "range", "input", "map", "filter", "xrange"])

@@ -207,6 +207,7 @@ def _compose(plans: list[Fix]) -> list[Fix]:
     taken: list[tuple[int, int]] = []
     bound: set[str] = set()
     accepted: set = set()
+    created: set[str] = set()  # modules of the `from M import` statements this batch adds
     batch = []
     for fix in plans:
         new = [edit for edit in fix.edits if edit not in accepted]
@@ -217,11 +218,21 @@ def _compose(plans: list[Fix]) -> list[Fix]:
         overlap = bound.intersection(fix.binds)
         if overlap and not all(any(name in edit.text for edit in shared) for name in overlap):
             continue
+        adds = {module for edit in new for module in _new_from_modules(edit)}
+        if adds & created:
+            continue  # next round, it joins the statement this one adds
         taken += lines
         bound.update(fix.binds)
         accepted.update(new)
+        created.update(adds)
         batch.append(fix)
     return batch
+
+
+def _new_from_modules(edit: Edit) -> list[str]:
+    """The modules of `from M import ...` statements an edit writes."""
+    return [line.split()[1] for line in edit.text.splitlines()
+            if line.lstrip().startswith("from ") and " import " in line and len(line.split()) > 2]
 
 
 def _edits_of(fixes: list[Fix]) -> list[Edit]:

@@ -36,7 +36,8 @@ DJANGO3 = textwrap.dedent(
 
 # The Django 4 spelling of every name above, read off the release notes the preset cites.
 DJANGO4_NAMES = [
-    "from django.urls import re_path, reverse", "force_str", "smart_str",
+    # Each statement is rewritten where it stands (SPEC §12: no merging of two statements).
+    "from django.urls import re_path\n", "from django.urls import reverse\n", "force_str", "smart_str",
     "url_has_allowed_host_and_scheme", "quote", "gettext", "gettext_lazy as _", "ngettext",
 ]
 DJANGO3_NAMES = ["ugettext", "ungettext", "force_text", "smart_text", "is_safe_url", "urlquote",

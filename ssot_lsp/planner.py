@@ -135,6 +135,8 @@ class Planner:
                 raise NoFix("cannot rewrite this import")
             module = rewritten_module(subject.resolved, old, new)
             for imported in subject.names:
+                if self.registry.named_rules(f"{subject.resolved}.{imported.name}", "symbol") is not None:
+                    raise NoFix(f"'{imported.name}' has a rule of its own; fix that first")
                 self.ensure_importable(module, imported.name, old)
                 self._binds.append(imported.bound)
             return [Edit(subject.module_span, module)]

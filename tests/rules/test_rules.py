@@ -57,6 +57,13 @@ kind = "module"
 name = "pkg.old"
 replace = "other.new"
 """
+SPECIFIC = """
+[[rules]]
+id = "S4"
+kind = "symbol"
+name = "old.factory.gone"
+message = "removed without a replacement"
+"""
 SAME_MODULE = """
 [[rules]]
 id = "S3"
@@ -192,6 +199,9 @@ CASES = {
     "symbol-renamed-in-its-own-module-in-place": Case(
         SAME_MODULE, "from lib.text import (  # keep\n    force_text as force_unicode, other,\n)\nforce_unicode(other)\n",
         "from lib.text import (  # keep\n    force_str as force_unicode, other,\n)\nforce_unicode(other)\n", ("S3",)),
+    "module-fix-waits-for-a-name-with-its-own-rule": Case(
+        MODULE + SPECIFIC, "from old.factory import gone, kept\nprint(gone, kept)\n",
+        "from old.factory import gone, kept\nprint(gone, kept)\n", ("M1", "S4"), refused=("M1",)),
     "broken-file-untouched": Case(
         SYMBOL, "from lib.legacy import make_thing\nmake_thing(\n", "from lib.legacy import make_thing\nmake_thing(\n",
         ("S1",), refused=("S1",)),

@@ -97,15 +97,21 @@ def plan_imports(text: str, analysis: Analysis, specs: Sequence[ImportSpec], *,
             edits.append(append_name_edit(lines, target, spec.item))
         else:
             fresh.setdefault(spec.module if spec.name else f"import {spec.module}", []).append(spec)
+    statements = statements_for(fresh)
+    if statements:
+        edits.append(new_statements_edit(lines, analysis, statements, newline, excluded))
+    return edits
+
+
+def statements_for(fresh: dict[str, list[ImportSpec]]) -> list[str]:
+    """One `from M import a, b` per module, one `import m` per plain import."""
     statements = []
     for group in fresh.values():
         if group[0].name:
             statements.append(f"from {group[0].module} import {', '.join(spec.item for spec in group)}")
         else:
             statements += [f"import {spec.item}" for spec in group]
-    if statements:
-        edits.append(new_statements_edit(lines, analysis, statements, newline, excluded))
-    return edits
+    return statements
 
 
 def already_imported(analysis: Analysis, spec: ImportSpec, workspace: Optional[Workspace] = None) -> bool:

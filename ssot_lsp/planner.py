@@ -26,7 +26,7 @@ from .environment import Environment, default_environment
 from .imports import (
     ImportSpec, append_name_edit, merge_target, module_references, module_rewrite_missing,
     new_statements_edit, parse_import_specs, provides, remove_name_edits, remove_statement_edits,
-    rewritten_module, wraps_imports,
+    rewritten_module, statements_for, wraps_imports,
 )
 from .model import Edit, Fix, Span, Violation
 from .placement import Placement
@@ -463,13 +463,7 @@ class Planner:
                 edits.append(append_name_edit(self.lines, target, spec.item, wraps_imports(self.analysis)))
             else:
                 fresh.setdefault(spec.module if spec.name else f"import {spec.module}", []).append(spec)
-        statements = []
-        for group in fresh.values():
-            if group[0].name:
-                statements.append(f"from {group[0].module} import {', '.join(spec.item for spec in group)}")
-            else:
-                statements += [f"import {spec.item}" for spec in group]
-        for statement in statements:  # each joins its own section
+        for statement in statements_for(fresh):  # each joins its own section
             edits.append(new_statements_edit(self.lines, self.analysis, [statement], self.newline, excluded,
                                              before=body[limit] if body else None, workspace=self.workspace))
         return edits

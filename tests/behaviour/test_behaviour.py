@@ -372,6 +372,35 @@ def test_auto_is_a_promise(bench: Bench, name: str):
     report(problems)
 
 
+@pytest.mark.parametrize("name", PROJECTS)
+def test_fix_twice_changes_nothing(bench: Bench, name: str):
+    """Fixing is idempotent (SPEC §4): a second `fix` over the fixed copy writes nothing."""
+    root, _ = bench.fixed(name)
+    before = {rel: (root / rel).read_bytes() for rel in python_files(root)}
+    run = cli(root, "fix", "--diff", "--jobs", "1", ".")
+    report([f"a second `fix` would change {rel}" for rel in python_files(root)
+            if f"+++ b/{rel}" in run.stdout] + [f"`fix --diff` wrote {rel}" for rel in python_files(root)
+                                                 if (root / rel).read_bytes() != before[rel]])
+
+
+@pytest.mark.parametrize("name", [n for n in PROJECTS if project(n).unparsable])
+def test_fix_reports_files_that_do_not_parse(bench: Bench, name: str):
+    """`fix` says it skipped a file that does not parse, with the line of the syntax error (SPEC §12)."""
+    proj = project(name)
+    _, run = bench.fixed(name)
+    said = run.stdout + run.stderr
+    problems = []
+    for rel in proj.unparsable:
+        try:
+            compile((proj.source / rel).read_bytes(), rel, "exec", dont_inherit=True)
+            problems.append(f"{rel} parses: the expectation is wrong")
+        except SyntaxError:
+            pass
+        if not any(rel in line and "skip" in line.lower() for line in said.splitlines()):
+            problems.append(f"`fix` does not report {rel} as skipped; it said: {said.strip()!r}")
+    report(problems)
+
+
 @pytest.mark.parametrize("name", [n for n in PROJECTS if project(n).of("unsafe")])
 def test_unsafe_fixes_apply_only_on_request(bench: Bench, name: str):
     """`fix` leaves unsafe fixes alone (checked above); `fix --unsafe-fixes` applies them."""
@@ -586,6 +615,11 @@ async def test_editor_preferred_quick_fixes_preserve_behaviour(client: LanguageC
                 where = (rel, diagnostic.range.start.line + 1, str(diagnostic.code))
                 actions = await code_actions(client, uri, [diagnostic], diagnostic.range,
                                              [types.CodeActionKind.QuickFix])
+                data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+                if data.get("fix") == "auto" and not any(
+                        isinstance(a, types.CodeAction) and a.is_preferred for a in actions):
+                    problems.append(f"{where[0]}:{where[1]}: {where[2]} is auto in the editor but has no "
+                                    f"preferred quick fix (offered: {[a.title for a in actions]})")
                 for action in actions:
                     if not (isinstance(action, types.CodeAction) and action.is_preferred):
                         continue

@@ -147,12 +147,13 @@ def _run_main(root: Path, proj: Project) -> Run:
 def cli(root: Path, *args: str) -> Run:
     """`ssot-lsp ARGS` in `root`, in this process (a subprocess per call would dominate the run time).
 
-    The stubs are on sys.path meanwhile, as an installed package is for a real run.
+    The stubs are on sys.path meanwhile, as an installed package is for a real run, and gone after.
     """
     out, err = io.StringIO(), io.StringIO()
     previous = Path.cwd()
     os.chdir(root)
     sys.path.insert(0, str(STUBS))
+    loaded = set(sys.modules)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -161,6 +162,9 @@ def cli(root: Path, *args: str) -> Run:
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:
         sys.path.remove(str(STUBS))
+        for module in set(sys.modules) - loaded:  # a stub the engine imported must not outlive the call
+            if str(getattr(sys.modules[module], "__file__", None) or "").startswith(str(STUBS)):
+                del sys.modules[module]
         os.chdir(previous)
     return Run(code, out.getvalue(), err.getvalue())
 

@@ -22,3 +22,7 @@ def literals():
 
 def effects():
     return post(pick("user", "bob"), pick("room", "kitchen"))
+
+
+def keywords_in_template_order():
+    return post(room=pick("room", "den"), user=pick("user", "dee"))

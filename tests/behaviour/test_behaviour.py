@@ -47,6 +47,7 @@ except ImportError:  # Python < 3.11
 HERE = Path(__file__).resolve().parent
 PROJECTS_DIR = HERE / "projects"
 STUBS = HERE / "stubs"  # installed third-party packages (six, mock, django), outside every project
+SHARED = HERE / "shared"  # workspace modules several projects use (`shared = [...]` in expect.toml)
 PROJECTS = sorted(p.name for p in PROJECTS_DIR.iterdir() if (p / "expect.toml").is_file())
 FIX_ALL = "source.fixAll.ssot"
 EXPECT_KINDS = ("fix", "leave", "unsafe")
@@ -68,6 +69,7 @@ class Project:
     source: Path
     description: str
     violations: list[Expected]
+    shared: list[str] = field(default_factory=list)
     unparsable: list[str] = field(default_factory=list)
     keep: list[tuple[str, int]] = field(default_factory=list)
 
@@ -81,14 +83,26 @@ def project(name: str) -> Project:
     data = tomllib.loads((source / "expect.toml").read_text(encoding="utf-8"))
     violations = [Expected(v["file"], v["line"], v["code"], v["expect"], v.get("why", ""))
                   for v in data.get("violations", [])]
-    return Project(name, source, data.get("description", ""), violations, list(data.get("unparsable", [])),
-                   [(k["file"], k["line"]) for k in data.get("keep", [])])
+    return Project(name, source, data.get("description", ""), violations, list(data.get("shared", [])),
+                   list(data.get("unparsable", [])), [(k["file"], k["line"]) for k in data.get("keep", [])])
 
 
 def copy_project(name: str, folder: Path) -> Path:
+    """The project as it runs: its shared modules, then its own files, in `folder/name`."""
     target = folder / name
-    shutil.copytree(PROJECTS_DIR / name, target, ignore=shutil.ignore_patterns("__pycache__"))
+    ignore = shutil.ignore_patterns("__pycache__")
+    for lib in project(name).shared:
+        shutil.copytree(SHARED / lib, target, ignore=ignore, dirs_exist_ok=True)
+    shutil.copytree(PROJECTS_DIR / name, target, ignore=ignore, dirs_exist_ok=True)
     return target
+
+
+def original(proj: Project, rel: str) -> Path:
+    """Where a file of the project comes from: the project's folder, else a shared library."""
+    for folder in [proj.source] + [SHARED / lib for lib in proj.shared]:
+        if (folder / rel).is_file():
+            return folder / rel
+    return proj.source / rel
 
 
 def python_files(root: Path) -> list[str]:
@@ -205,15 +219,15 @@ def compile_problems(root: Path, proj: Project) -> list[str]:
 
 def unparsable_problems(root: Path, proj: Project) -> list[str]:
     return [f"{rel}: a file that does not parse was changed" for rel in proj.unparsable
-            if (root / rel).read_bytes() != (proj.source / rel).read_bytes()]
+            if (root / rel).read_bytes() != original(proj, rel).read_bytes()]
 
 
 def keep_problems(root: Path, proj: Project) -> list[str]:
     problems = []
     for rel, line in proj.keep:
-        original = (proj.source / rel).read_bytes().decode("utf-8").splitlines()[line - 1]
-        if original not in (root / rel).read_bytes().decode("utf-8").splitlines():
-            problems.append(f"{rel}:{line}: line must stay as it was: {original.strip()!r}")
+        text = original(proj, rel).read_bytes().decode("utf-8").splitlines()[line - 1]
+        if text not in (root / rel).read_bytes().decode("utf-8").splitlines():
+            problems.append(f"{rel}:{line}: line must stay as it was: {text.strip()!r}")
     return problems
 
 
@@ -236,7 +250,7 @@ def report(problems: list[str], root: Optional[Path] = None, files: tuple[str, .
 
 def changed_files(root: Path, proj: Project) -> tuple[str, ...]:
     return tuple(rel for rel in python_files(root)
-                 if not (proj.source / rel).is_file() or (root / rel).read_bytes() != (proj.source / rel).read_bytes())
+                 if not original(proj, rel).is_file() or (root / rel).read_bytes() != original(proj, rel).read_bytes())
 
 
 # -- per-project state shared by the tests (computed once per session) --------------------------
@@ -284,10 +298,10 @@ def unchanged_problems(root: Path, proj: Project, path: str) -> list[str]:
     problems = []
     by_text: dict[tuple[str, str], set[int]] = {}
     for item in proj.of("fix"):
-        text = (proj.source / item.file).read_bytes().decode("utf-8").splitlines()[item.line - 1]
+        text = original(proj, item.file).read_bytes().decode("utf-8").splitlines()[item.line - 1]
         by_text.setdefault((item.file, text), set()).add(item.line)
     for (rel, text), lines in sorted(by_text.items()):
-        before = (proj.source / rel).read_bytes().decode("utf-8").splitlines().count(text)
+        before = original(proj, rel).read_bytes().decode("utf-8").splitlines().count(text)
         after = (root / rel).read_bytes().decode("utf-8").splitlines().count(text)
         if after > before - len(lines):
             problems.append(f"{rel}:{min(lines)}: must-fix line left unchanged by {path}: {text.strip()!r}")
@@ -315,7 +329,10 @@ def test_expectations_are_well_formed(name: str):
     assert all(v.expect in EXPECT_KINDS for v in proj.violations)
     assert (proj.source / "main.py").is_file()
     for item in proj.violations:
-        assert line_text(proj.source, item.file, item.line), f"{item.file}:{item.line} is not a line of code"
+        assert line_text(original(proj, item.file).parent, Path(item.file).name, item.line), (
+            f"{item.file}:{item.line} is not a line of code")
+    for lib in proj.shared:
+        assert (SHARED / lib).is_dir(), f"no shared library {lib!r}"
 
 
 @pytest.mark.parametrize("name", PROJECTS)
@@ -396,7 +413,7 @@ def test_fix_reports_files_that_do_not_parse(bench: Bench, name: str):
     problems = []
     for rel in proj.unparsable:
         try:
-            compile((proj.source / rel).read_bytes(), rel, "exec", dont_inherit=True)
+            compile(original(proj, rel).read_bytes(), rel, "exec", dont_inherit=True)
             problems.append(f"{rel} parses: the expectation is wrong")
         except SyntaxError:
             pass

@@ -598,6 +598,7 @@ def whole(text: str) -> types.Range:
                        end=types.Position(line=len(lines) - 1, character=len(lines[-1])))
 
 
+@pytest.mark.e2e
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("name", PROJECTS)
 async def test_editor_fix_all_preserves_behaviour(client: LanguageClient, editor_workspace: Path, bench: Bench,
@@ -621,6 +622,7 @@ async def test_editor_fix_all_preserves_behaviour(client: LanguageClient, editor
     report(problems, target, changed_files(target, proj))
 
 
+@pytest.mark.e2e
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("name", PROJECTS)
 async def test_editor_preferred_quick_fixes_preserve_behaviour(client: LanguageClient, editor_workspace: Path,

@@ -243,13 +243,13 @@ def tally_one(item: tuple[Path, Path]) -> FileTally:
 
 # -- entry points ---------------------------------------------------------------------
 def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress=None) -> Report:
-    """Discover the files under `paths` and count them; raises ConfigurationError."""
+                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None) -> Report:
+    """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError."""
     from .engine import registry_for
     from .runner import discover, parallel_map
 
     paths = list(paths)
-    discovery = discover(paths, config)
+    discovery = discovery or discover(paths, config)
     if discovery.errors:
         raise ConfigurationError(discovery.errors)
     configs = {cfg.path: cfg for _, cfg in discovery.files}

@@ -274,7 +274,7 @@ def _fix_stdin_source(args: argparse.Namespace, source) -> int:
 
 # -- --add-noqa -----------------------------------------------------------------------
 def add_noqa(args: argparse.Namespace, found: list[tuple[str, Violation]]) -> int:
-    """Write `# ssot: ignore[CODE]` on every violation's line; exit 1 when a file could not take them."""
+    """Write `# ssot: ignore[CODE]` on every violation's line; exit 1 when one could not be silenced."""
     from .runner import READ_ERROR
 
     by_file: dict[str, list[Violation]] = {}
@@ -287,10 +287,15 @@ def add_noqa(args: argparse.Namespace, found: list[tuple[str, Violation]]) -> in
         by_file.setdefault(path, []).append(violation)
     added = files = 0
     for path, violations in sorted(by_file.items()):
-        count, problem = write_ignore_comments(Path(path), violations)
+        count, problem, unplaced = write_ignore_comments(Path(path), violations)
         if problem:
             problems += 1
             print(f"{path}: error: {problem}", file=sys.stderr)
+        for violation in unplaced:
+            problems += 1
+            print(f"{path}:{violation.span.start_line + 1}:{violation.span.start_col + 1}: {violation.code} "
+                  f"not silenced: no line of the statement can carry a comment (it ends inside a string "
+                  f"or continues with a backslash)", file=sys.stderr)
         added += count
         files += bool(count)
     if not getattr(args, "silent", False):
@@ -298,8 +303,8 @@ def add_noqa(args: argparse.Namespace, found: list[tuple[str, Violation]]) -> in
     return EXIT_VIOLATIONS if problems else EXIT_CLEAN
 
 
-def write_ignore_comments(path: Path, violations: list[Violation]) -> tuple[int, Optional[str]]:
-    """Add the comments to one file (atomically); (comments added, problem or None)."""
+def write_ignore_comments(path: Path, violations: list[Violation]) -> tuple[int, Optional[str], list[Violation]]:
+    """Add the comments to one file (atomically): (comments added, problem or None, violations left as they were)."""
     from .fix_files import replace_file
     from .source import DecodeError, LineIndex, decode, encode
     from .suppress import ignore_comment_edit, logical_line_starts
@@ -308,31 +313,35 @@ def write_ignore_comments(path: Path, violations: list[Violation]) -> tuple[int,
         original = path.read_bytes()
         decoded = decode(original)
     except (OSError, DecodeError) as exc:
-        return 0, f"cannot read: {exc}"
+        return 0, f"cannot read: {exc}", []
     text = decoded.text
     lines = LineIndex(text)
     starts = logical_line_starts(lines)
     inside_strings = _lines_ending_in_strings(lines)
     added = 0
+    unplaced = []
     for violation in sorted(violations, key=lambda v: (v.span.start_line, v.code)):
-        candidates = [number for number in (violation.span.start_line, violation.statement_line,
-                                            starts[violation.span.start_line])
-                      if number not in inside_strings]
-        edit = ignore_comment_edit(lines, violation.code, *candidates) if candidates else None
-        if edit is None:
+        line = violation.span.start_line
+        candidates = [number for number in dict.fromkeys((line, violation.statement_line, starts[line]))
+                      if number not in inside_strings and not lines.line(number).rstrip().endswith("\\")]
+        if not candidates:
+            unplaced.append(violation)
             continue
-        line, start, end, new = edit
-        text = text[:lines.offset(line, start)] + new + text[lines.offset(line, end):]
+        edit = ignore_comment_edit(lines, violation.code, *candidates)
+        if edit is None:  # silenced already (by an earlier comment of this run)
+            continue
+        number, start, end, new = edit
+        text = text[:lines.offset(number, start)] + new + text[lines.offset(number, end):]
         lines = LineIndex(text)
         added += 1
     if not added:
-        return 0, None
+        return 0, None, unplaced
     try:
         data = encode(text, decoded)
     except UnicodeEncodeError as exc:
-        return 0, f"the comments cannot be encoded as {decoded.encoding}: {exc}"
+        return 0, f"the comments cannot be encoded as {decoded.encoding}: {exc}", []
     problem = replace_file(path, original, data)
-    return (0, problem) if problem else (added, None)
+    return (0, problem, []) if problem else (added, None, unplaced)
 
 
 def _lines_ending_in_strings(lines) -> set[int]:

@@ -96,15 +96,15 @@ def _fix_summary(outcomes, diff: bool, unsafe_fixes: bool, args: argparse.Namesp
         files += bool(outcome.applied)
         remaining += len(outcome.remaining)
         hidden += 0 if unsafe_fixes else sum(1 for v in outcome.remaining if v.fix == FIX_UNSAFE)
-        # With --diff nothing was written: the sites' lines are given in the file as it is on disk.
-        on_disk = (lambda line: line_on_disk(outcome.diff, line)) if diff else (lambda line: line)
         if getattr(args, "silent", False):
             continue
+        # With --diff nothing was written: the sites' lines are given in the file as it is on disk.
+        applied_diff = outcome.diff if diff else ""
         for violation in outcome.manual:
-            print(f"{shown}:{_position(violation, on_disk)}: {violation.code} needs manual arguments: "
+            print(f"{shown}:{_position(violation, applied_diff)}: {violation.code} needs manual arguments: "
                   f"{violation.message}")
         for violation, reason in outcome.skipped:
-            print(f"{shown}:{_position(violation, on_disk)}: {violation.code} not fixed: {reason}")
+            print(f"{shown}:{_position(violation, applied_diff)}: {violation.code} not fixed: {reason}")
     manual = sum(len(o.manual) for o in outcomes)
     skipped = sum(len(o.skipped) for o in outcomes)
     verb = "Would fix" if diff else "Fixed"
@@ -122,8 +122,9 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
-def _position(violation: Violation, on_disk) -> str:
-    return f"{on_disk(violation.span.start_line) + 1}:{violation.span.start_col + 1}"
+def _position(violation: Violation, diff: str) -> str:
+    """`line:col` of a violation of the fixed text, the line mapped back through `diff` (if any)."""
+    return f"{line_on_disk(diff, violation.span.start_line) + 1}:{violation.span.start_col + 1}"
 
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")

@@ -9,7 +9,6 @@ of its own, `# ssot: ignore-file` or `# ssot: noqa` (optionally with codes:
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
 from typing import Optional

@@ -96,7 +96,7 @@ def render_junit(found: Found, args: Any, files: int, stream: Optional[TextIO] =
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            f'<testsuites name="ssot-lsp" tests="{tests}" failures="{failures}" errors="{errors}">']
     if not found:
-        out.append(f'  <testsuite name="ssot-lsp" tests="1" failures="0" errors="0">')
+        out.append('  <testsuite name="ssot-lsp" tests="1" failures="0" errors="0">')
         out.append(f'    <testcase name="ssot-lsp" classname={quoteattr(f"{files} files checked")}/>')
         out.append("  </testsuite>")
     for path, violations in by_file.items():

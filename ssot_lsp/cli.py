@@ -196,6 +196,21 @@ def report_no_config(paths: Sequence[str]) -> None:
             print(f"hint: {file} has [{table}]; the table ssot-lsp reads is [tool.ssot-lsp]", file=sys.stderr)
 
 
+def load_governing_config(path: Path, forced: Optional[str], shown: str) -> Union[Config, int]:
+    """The config `--config` names, else the one governing `path`; an exit code (after saying why) if none loads."""
+    from .config import find_config_file, load_config
+
+    config_path = Path(forced).resolve() if forced else find_config_file(path if path.is_dir() else path.parent)
+    if config_path is None:
+        report_no_config([shown])
+        return EXIT_ERROR
+    try:
+        return load_config(config_path)
+    except ConfigurationError as exc:
+        report_errors(exc.errors)
+        return EXIT_ERROR
+
+
 def check_selection(run: Run, rules: dict[str, Rule]) -> bool:
     """`--select` / `--ignore` name known rule ids or prefixes; False (after saying so) otherwise."""
     from .runner import READ_ERROR
@@ -392,17 +407,10 @@ def print_statistics(found: list[tuple[str, Violation]], rules: dict[str, Rule],
 
 # -- rules ----------------------------------------------------------------------------
 def run_rules(args: argparse.Namespace) -> int:
-    from .config import find_config_file, load_config
-
-    config_path = Path(args.config) if args.config else find_config_file(Path(args.path))
-    if config_path is None:
-        print(f"error: no ssot.toml or [tool.ssot-lsp] found from {args.path} upwards", file=sys.stderr)
-        return EXIT_ERROR
-    try:
-        config = load_config(config_path)
-    except ConfigurationError as exc:
-        report_errors(exc.errors)
-        return EXIT_ERROR
+    config = load_governing_config(Path(args.path), args.config, args.path)
+    if isinstance(config, int):
+        return config
+    config_path = config.path
     if args.format == "json":
         json.dump([
             {"id": r.id, "kind": r.kind, "name": r.name, "replace": r.replace, "templates": list(r.templates),

@@ -14,16 +14,21 @@ import argparse
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, Union
 
 from .cli import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, FORMATS, Run, add_file_options, add_output_options,
-    add_selection_options, check_selection, output_stream, prepare, report_errors, report_no_config,
+    add_selection_options, check_selection, load_governing_config, output_stream, prepare, report_errors,
     run_check, sort_found, split_ids, warn,
 )
-from .model import FIX_UNSAFE, ConfigurationError, Violation
+from .model import FIX_UNSAFE, Violation
 from .runner import Discovery
+
+if TYPE_CHECKING:
+    from .registry import Registry
+    from .source import Decoded
 
 
 def add_fix_command(commands) -> None:
@@ -176,23 +181,31 @@ def _deleted_before(rows: list[str], index: int) -> bool:
 
 
 # -- standard input -----------------------------------------------------------------
-def _stdin_source(args: argparse.Namespace):
-    """(path, display name, decoded text, registry) of the file on stdin, or an exit code."""
-    from .config import find_config_file, load_config
+@dataclass
+class StdinFile:
+    """The file read from standard input, and how to treat it."""
+
+    name: str  # as given with --stdin-filename ("-" without it)
+    data: bytes
+    run: Run
+    decoded: Optional[Decoded] = None
+    error: Optional[str] = None  # why it cannot be decoded
+    registry: Optional[Registry] = None  # None: excluded, passed through unchecked
+
+    @property
+    def path(self) -> Path:
+        return Path(os.path.abspath(self.name))
+
+
+def read_stdin(args: argparse.Namespace) -> Union[StdinFile, int]:
+    """Standard input with the registry that governs `--stdin-filename`, or an exit code."""
     from .engine import registry_for
     from .source import DecodeError, decode
 
     name = args.stdin_filename or "-"
-    path = Path(os.path.abspath(name))
-    config_path = Path(args.config).resolve() if args.config else find_config_file(path.parent)
-    if config_path is None:
-        report_no_config([name])
-        return EXIT_ERROR
-    try:
-        config = load_config(config_path)
-    except ConfigurationError as exc:
-        report_errors(exc.errors)
-        return EXIT_ERROR
+    config = load_governing_config(Path(os.path.abspath(name)), args.config, name)
+    if isinstance(config, int):
+        return config
     registry = registry_for(config)
     _ = registry.canonical  # reading the canonical modules reports missing ones
     if registry.problems:
@@ -201,15 +214,17 @@ def _stdin_source(args: argparse.Namespace):
     run = Run(Discovery(), split_ids(args.select), split_ids(args.ignore))
     if not check_selection(run, {rule.id: rule for rule in config.rules}):
         return EXIT_ERROR
-    data = sys.stdin.buffer.read()
+    source = StdinFile(name, sys.stdin.buffer.read(), run)
     try:
-        decoded = decode(data)
+        source.decoded = decode(source.data)
     except DecodeError as exc:
-        return (name, exc, data, registry, run)
-    if config.is_excluded(path):
+        source.error = str(exc)
+        return source
+    if config.is_excluded(source.path):
         warn(args, f"{name}: not checked: excluded by {config.path.name}")
-        return (name, None, decoded, None, run)
-    return (name, None, decoded, registry, run)
+    else:
+        source.registry = registry
+    return source
 
 
 def check_stdin(args: argparse.Namespace) -> int:
@@ -217,60 +232,52 @@ def check_stdin(args: argparse.Namespace) -> int:
     from .engine import analyze
     from .runner import display_path, read_error, select
 
-    source = _stdin_source(args)
+    source = read_stdin(args)
     if isinstance(source, int):
         return source
-    name, error, decoded, registry, run = source
     if args.fix or args.diff:
-        return _fix_stdin_source(args, source)
-    shown = display_path(Path(name)) if name != "-" else name
-    if error is not None:
-        found = [(shown, read_error(str(error)))]
-    elif registry is None:
-        found = []
-    else:
-        violations = analyze(decoded.text, Path(os.path.abspath(name)), registry).violations
-        found = [(shown, v) for v in select(violations, run.selected, run.ignored)]
+        return _fix_stdin(args, source)
+    shown = display_path(source.path) if source.name != "-" else source.name
+    found = []
+    if source.error is not None:
+        found = [(shown, read_error(source.error))]
+    elif source.registry is not None and source.decoded is not None:
+        violations = analyze(source.decoded.text, source.path, source.registry).violations
+        found = [(shown, v) for v in select(violations, source.run.selected, source.run.ignored)]
     sort_found(found)
     with output_stream(args):
-        FORMATS[args.output_format](found, args, 1 if registry is not None and error is None else 0)
+        FORMATS[args.output_format](found, args, 1 if source.registry is not None and not source.error else 0)
     return EXIT_VIOLATIONS if found and not args.exit_zero else EXIT_CLEAN
 
 
 def fix_stdin(args: argparse.Namespace) -> int:
     """`fix --stdin-filename PATH -`: print the fixed text (or the diff); the summary on stderr."""
-    source = _stdin_source(args)
-    if isinstance(source, int):
-        return source
-    return _fix_stdin_source(args, source)
+    source = read_stdin(args)
+    return source if isinstance(source, int) else _fix_stdin(args, source)
 
 
-def _fix_stdin_source(args: argparse.Namespace, source) -> int:
+def _fix_stdin(args: argparse.Namespace, source: StdinFile) -> int:
     from .fix_files import unified_diff
     from .fixer import fix_all
     from .runner import select
 
-    name, error, decoded, registry, run = source
-    if error is not None:
-        sys.stdout.buffer.write(decoded)  # undecodable: passed through untouched
-        print(f"{name}: error: cannot read the file: {error}", file=sys.stderr)
+    if source.error is not None or source.decoded is None:
+        sys.stdout.buffer.write(source.data)  # undecodable: passed through untouched
+        print(f"{source.name}: error: cannot read the file: {source.error}", file=sys.stderr)
         return EXIT_ERROR
-    if registry is None:
-        sys.stdout.write(decoded.text)
+    text = source.decoded.text
+    if source.registry is None:
+        sys.stdout.write(text)
         return EXIT_CLEAN
-    result = fix_all(decoded.text, Path(os.path.abspath(name)), registry,
-                     only=lambda v: bool(select([v], run.selected, run.ignored)),
+    run = source.run
+    result = fix_all(text, source.path, source.registry, only=lambda v: bool(select([v], run.selected, run.ignored)),
                      unsafe_fixes=bool(args.unsafe_fixes))
-    if args.diff:
-        sys.stdout.write(unified_diff(decoded.text, result.text, name))
-    else:
-        sys.stdout.write(result.text)
+    sys.stdout.write(unified_diff(text, result.text, source.name) if args.diff else result.text)
     sys.stdout.flush()
-    left = len(result.manual) + len(result.skipped)
     if not getattr(args, "silent", False):
-        print(f"{name}: fixed {_count(len(result.applied), 'violation')}; {len(result.manual)} need manual "
+        print(f"{source.name}: fixed {_count(len(result.applied), 'violation')}; {len(result.manual)} need manual "
               f"arguments, {len(result.skipped)} skipped.", file=sys.stderr)
-    return EXIT_VIOLATIONS if left else EXIT_CLEAN
+    return EXIT_VIOLATIONS if result.manual or result.skipped else EXIT_CLEAN
 
 
 # -- --add-noqa -----------------------------------------------------------------------

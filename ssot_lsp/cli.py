@@ -247,12 +247,13 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
     path, config_path = item
     try:
         data = path.read_bytes()
-        decoded = decode(data)  # before the pre-filter: an undecodable file is an error, never skipped
+        _check_decodable(data)  # before the pre-filter: an undecodable file is an error, never skipped
         config = load_config(config_path)
         registry = registry_for(config)
         # Most files of a large codebase never mention the registry's names: skip parsing them.
         if not batch_prefilter(registry).may_violate(data, registry.workspace.module_name(path)[0]):
             return FileResult(str(path), ())
+        decoded = decode(data)
     except (OSError, DecodeError) as exc:
         return FileResult(str(path), error=str(exc))
     try:
@@ -260,6 +261,23 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
     except RecursionError:
         return FileResult(str(path), error="too deeply nested to analyse")
     return FileResult(str(path), tuple(checked.violations))
+
+
+def _check_decodable(data: bytes) -> None:
+    """Raise DecodeError when `data` does not decode; a plain UTF-8 check unless a coding line is there."""
+    from .source import decode
+
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    if b"coding" not in (data if second < 0 else data[:second]):
+        if data.isascii():  # most files: no decoding needed to know
+            return
+        try:
+            data.decode("utf-8")
+            return
+        except UnicodeDecodeError:
+            pass
+    decode(data)  # raises DecodeError with the reason
 
 
 def check_files(args: argparse.Namespace, run: Run, label: str) -> list[FileResult]:

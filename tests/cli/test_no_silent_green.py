@@ -114,3 +114,26 @@ def test_a_missing_path_names_it_without_placeholders(project, ssot) -> None:
     ran = ssot(folder, "check", "nonexistent_dir")
     assert ran.code == 2
     assert ran.err == "error: nonexistent_dir: no such file or folder\n"
+
+
+def test_the_sarif_log_with_an_unreadable_file_is_valid_sarif(project, ssot) -> None:
+    import jsonschema
+
+    from tests.conftest import REPO
+
+    folder = project({"bad.py": UNDECODABLE, "a.py": FLAGGED})
+    log = json.loads(ssot(folder, "check", "--output-format", "sarif").out)
+    schema = json.loads((REPO / "tests/data/sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+    run = log["runs"][0]
+    assert [r["ruleId"] for r in run["results"]] == ["OLD001", "SSOT-E902"]
+    [descriptor] = [rule for rule in run["tool"]["driver"]["rules"] if rule["id"] == "SSOT-E902"]
+    assert descriptor["defaultConfiguration"]["level"] == "error"
+    assert descriptor["shortDescription"]["text"] == "A file that could not be read or decoded"
+
+
+def test_an_undecodable_file_that_mentions_no_rule_is_still_reported(project, ssot) -> None:
+    # The batch pre-filter skips files without a registry name; decoding is checked before it.
+    folder = project({"bad.py": "x = 'caf\u00e9'\n".encode("latin-1")})
+    ran = ssot(folder, "check")
+    assert ran.code == 1 and "bad.py:1:1: SSOT-E902" in ran.out

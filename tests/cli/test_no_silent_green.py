@@ -137,3 +137,12 @@ def test_an_undecodable_file_that_mentions_no_rule_is_still_reported(project, ss
     folder = project({"bad.py": "x = 'caf\u00e9'\n".encode("latin-1")})
     ran = ssot(folder, "check")
     assert ran.code == 1 and "bad.py:1:1: SSOT-E902" in ran.out
+
+
+def test_baseline_records_what_it_can_and_fails_on_an_unreadable_file(project, ssot) -> None:
+    folder = project({"bad.py": UNDECODABLE, "a.py": FLAGGED})
+    ran = ssot(folder, "baseline")
+    assert ran.code == 1
+    assert "bad.py: error: cannot read the file:" in ran.err
+    assert ran.out == "Recorded 1 violation in .ssot-baseline.json.\n"
+    assert ssot(folder, "check", "--baseline", ".ssot-baseline.json").code == 1  # the baseline cannot hide it

@@ -357,3 +357,22 @@ def test_the_install_hint_is_quoted_for_every_shell(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "ssot_lsp.lsp.startup", None)  # as if the server's extra were missing
     assert main(["serve"]) == 2
     assert "pip install 'ssot-lsp[lsp]'" in capsys.readouterr().err
+
+
+def test_fix_counts_the_unsafe_fixes_it_left_for_unsafe_fixes(project, ssot, monkeypatch):
+    import ssot_lsp.fix_files as fix_files
+
+    def left_unsafe(item):
+        return fix_files.FileFix(str(item[0]), remaining=[_violation(FIX_UNSAFE)])
+
+    monkeypatch.setattr(fix_files, "fix_file", left_unsafe)
+    folder = project({"a.py": TWO})
+    ran = ssot(folder, "fix")
+    assert ran.code == 1
+    assert "0 skipped, 1 more with --unsafe-fixes, 0 files with errors, 1 violation left." in ran.err
+
+
+def test_statistics_marks_rules_with_some_fixable_violations(project, ssot):
+    folder = project({"a.py": "import lib\nlib.get_manager()\nlib.get_manager(1)\n"})
+    rows = [re.split(r"\s{2,}", line.strip()) for line in ssot(folder, "check", "--statistics").out.splitlines()]
+    assert rows[1][:3] == ["2", "OLD002", "[-]"]  # the call with an argument has no applicable template

@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .markdown import TERMS
+
 _BAR_WIDTH = 360
 _ROW = 26
 _LABEL = 370
@@ -49,6 +51,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"<div><strong>{report['violations']}</strong> violations in {report['files']} files checked</div>",
         f"<div>{report['fixes']['auto']} fixable with <code>ssot-lsp fix</code>, "
         f"{report['fixes']['manual']} need manual arguments, {report['fixes']['none']} flag-only</div>",
+        f'<div class="terms">{escape(TERMS)}</div>',
         '<div class="legend"><span class="swatch canonical"></span> canonical '
         '<span class="swatch violating"></span> violating <span class="swatch other"></span> other governed</div>',
     ]

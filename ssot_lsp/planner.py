@@ -187,16 +187,34 @@ class Planner:
         depth = len(imported.name.split(".")) - 1
         through = list(module_references(self.analysis, imported))
         edits = []
+        written = module
         if new_top != old_top:
-            if self.binding_count(new_top) != self.plain_import_count(new_top) or \
-                    new_top in self.placement.module_scope.read and self.plain_import_count(new_top) == 0:
-                raise NoFix(f"'{new_top}' already names something else in this file")
             edits += self.keep_parent_bound(imported, through)
+            if self.top_name_taken(new_top):
+                # `pkg` means something else here: bind the module under a fresh name instead.
+                written = self.fresh_name(module.rsplit(".", 1)[-1])
+                self._binds.append(written)
+                edits.append(Edit(imported.span, f"{module} as {written}"))
+                return edits + [Edit(reference.spans[depth], written) for reference in through]
         self._binds.append(new_top)
         edits.append(Edit(imported.span, module))
         for reference in through:
-            edits.append(Edit(reference.spans[depth], module))
+            edits.append(Edit(reference.spans[depth], written))
         return edits
+
+    def top_name_taken(self, name: str) -> bool:
+        """Whether the file binds or reads `name` as something other than the package of that name."""
+        if self.word_count(name) == 0:
+            return False
+        return self.binding_count(name) != self.plain_import_count(name) or (
+            self.plain_import_count(name) == 0 and self.is_identifier(name))
+
+    def fresh_name(self, base: str) -> str:
+        """`base`, or a variant of it, that no scope of the file binds or reads."""
+        for candidate in (base, f"{base}_module", *(f"{base}_{n}" for n in range(2, 100))):
+            if not self.is_identifier(candidate):
+                return candidate
+        raise NoFix(f"no free name for '{base}'")
 
     def keep_parent_bound(self, imported: ImportedName, through: list[Reference]) -> list[Edit]:
         """`import a.old.mod` also bound `a`: when other code still uses `a`, keep it bound (`import a`)."""
@@ -351,7 +369,8 @@ class Planner:
             self.ensure_importable(spec.module, spec.name)
             if self.usable_binding(spec, call.span) is None:
                 needed.append(spec)
-        removed = self.drop_if_unused(reference.binding, reference)
+        # The replacement may use the very name the old callee came through (`lib.old()` -> `lib.new()`).
+        removed = [] if reference.binding.bound in used else self.drop_if_unused(reference.binding, reference)
         edits = [Edit(call.span, self.snippet(choice, call.node) if snippets and choice.missing else plain)]
         edits += self.new_import_edits(needed, call.span, exclude=[reference.binding.statement] if removed else [])
         edits += removed

@@ -426,6 +426,15 @@ def _fix_summary(outcomes, diff: bool) -> int:
 _EXTRA_COMMANDS.append(add_fix_command)
 
 
+def add_infer_command(commands) -> None:
+    from .infer.command import register  # `ssot-lsp infer` (SPEC §13)
+
+    register(commands)
+
+
+_EXTRA_COMMANDS.append(add_infer_command)
+
+
 # -- serve ----------------------------------------------------------------------------
 def run_serve(args: argparse.Namespace) -> int:
     try:

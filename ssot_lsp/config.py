@@ -42,7 +42,11 @@ TOP_LEVEL_KEYS = {
     "exclude": list,
     "presets": list,
     "rules": list,
+    "infer": bool,
+    "infer-confidence": str,
+    "infer-decorators": list,
 }
+CONFIDENCES = ("low", "medium", "high")  # of inferred rules (SPEC §13), weakest first
 RULE_KEYS = {
     "id": str,
     "kind": str,
@@ -56,7 +60,7 @@ RULE_KEYS = {
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")  # dots: inferred ids are INF-<dotted name>
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     presets: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
+    infer: bool = False  # rules inferred from the workspace's deprecations are active (SPEC §13)
+    infer_confidence: str = "high"
+    infer_decorators: tuple[str, ...] = ()
     _matchers: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -225,7 +232,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         if expected is None:
             error(key, f"unknown key (expected one of: {', '.join(TOP_LEVEL_KEYS)})")
         elif not isinstance(value, expected):
-            error(key, f"must be an array, not {_type_name(value)}")
+            error(key, f"must be {_expected_name(expected)}, not {_type_name(value)}")
 
     def strings(key: str) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -245,6 +252,13 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
             if not _DOTTED.match(name):
                 error(f"{key}[{index}]", f"{name!r} is not a dotted module name")
     presets = strings("presets")
+    infer_decorators = strings("infer-decorators")
+    for index, name in enumerate(infer_decorators):
+        if not _DOTTED.match(name) or "." not in name:
+            error(f"infer-decorators[{index}]", f"{name!r} is not a dotted name (module.decorator)")
+    infer_confidence = table.get("infer-confidence", "high")
+    if isinstance(infer_confidence, str) and infer_confidence not in CONFIDENCES:
+        error("infer-confidence", f"{infer_confidence!r} is not one of {', '.join(CONFIDENCES)}")
     keyed_rules: list[tuple[str, Rule]] = []
     for preset in presets:
         for rule in _load_preset(preset, lambda reason: error("presets", reason)):
@@ -271,6 +285,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         exclude=strings("exclude"),
         presets=presets,
         rules=tuple(rule for _, rule in keyed_rules),
+        infer=table.get("infer") is True,
+        infer_confidence=infer_confidence,
+        infer_decorators=infer_decorators,
     )
 
 
@@ -298,7 +315,7 @@ def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
         return None
     rule_id, kind, name = raw["id"], raw["kind"], raw["name"]
     if not _RULE_ID.match(rule_id):
-        bad("id", f"{rule_id!r} is not a valid rule id (letters, digits, '-' and '_')")
+        bad("id", f"{rule_id!r} is not a valid rule id (letters, digits, '-', '_' and '.')")
     if kind not in RULE_KINDS:
         bad("kind", f"{kind!r} is not one of {', '.join(RULE_KINDS)}")
     if not _DOTTED.match(name):

@@ -11,6 +11,7 @@ bytes) are never parsed; a file that stops parsing while being edited keeps its 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -153,8 +154,13 @@ class Inference:
     # -- what resolution needs -------------------------------------------------------------
     def canonical_path(self, qualname: str) -> str:
         """`qualname` as the canonical module offers it, when one does."""
-        if self._canonical is None or not self.config.canonical_modules:
+        if not self.config.canonical_modules:
             return qualname
+        if self._canonical is None:
+            from ..registry import Registry
+
+            registry = Registry(dataclasses.replace(self.config, infer=False), self.workspace)
+            self._canonical = lambda: registry.canonical
         symbol = self._canonical().get(self.workspace.canonicalize(qualname))
         return f"{symbol.module}.{symbol.name}" if symbol is not None else qualname
 

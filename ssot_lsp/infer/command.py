@@ -7,7 +7,6 @@ configuration error, or `--write` refused.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -102,11 +101,9 @@ def _python_files(path: Path, config: Config) -> list[Path]:
 
 
 def _inference(config: Config, files: list[Path]):
-    from ..registry import Registry
     from . import Inference
 
-    registry = Registry(dataclasses.replace(config, infer=False))  # for the canonical registry only
-    return Inference(config, registry.workspace, canonical=lambda: registry.canonical, files=files)
+    return Inference(config, files=files)
 
 
 def _write(config_path: Path, config: Config, items) -> bool:

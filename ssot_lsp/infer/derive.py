@@ -23,7 +23,7 @@ from typing import Callable, Optional
 
 from ..config import template_problem
 from ..model import Rule
-from .reader import Deprecation, Found, ModuleReader, without_docstring
+from .reader import Found, ModuleReader, without_docstring
 
 MAX_OMITTABLE = 4  # defaulted parameters whose every omission combination gets a template
 
@@ -32,7 +32,7 @@ _CANDIDATES = re.compile(
     r"`([A-Za-z_][\w.]*)(?:\(\))?`"
     r"|\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)"
     r"|['\"]([A-Za-z_]\w*)(?:\(\))?['\"]"
-    r"|\b(?:[Uu]se|[Ii]nstead(?: of)?|[Rr]eplaced by|in favou?r of)\s+([A-Za-z_]\w*)"
+    r"|\b(?:[Uu]se|[Ii]nstead(?: of)?|[Rr]eplaced by|in favou?r of)\s+([A-Za-z_]\w*)(?![\w.])"
 )
 
 
@@ -87,8 +87,10 @@ class Deriver:
     def _function(self, found: Found, owner: Optional[ast.ClassDef] = None):
         function = found.node
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
-        call = self.explicit_call(function, found.warning, owner) or self.delegated_call(function, owner)
-        rule = call_rule(function, call, self.reader, owner, self.canonical) if call is not None else None
+        target = self.reader.target_name(found.warning.target)
+        call = forwarding_call(function, owner) if target else self.delegated_call(function, owner)
+        callee = target or (self.reader.qualify(call.func, owner) if call is not None else None)
+        rule = call_rule(function, call, callee, self.reader, owner, self.canonical) if callee else None
         if rule is not None:
             params, templates, imports = rule
             basis = "decorator target" if found.warning.target is not None else "delegating body"
@@ -119,23 +121,6 @@ class Deriver:
         return flag_kind, "low", "flag only", None, (), (), ()
 
     # -- replacements ------------------------------------------------------------------
-    def explicit_call(self, function, warning: Deprecation, owner) -> Optional[ast.Call]:
-        """A decorator's explicit target, called the way the function was called."""
-        if warning.target is None:
-            return None
-        name = self.reader.target_name(warning.target)
-        if name is None:
-            return None
-        target = ast.parse(name, mode="eval").body
-        signature = Signature(function, owner)
-        call = ast.Call(func=target, args=[ast.Name(p) for p in signature.positional], keywords=[
-            ast.keyword(arg=p, value=ast.Name(p)) for p in signature.keyword_only])
-        if signature.vararg:
-            call.args.append(ast.Starred(ast.Name(signature.vararg)))
-        if signature.kwarg:
-            call.keywords.append(ast.keyword(arg=None, value=ast.Name(signature.kwarg)))
-        return call
-
     def delegated_call(self, function, owner) -> Optional[ast.Call]:
         """The call of `return callee(...)` when that is all the body does after warning."""
         body = without_docstring(function.body)
@@ -263,11 +248,20 @@ class Signature:
         return starred == expected and keywords == expected_keywords
 
 
-def call_rule(function, call: ast.Call, reader: ModuleReader, owner, canonical):
-    """(params, templates, imports) of a call rule rewriting calls of `function` into `call`."""
-    callee = reader.qualify(call.func, owner)
-    if callee is None:
-        return None
+def forwarding_call(function, owner) -> ast.Call:
+    """A call passing the function's parameters on as they came (for a decorator's explicit target)."""
+    signature = Signature(function, owner)
+    call = ast.Call(func=ast.Name("target"), args=[ast.Name(p) for p in signature.positional], keywords=[
+        ast.keyword(arg=p, value=ast.Name(p)) for p in signature.keyword_only])
+    if signature.vararg:
+        call.args.append(ast.Starred(ast.Name(signature.vararg)))
+    if signature.kwarg:
+        call.keywords.append(ast.keyword(arg=None, value=ast.Name(signature.kwarg)))
+    return call
+
+
+def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner, canonical):
+    """(params, templates, imports) of a call rule rewriting calls of `function` into `callee(...)`."""
     path = canonical(callee)
     imports = (f"import {reader.module_of(path)}",)
     signature = Signature(function, owner)

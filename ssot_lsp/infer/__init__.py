@@ -45,6 +45,7 @@ class Inference:
         self._found: Optional[dict[Path, tuple[object, tuple[Inferred, ...]]]] = None
         self._categories: dict[str, bool] = {}
         self._markers = (b"warn", b"eprecat", *{name.rsplit(".", 1)[-1].encode() for name in config.infer_decorators})
+        self.last_change: Optional[Path] = None  # the file whose last refresh changed the rules
         self.failures: dict[Path, str] = {}  # files that could not be read or parsed, and why
 
     # -- results -----------------------------------------------------------------------
@@ -69,8 +70,10 @@ class Inference:
                      if item.rule.name not in names and at_least(item.confidence, self.config.infer_confidence))
 
     def holds_evidence(self, path: Path) -> bool:
-        entry = (self._found or {}).get(Path(os.path.abspath(path)))
-        return bool(entry and entry[1])
+        """Whether `path` yields inferred rules, or its last change altered them."""
+        absolute = Path(os.path.abspath(path))
+        entry = (self._found or {}).get(absolute)
+        return bool(entry and entry[1]) or absolute == self.last_change
 
     def refresh(self, path: Optional[Path]) -> bool:
         """Read `path` again (None: everything); whether the inferred rules changed."""
@@ -91,7 +94,9 @@ class Inference:
         if read is None:  # does not parse (being typed): keep what it said before
             return False
         self._found[absolute] = read
-        return (before_entry[1] if before_entry else ()) != read[1]
+        changed = (before_entry[1] if before_entry else ()) != read[1]
+        self.last_change = absolute if changed else None
+        return changed
 
     # -- reading -----------------------------------------------------------------------
     def workspace_files(self) -> Iterator[Path]:

@@ -44,6 +44,7 @@ class Inference:
         self._files = list(files) if files is not None else None
         self._found: Optional[dict[Path, tuple[object, tuple[Inferred, ...]]]] = None
         self._categories: dict[str, bool] = {}
+        self._trees: dict[str, Optional[tuple[ast.Module, bool]]] = {}
         self._markers = (b"warn", b"eprecat", *{name.rsplit(".", 1)[-1].encode() for name in config.infer_decorators})
         self.last_change: Optional[Path] = None  # the file whose last refresh changed the rules
         self.failures: dict[Path, str] = {}  # files that could not be read or parsed, and why
@@ -80,6 +81,7 @@ class Inference:
         if self._found is None:
             return False
         self._categories.clear()
+        self._trees.clear()
         if path is None:
             before = self.inferred()
             self._found = None
@@ -131,7 +133,7 @@ class Inference:
             return (hash(text), ())
         reader = ModuleReader(tree, module, is_package, self.workspace, self.config.infer_decorators,
                               self.is_category)
-        deriver = Deriver(reader, self.config.relative(path) or str(path), self.canonical_path)
+        deriver = Deriver(reader, self.config.relative(path) or str(path), self.canonical_path, self.function_def)
         try:
             return (hash(text), tuple(deriver.derive(found) for found in reader.evidence()))
         except RecursionError:
@@ -169,6 +171,28 @@ class Inference:
         symbol = self._canonical().get(self.workspace.canonicalize(qualname))
         return f"{symbol.module}.{symbol.name}" if symbol is not None else qualname
 
+    def module_tree(self, module: str) -> Optional[tuple[ast.Module, bool]]:
+        """The syntax tree of a workspace module (the editor's text when open), and whether it is a package."""
+        if module in self._trees:
+            return self._trees[module]
+        path = self.workspace.module_path(module) if module else None
+        found = None
+        if path is not None:
+            try:
+                text = self.workspace.overlays.get(path) or decode(path.read_bytes()).text
+                found = (ast.parse(text), path.name.startswith("__init__."))
+            except (OSError, DecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+                found = None
+        self._trees[module] = found
+        return found
+
+    def function_def(self, qualname: str) -> Optional[ast.FunctionDef]:
+        """The top-level `def` a dotted name leads to in the workspace, if any."""
+        module, _, name = self.workspace.canonicalize(qualname).rpartition(".")
+        found = self.module_tree(module) if module else None
+        definitions = [n for n in found[0].body if isinstance(n, ast.FunctionDef) and n.name == name] if found else []
+        return definitions[-1] if definitions else None
+
     def is_category(self, qualname: str, depth: int = 0) -> bool:
         """Whether a workspace class is a deprecation warning category (by its bases)."""
         cached = self._categories.get(qualname)
@@ -178,23 +202,12 @@ class Inference:
         return bool(cached)
 
     def _derives_from_category(self, qualname: str, depth: int) -> bool:
-        qualname = self.workspace.canonicalize(qualname)
-        module, _, name = qualname.rpartition(".")
-        path = self.workspace.module_path(module) if module else None
-        text = self._text(path) if path is not None else None
-        if text is None:
-            try:
-                text = decode(path.read_bytes()).text if path is not None else None
-            except (OSError, DecodeError):
-                text = None
-        if text is None:
+        module, _, name = self.workspace.canonicalize(qualname).rpartition(".")
+        found = self.module_tree(module)
+        if found is None:
             return False
-        try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return False
-        reader = ModuleReader(tree, module, path.name.startswith("__init__."), self.workspace, (),
-                              lambda q: self.is_category(q, depth + 1))
+        tree, is_package = found
+        reader = ModuleReader(tree, module, is_package, self.workspace, (), lambda q: self.is_category(q, depth + 1))
         for node in tree.body:
             if isinstance(node, ast.ClassDef) and node.name == name:
                 return any(reader.deprecation_category(base) for base in node.bases)

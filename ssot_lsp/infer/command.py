@@ -77,8 +77,10 @@ def _group_by_config(args: argparse.Namespace) -> list[tuple[Config, Optional[Pa
         config_path = forced or find_config_file(path)
         if config_path is not None:
             config = load_config(config_path)
-        else:  # no registry yet: the folder maps files to modules, as `src = ["."]` would
+        else:  # no registry yet: the folder above the packages maps files to modules
             root = path if path.is_dir() else path.parent
+            while (root / "__init__.py").is_file() and root.parent != root:
+                root = root.parent
             config = Config(path=root / "pyproject.toml", src=(root, *((root / "src",) if (root / "src").is_dir() else ())))
         entry = groups.setdefault(config.path, (config, config_path, []))
         entry[2].extend(_python_files(path, config))

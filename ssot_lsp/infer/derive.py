@@ -50,10 +50,12 @@ class Inferred:
 class Deriver:
     """Turns the evidence of one module into rules."""
 
-    def __init__(self, reader: ModuleReader, where: str, canonical: Callable[[str], str]):
+    def __init__(self, reader: ModuleReader, where: str, canonical: Callable[[str], str],
+                 function_def: Callable[[str], Optional[ast.FunctionDef]] = lambda name: None):
         self.reader = reader
         self.where = where  # the module's file, relative to the config
         self.canonical = canonical
+        self.function_def = function_def  # a workspace callee's definition: its defaults
 
     def derive(self, found: Found) -> Inferred:
         method = getattr(self, f"_{found.what}")
@@ -90,7 +92,8 @@ class Deriver:
         target = self.reader.target_name(found.warning.target)
         call = forwarding_call(function, owner) if target else self.delegated_call(function, owner)
         callee = target or (self.reader.qualify(call.func, owner) if call is not None else None)
-        rule = call_rule(function, call, callee, self.reader, owner, self.canonical) if callee else None
+        rule = call_rule(function, call, callee, self.reader, owner, self.canonical,
+                         self.function_def(callee) if callee else None) if callee else None
         if rule is not None:
             params, templates, imports = rule
             basis = "decorator target" if found.warning.target is not None else "delegating body"
@@ -101,7 +104,9 @@ class Deriver:
         decorators = {d.id for d in found.node.decorator_list if isinstance(d, ast.Name)}  # type: ignore[union-attr]
         if decorators & {"staticmethod", "classmethod"}:
             return self._function(found, found.owner)
-        return self.fallback(found, "call", found.owner)
+        properties = decorators & {"property", "cached_property"} or any(
+            isinstance(d, ast.Attribute) and d.attr in ("setter", "getter") for d in found.node.decorator_list)
+        return self.fallback(found, "symbol" if properties else "call", found.owner)
 
     def _class(self, found: Found):
         node = found.node
@@ -260,8 +265,13 @@ def forwarding_call(function, owner) -> ast.Call:
     return call
 
 
-def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner, canonical):
-    """(params, templates, imports) of a call rule rewriting calls of `function` into `callee(...)`."""
+def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner, canonical,
+              callee_def: Optional[ast.FunctionDef] = None):
+    """(params, templates, imports) of a call rule rewriting calls of `function` into `callee(...)`.
+
+    An omitted defaulted parameter is written out as its default, unless the callee (read from
+    the workspace) has the same default in that place: then the argument is left out too.
+    """
     path = canonical(callee)
     imports = (f"import {reader.module_of(path)}",)
     signature = Signature(function, owner)
@@ -277,21 +287,39 @@ def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner
     subsets = [s for size in range(len(omittable) + 1) for s in combinations(omittable, size)]
     if len(omittable) > MAX_OMITTABLE:
         subsets = [(), tuple(omittable)]
+    same_default = _same_defaults(pieces, signature, Signature(callee_def, None) if callee_def else None)
     templates = []
     for omitted in subsets:
-        texts = []
+        texts: list[tuple[Optional[str], str, bool]] = []  # (keyword, text, may be left out)
         for keyword, name, literal in pieces:
             if name is None:
-                value = literal
+                texts.append((keyword, literal, False))
             elif name in omitted:
-                value = _escaped(ast.unparse(signature.defaults[name]))
+                texts.append((keyword, _escaped(ast.unparse(signature.defaults[name])), name in same_default))
             else:
-                value = "{" + name + "}"
-            texts.append(f"{keyword}={value}" if keyword else value)
-        template = f"{path}({', '.join(texts)})"
+                texts.append((keyword, "{" + name + "}", False))
+        while texts and texts[-1][0] is None and texts[-1][2]:  # trailing positionals only
+            texts.pop()
+        kept = [f"{k}={t}" if k else t for k, t, droppable in texts if not (k and droppable)]
+        template = f"{path}({', '.join(kept)})"
         if template_problem(template) is None:
             templates.append(template)
     return (signature.params, tuple(templates), imports) if templates else None
+
+
+def _same_defaults(pieces, signature: Signature, callee: Optional[Signature]) -> set[str]:
+    """Parameters whose default the callee repeats where the delegating call passes them."""
+    if callee is None:
+        return set()
+    same = set()
+    for index, (keyword, name, _) in enumerate(pieces):
+        if name is None or name not in signature.defaults:
+            continue
+        slot = keyword if keyword else (callee.positional[index] if index < len(callee.positional) else None)
+        theirs = callee.defaults.get(slot) if slot else None
+        if theirs is not None and ast.unparse(theirs) == ast.unparse(signature.defaults[name]):
+            same.add(name)
+    return same
 
 
 def _pieces(call: ast.Call, params: set[str]) -> Optional[list[tuple[Optional[str], Optional[str], str]]]:

@@ -158,6 +158,8 @@ class ModuleReader:
                 if node.name == "__getattr__":
                     yield from self.getattr_map(node)
                     continue
+                if node.name.startswith("_"):
+                    continue  # private: a helper, not an API callers were given
                 warning = self.function_warning(node)
                 if warning is not None:
                     yield Found("function", f"{self.module}.{node.name}", warning, node)
@@ -172,6 +174,8 @@ class ModuleReader:
         decorated = self.decorator_warning(node)
         body = without_docstring(node.body)
         warned = self.deprecation_warning(body[0]) if body else None
+        if warned is not None and _mentions_parameters(body[0], node):
+            warned = None  # the warning depends on the call: a helper that warns for others
         if decorated is not None and warned is not None and decorated.message is None:
             return Deprecation(decorated.line, warned.message, decorated.target)
         return decorated or warned
@@ -186,7 +190,7 @@ class ModuleReader:
                 continue
             if member.name in ("__init__", "__new__"):
                 warning = warning or member_warning
-            elif not (member.name.startswith("__") and member.name.endswith("__")):
+            elif not member.name.startswith("_"):
                 yield Found("method", f"{self.module}.{node.name}.{member.name}", member_warning, member, node)
         if warning is not None:
             yield Found("class", f"{self.module}.{node.name}", warning, node)
@@ -256,6 +260,16 @@ def text_of(node: Optional[ast.expr]) -> Optional[str]:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         return text_of(node.func.value)
     return None
+
+
+def _mentions_parameters(statement: ast.stmt, function: Function) -> bool:
+    """Whether the warning's message is one of the function's parameters (a helper that warns for others)."""
+    arguments = function.args
+    names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+    names |= {a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None}
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    message = call.args[0] if isinstance(call, ast.Call) and call.args else None
+    return isinstance(message, ast.Name) and message.id in names
 
 
 def _keyword(call: ast.Call, name: str) -> Optional[ast.expr]:

@@ -200,7 +200,7 @@ def test_infer_write_check_fix_keeps_the_programs_output(tmp_path: Path) -> None
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert ssot("check", cwd=root).returncode == 0
     main = (root / "main.py").read_text()
-    assert "build(" not in main and "pkg.new.make(\"b\", 5)" in main and "pkg.new.make(\"a\", 3)" in main
+    assert "build(" not in main and "pkg.new.make(\"b\", 5)" in main and "pkg.new.make(\"a\")" in main
     assert run_script(root) == before
 
 
@@ -217,7 +217,7 @@ def test_infer_prints_toml_to_paste_and_json(tmp_path: Path) -> None:
     assert build["evidence"] == "pkg/api.py:8"
     assert build["message"] == "build() is deprecated; use make()"
     assert build["params"] == ["name", "size"]
-    assert build["replace"] == ["pkg.new.make({name}, {size})", "pkg.new.make({name}, 3)"]
+    assert build["replace"] == ["pkg.new.make({name}, {size})", "pkg.new.make({name})"]  # make() has size=3 too
     assert by_id["INF-pkg.traps.busy"]["confidence"] == "low" and by_id["INF-pkg.traps.busy"]["replace"] == []
     high = json.loads(ssot("infer", "--format", "json", "--min-confidence", "high", "pkg", cwd=root).stdout)
     assert {record["id"] for record in high} == EXPECTED_HIGH

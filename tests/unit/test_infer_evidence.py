@@ -335,9 +335,11 @@ def old{signature}:
     ("(a, b=-1)", "combine(a, b)", ("a", "b"), ("pkg.new.combine({a}, {b})", "pkg.new.combine({a}, -1)")),
     ("(name, *, mode='w')", "make(name, mode=mode)", ("name", "mode"),
      ("pkg.new.make({name}, mode={mode})", "pkg.new.make({name}, mode='w')")),
+    # the callee's own default: left out when it is the same (mode='r', size=3), written out when not (size=2)
     ("(name, size=2, mode='r')", "make(name, size, mode=mode)", ("name", "size", "mode"), (
         "pkg.new.make({name}, {size}, mode={mode})", "pkg.new.make({name}, 2, mode={mode})",
-        "pkg.new.make({name}, {size}, mode='r')", "pkg.new.make({name}, 2, mode='r')")),
+        "pkg.new.make({name}, {size})", "pkg.new.make({name}, 2)")),
+    ("(name, size=3)", "make(name, size)", ("name", "size"), ("pkg.new.make({name}, {size})", "pkg.new.make({name})")),
     ("(*args, **kwargs)", "make(*args, **kwargs)", (), ("pkg.new.make({args})",)),
 ])
 def test_a_delegating_body_becomes_a_call_rule(tmp_path: Path, signature, call, params, templates) -> None:
@@ -412,3 +414,24 @@ def test_the_callee_is_written_as_its_canonical_path(tmp_path: Path) -> None:
     found = infer(tmp_path, files, 'canonical-modules = ["pkg.api"]\n')
     assert found["pkg.old.old"].rule.templates == ("pkg.api.create({x})",)
     assert found["pkg.old.old"].rule.imports == ("import pkg.api",)
+
+
+def test_helpers_that_warn_for_others_are_no_evidence(tmp_path: Path) -> None:
+    found = infer(tmp_path, {"pkg/old.py": """
+    import warnings
+
+    def warn_deprecated(message):
+        warnings.warn(message, DeprecationWarning, stacklevel=3)
+
+    def _warn_once():
+        warnings.warn("the old API is deprecated", DeprecationWarning)
+
+    class Tools:
+        def __check(self):
+            warnings.warn("use Tools.run", DeprecationWarning)
+
+    def described(name):
+        warnings.warn(f"described({name!r}) is deprecated", DeprecationWarning)
+        print(name)
+    """})
+    assert list(found) == ["pkg.old.described"]  # an f-string naming the argument still deprecates

@@ -45,6 +45,7 @@ class Inferred:
     evidence: str  # file:line
     message: Optional[str]  # the deprecation's own words
     basis: str  # how the replacement was found
+    lines: tuple[int, int] = (0, 0)  # 1-based first and last line of the deprecated definition
 
 
 class Deriver:
@@ -66,7 +67,8 @@ class Deriver:
             allow=(self.where,),
             origin=f"the deprecation at {self.where}:{found.warning.line} (inferred, {confidence} confidence)",
         )
-        return Inferred(rule, confidence, f"{self.where}:{found.warning.line}", found.warning.message, basis)
+        return Inferred(rule, confidence, f"{self.where}:{found.warning.line}", found.warning.message, basis,
+                        _lines(found))
 
     # -- each kind of evidence: (kind, confidence, basis, replace, templates, params, imports)
     def _alias(self, found: Found):
@@ -339,6 +341,14 @@ def _pieces(call: ast.Call, params: set[str]) -> Optional[list[tuple[Optional[st
             return None
     names = [name for _, name, _ in pieces if name]
     return pieces if len(names) == len(set(names)) else None  # a parameter used twice would run twice
+
+
+def _lines(found: Found) -> tuple[int, int]:
+    node = found.node
+    if found.what == "module" or node is None or not hasattr(node, "lineno"):
+        return found.warning.line, found.warning.line
+    decorators = [d.lineno for d in getattr(node, "decorator_list", [])]
+    return min([node.lineno, *decorators]), getattr(node, "end_lineno", None) or node.lineno
 
 
 def _literal(node: Optional[ast.expr]) -> bool:

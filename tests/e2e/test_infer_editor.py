@@ -58,8 +58,21 @@ async def test_a_deprecated_function_flags_its_call_sites_and_follows_edits(tmp_
         fixed = apply_against_original(MAIN, edits_of(fix.edit, uri))
         assert "pkg.new.make('a')" in fixed and "import pkg.new" in fixed
 
-        # The teammate takes the deprecation back: the call site is clean again, and vice versa.
+        # On the deprecated definition: an action that writes the rule into the registry.
         old_uri = open_document(lsp, root / "pkg" / "old.py")
+        actions = await lsp.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=old_uri),
+            range=types.Range(start=types.Position(line=4, character=4), end=types.Position(line=4, character=4)),
+            context=types.CodeActionContext(diagnostics=[])))
+        add = [a for a in actions if a.kind == "refactor.ssot.addRule"]
+        assert [a.title for a in add] == ["Add an ssot rule for pkg.old.build (high confidence)"]
+        config = root / "pyproject.toml"
+        edits = edits_of(add[0].edit, config.as_uri())
+        written = apply_against_original(config.read_text(), edits)
+        assert written.startswith(config.read_text()) and 'id = "INF-pkg.old.build"' in written
+        assert 'replace = ["pkg.new.make({name})"]' in written
+
+        # The teammate takes the deprecation back: the call site is clean again, and vice versa.
         lsp.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=old_uri, version=2),
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=OLD.replace("    warnings.warn", "    # warnings.warn"))]))

@@ -35,12 +35,6 @@ class Registry:
     def __init__(self, config: Config, workspace: Optional[Workspace] = None):
         self.config = config
         self.workspace = workspace or Workspace(config.src)
-        self.inference = None  # rules inferred from the workspace's deprecations (SPEC §13)
-        if config.infer:
-            from .infer import Inference
-
-            self.inference = Inference(config, self.workspace, canonical=lambda: self.canonical)
-        self._use_rules()
         self._canonical: Optional[dict[str, CanonicalSymbol]] = None
         self.problems: list[ConfigError] = []
         self._exempt_folders: Optional[tuple[Path, ...]] = None
@@ -48,6 +42,12 @@ class Registry:
         # component of every name that can reach a rule (see prefilter.py).
         self.relevant: Optional[frozenset[str]] = None
         self.relevant_bytes: Optional[frozenset[bytes]] = None
+        self.inference = None  # rules inferred from the workspace's deprecations (SPEC §13)
+        if config.infer:
+            from .infer import Inference
+
+            self.inference = Inference(config, self.workspace, canonical=lambda: self.canonical)
+        self._use_rules()
 
     # -- rules -----------------------------------------------------------------------
     def _use_rules(self) -> None:

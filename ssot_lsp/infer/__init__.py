@@ -139,6 +139,9 @@ class Inference:
         except RecursionError:
             self.failures[path] = "too deeply nested to read"
             return (hash(text), ())
+        except Exception as exc:  # a construct the reader does not expect: say so, keep going
+            self.failures[path] = f"its deprecations could not be read ({type(exc).__name__}: {exc})"
+            return (hash(text), ())
 
     def _text(self, path: Path) -> Optional[str]:
         overlay = self.workspace.overlays.get(path)

@@ -246,8 +246,40 @@ def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "nowhere: no such file or folder" in result.stderr
 
 
-def test_on_the_demo_the_factory_shim_is_flagged_only(tmp_path: Path) -> None:
-    """The demo's factory warns, then branches: no delegating body, no path in its message."""
+DEMO_PROPOSALS = {  # the seeds' shims, each with the confidence it deserves
+    ("netra_backend.app.websocket_core.factory", "module", "medium"),  # its warning names canonical_imports
+    ("netra_backend.app.websocket_core.factory.create_websocket_manager", "call", "low"),  # warns, then branches
+    ("netra_backend.app.services.websocket_notifier.WebSocketNotifier", "symbol", "high"),  # a subclass that only warns
+    ("netra_backend.app.agents.supervisor.execution_engine.ExecutionEngine", "symbol", "medium"),  # message names it
+}
+WRITTEN_TO_INFERRED = {  # the demo's written rules and the inferred rule that covers the same deprecation
+    "SSOT001": "INF-netra_backend.app.websocket_core.factory",
+    "SSOT002": "INF-netra_backend.app.websocket_core.factory.create_websocket_manager",
+    "SSOT004": "INF-netra_backend.app.services.websocket_notifier.WebSocketNotifier",
+    "SSOT005": "INF-netra_backend.app.agents.supervisor.execution_engine.ExecutionEngine",
+}
+
+
+def test_on_the_demo_infer_proposes_the_seeds_rules() -> None:
     records = json.loads(ssot("infer", "--format", "json", cwd=DEMO).stdout)
-    summary = {(r["name"], r["kind"], r["confidence"]) for r in records}
-    assert ("netra_backend.app.websocket_core.factory.create_websocket_manager", "call", "low") in summary
+    assert {(r["name"], r["kind"], r["confidence"]) for r in records} == DEMO_PROPOSALS
+    by_name = {r["name"]: r for r in records}
+    assert by_name["netra_backend.app.websocket_core.factory"]["replace"] == (
+        "netra_backend.app.websocket_core.canonical_imports")
+    assert by_name["netra_backend.app.services.websocket_notifier.WebSocketNotifier"]["replace"] == (
+        "netra_backend.app.services.agent_websocket_bridge.WebSocketNotifier")
+
+
+def test_on_the_demo_infer_alone_finds_the_planted_violations(demo_copy: Path) -> None:
+    from tests.cli.test_check_demo import EXPECTED
+
+    config = demo_copy / "pyproject.toml"
+    registry = config.read_text().split("# The factory module", 1)[0]  # the written rules go
+    config.write_text(registry + 'infer = true\ninfer-confidence = "low"\n')
+    result = ssot("check", "--format", "json", cwd=demo_copy)
+    assert result.returncode == 1, result.stderr
+    found = {(r["file"], r["line"], r["column"], r["code"]) for r in json.loads(result.stdout)}
+    planted = {(file, line, column, WRITTEN_TO_INFERRED[code])
+               for file, items in EXPECTED.items() for line, column, code in items if code in WRITTEN_TO_INFERRED}
+    assert {code for *_, code in planted} == set(WRITTEN_TO_INFERRED.values())  # each kind is planted
+    assert planted - found == set()

@@ -148,3 +148,15 @@ def test_rules_that_would_break_the_config_are_refused(tmp_path: Path) -> None:
     config = tmp_path / "pyproject.toml"
     with pytest.raises(ConfigurationError):  # `rules` is already an inline array: TOML cannot extend it
         validate(appended_text("[tool.ssot-lsp]\nrules = []\n", items, config), config)
+
+
+def test_inferred_ids_can_be_suppressed_and_selected(tmp_path: Path) -> None:
+    from ssot_lsp.runner import select
+
+    registry = workspace(tmp_path)
+    main = tmp_path / "main.py"
+    violations = analyze(USER, main, registry).violations
+    assert [v.code for v in select(violations, ["INF"], [])] == ["INF-pkg.old.build"]
+    assert select(violations, [], ["INF-pkg.old"]) == []
+    suppressed = USER.replace("build('a')", "build('a')  # ssot: ignore[INF-pkg.old.build]")
+    assert analyze(suppressed, main, registry).violations == []

@@ -200,9 +200,18 @@ def load_config(path: Path) -> Config:
     if cached and cached[0] == stamp:
         return cached[1]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError([ConfigError(str(path), "<file>", str(exc))]) from None
+    config = config_from_text(text, path)
+    _CACHE[path] = (stamp, config)
+    return config
+
+
+def config_from_text(text: str, path: Path) -> Config:
+    """Validate `text` as the contents of the config file `path`; raises ConfigurationError."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError([ConfigError(str(path), "<toml>", f"invalid TOML: {exc}")]) from None
     if path.name == "pyproject.toml":
@@ -214,9 +223,7 @@ def load_config(path: Path) -> Config:
             )
     else:
         table, prefix = data, ""
-    config = parse_config(table, path, prefix)
-    _CACHE[path] = (stamp, config)
-    return config
+    return parse_config(table, path, prefix)
 
 
 def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:

@@ -33,6 +33,18 @@ def at_least(confidence: str, threshold: str) -> bool:
     return CONFIDENCES.index(confidence) >= CONFIDENCES.index(threshold)
 
 
+def python_files(root: Path, config: Config) -> Iterator[Path]:
+    """The Python files under `root` (in a stable order) that `config` does not exclude."""
+    excluded = config.excluder()
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in DEFAULT_EXCLUDE)
+        for name in sorted(names):
+            path = Path(folder, name)
+            relative = config.relative(path)
+            if name.endswith(_SUFFIXES) and not (relative and excluded(relative)):
+                yield path
+
+
 class Inference:
     """The inferred rules of one configuration's workspace, kept up to date file by file."""
 
@@ -103,16 +115,11 @@ class Inference:
     # -- reading -----------------------------------------------------------------------
     def workspace_files(self) -> Iterator[Path]:
         seen: set[Path] = set()
-        excluded = self.config.excluder()
         for root in self.workspace.src:
-            for folder, dirs, names in os.walk(root):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in DEFAULT_EXCLUDE)
-                for name in sorted(names):
-                    path = Path(folder, name)
-                    relative = self.config.relative(path)
-                    if name.endswith(_SUFFIXES) and path not in seen and not (relative and excluded(relative)):
-                        seen.add(path)
-                        yield path
+            for path in python_files(root, self.config):
+                if path not in seen:
+                    seen.add(path)
+                    yield path
 
     def _read(self, path: Path) -> Optional[tuple[object, tuple[Inferred, ...]]]:
         """(stamp, rules) of one file; None when it does not parse."""

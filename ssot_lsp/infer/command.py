@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from ..config import CONFIDENCES, DEFAULT_EXCLUDE, Config, find_config_file, load_config
+from ..config import CONFIDENCES, Config, find_config_file, load_config
 from ..model import ConfigurationError
 
 EXIT_CLEAN, EXIT_UNREADABLE, EXIT_ERROR = 0, 1, 2
@@ -88,18 +88,9 @@ def _group_by_config(args: argparse.Namespace) -> list[tuple[Config, Optional[Pa
 
 
 def _python_files(path: Path, config: Config) -> list[Path]:
-    if path.is_file():
-        return [path]
-    found = []
-    excluded = config.excluder()
-    for folder, dirs, names in os.walk(path):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in DEFAULT_EXCLUDE]
-        for name in names:
-            file = Path(folder, name)
-            relative = config.relative(file)
-            if name.endswith((".py", ".pyi")) and not (relative and excluded(relative)):
-                found.append(file)
-    return found
+    from . import python_files
+
+    return [path] if path.is_file() else list(python_files(path, config))
 
 
 def _inference(config: Config, files: list[Path]):

@@ -8,22 +8,15 @@ replaced (atomically), so a config the block would break is never written.
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..config import CONFIDENCES, TOOL_TABLE, parse_config
-from ..model import ConfigurationError, ConfigError
+from ..config import CONFIDENCES, TOOL_TABLE, config_from_text
 from .derive import Inferred
 
 BLOCK_START = "# >>> ssot-lsp infer"
 BLOCK_END = "# <<< ssot-lsp infer"
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10 only
-    import tomli as tomllib
 
 
 def rules_header(config_path: Optional[Path]) -> str:
@@ -96,14 +89,7 @@ def appended_text(text: str, items: list[Inferred], config_path: Path) -> str:
 
 def validate(text: str, config_path: Path) -> None:
     """Raise ConfigurationError when `text` is not a valid config for `config_path`."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError([ConfigError(str(config_path), "<toml>", f"the rules would not parse: {exc}")]) from None
-    if config_path.name == "pyproject.toml":
-        parse_config(data.get("tool", {}).get(TOOL_TABLE, {}), config_path, f"tool.{TOOL_TABLE}.")
-    else:
-        parse_config(data, config_path)
+    config_from_text(text, config_path)
 
 
 def _string(value: str) -> str:

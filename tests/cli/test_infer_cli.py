@@ -283,3 +283,13 @@ def test_on_the_demo_infer_alone_finds_the_planted_violations(demo_copy: Path) -
                for file, items in EXPECTED.items() for line, column, code in items if code in WRITTEN_TO_INFERRED}
     assert {code for *_, code in planted} == set(WRITTEN_TO_INFERRED.values())  # each kind is planted
     assert planted - found == set()
+
+
+def test_write_refuses_a_config_that_cannot_take_the_rules(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    config = root / "pyproject.toml"
+    config.write_bytes(b"[tool.ssot-lsp]\r\nrules = []  # inline: TOML cannot extend it\r\n")
+    before = config.read_bytes()
+    result = ssot("infer", "--write", cwd=root)
+    assert result.returncode == 2 and "left untouched" in result.stderr
+    assert config.read_bytes() == before

@@ -94,8 +94,9 @@ class Deriver:
         target = self.reader.target_name(found.warning.target)
         call = forwarding_call(function, owner) if target else self.delegated_call(function, owner)
         callee = target or (self.reader.qualify(call.func, owner) if call is not None else None)
-        rule = call_rule(function, call, callee, self.reader, owner, self.canonical,
-                         self.function_def(callee) if callee else None) if callee else None
+        rule = None
+        if call is not None and callee is not None:
+            rule = call_rule(function, call, callee, self.reader, owner, self.canonical, self.function_def(callee))
         if rule is not None:
             params, templates, imports = rule
             basis = "decorator target" if found.warning.target is not None else "delegating body"
@@ -103,11 +104,13 @@ class Deriver:
         return self.fallback(found, "call", owner)
 
     def _method(self, found: Found):
-        decorators = {d.id for d in found.node.decorator_list if isinstance(d, ast.Name)}  # type: ignore[union-attr]
+        method = found.node
+        assert isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+        decorators = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
         if decorators & {"staticmethod", "classmethod"}:
             return self._function(found, found.owner)
         properties = decorators & {"property", "cached_property"} or any(
-            isinstance(d, ast.Attribute) and d.attr in ("setter", "getter") for d in found.node.decorator_list)
+            isinstance(d, ast.Attribute) and d.attr in ("setter", "getter") for d in method.decorator_list)
         return self.fallback(found, "symbol" if properties else "call", found.owner)
 
     def _class(self, found: Found):
@@ -326,7 +329,7 @@ def _same_defaults(pieces, signature: Signature, callee: Optional[Signature]) ->
 
 def _pieces(call: ast.Call, params: set[str]) -> Optional[list[tuple[Optional[str], Optional[str], str]]]:
     """(keyword, parameter, literal text) per argument; None unless each is a parameter or a literal."""
-    pieces = []
+    pieces: list[tuple[Optional[str], Optional[str], str]] = []
     if any(k.arg is None for k in call.keywords):
         return None  # `**x`
     arguments = [(None, arg) for arg in call.args] + [(k.arg, k.value) for k in call.keywords]

@@ -224,7 +224,7 @@ class ModuleReader:
             for key, value in zip(literal.keys, literal.values):
                 old = text_of(key) if isinstance(key, ast.Constant) else None
                 new = self.mapped_name(value) if old and old.isidentifier() else None
-                if new is not None:
+                if key is not None and old is not None and new is not None:
                     message = warning.message.replace("{...}", old) if warning.message else None
                     yield Found("getattr", f"{self.module}.{old}", Deprecation(key.lineno, message),
                                 value, target=new)

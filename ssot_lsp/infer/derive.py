@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -27,7 +28,24 @@ from .reader import Found, ModuleReader, without_docstring
 
 MAX_OMITTABLE = 4  # defaulted parameters whose every omission combination gets a template
 
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+def _stdlib_names() -> frozenset[str]:
+    """Top-level standard-library module names (listed from its folder before Python 3.10)."""
+    if hasattr(sys, "stdlib_module_names"):
+        return frozenset(sys.stdlib_module_names)
+    import sysconfig
+
+    folder = sysconfig.get_paths()["stdlib"]
+    try:
+        names = {name.rsplit(".", 1)[0] for name in os.listdir(folder) if name.endswith(".py") or
+                 os.path.isfile(os.path.join(folder, name, "__init__.py"))}
+    except OSError:
+        names = set()
+    return frozenset(names | set(sys.builtin_module_names))
+
+
+_STDLIB = _stdlib_names()
 _CANDIDATES = re.compile(
     r"`([A-Za-z_][\w.]*)(?:\(\))?`"
     r"|\b([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)"

@@ -138,7 +138,7 @@ def test_appended_rules_keep_the_file_and_validate(tmp_path: Path) -> None:
     assert text.startswith(original.replace("\n", "\r\n"))
     assert "\n" not in text.replace("\r\n", "")  # the file's line endings throughout
     validate(text, config)
-    config.write_text(text, newline="")
+    config.write_bytes(text.encode("utf-8"))
     written = load_config(config)
     assert {rule.id for rule in written.rules} == {item.rule.id for item in items}
 

@@ -4,7 +4,7 @@
 evidence, `derive.py` for the replacement and confidence), caches what each file yields,
 and reads a file again when it changes: the language server's registry asks it after every
 edit, so a teammate's new `@deprecated` shows at the call sites at once. Files that
-cannot hold evidence (no `warn`, `deprecat` or a configured decorator's name in their
+cannot hold evidence (no `warnings`, `deprecat` or a configured decorator's name in their
 bytes) are never parsed; a file that stops parsing while being edited keeps its last rules.
 """
 
@@ -57,7 +57,7 @@ class Inference:
         self._found: Optional[dict[Path, tuple[object, tuple[Inferred, ...]]]] = None
         self._categories: dict[str, bool] = {}
         self._trees: dict[str, Optional[tuple[ast.Module, bool]]] = {}
-        self._markers = (b"warn", b"eprecat", *{name.rsplit(".", 1)[-1].encode() for name in config.infer_decorators})
+        self._markers = (b"warnings", b"eprecat", *{name.rsplit(".", 1)[-1].encode() for name in config.infer_decorators})
         self.last_change: Optional[Path] = None  # the file whose last refresh changed the rules
         self.failures: dict[Path, str] = {}  # files that could not be read or parsed, and why
 

@@ -111,7 +111,8 @@ class Deriver:
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         target = self.reader.target_name(found.warning.target)
         call = forwarding_call(function, owner) if target else self.delegated_call(function, owner)
-        callee = target or (self.reader.qualify(call.func, owner) if call is not None else None)
+        callee = target or (self.reader.qualify(call.func, owner) if call is not None and not
+                            _shadowed(call.func, function) else None)
         rule = None
         if call is not None and callee is not None:
             rule = call_rule(function, call, callee, self.reader, owner, self.canonical, self.function_def(callee))
@@ -370,6 +371,16 @@ def _lines(found: Found) -> tuple[int, int]:
         return found.warning.line, found.warning.line
     decorators = [d.lineno for d in getattr(node, "decorator_list", [])]
     return min([node.lineno, *decorators]), getattr(node, "end_lineno", None) or node.lineno
+
+
+def _shadowed(node: ast.expr, function) -> bool:
+    """Whether the callee's root name is one of the function's own parameters."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    arguments = function.args
+    names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                             *(a for a in (arguments.vararg, arguments.kwarg) if a is not None)]}
+    return isinstance(node, ast.Name) and node.id in names and node.id != "cls"
 
 
 def _literal(node: Optional[ast.expr]) -> bool:

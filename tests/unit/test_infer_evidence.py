@@ -356,6 +356,7 @@ def test_a_delegating_body_becomes_a_call_rule(tmp_path: Path, signature, call, 
     ("(a, b=[])", "combine(a, b)"),             # fine, but see below: the default is not a literal
     ("(a, b)", "combine(a, b).strip()"),        # more than the call
     ("(a, b)", "helper(a, b)"),                 # a callee that resolves nowhere
+    ("(a, combine)", "combine(a)"),             # a parameter shadowing the module's `combine`
 ])
 def test_bodies_that_do_more_than_delegate(tmp_path: Path, signature: str, call: str) -> None:
     item = only(tmp_path, DELEGATING.format(signature=signature, call=call))

@@ -529,6 +529,15 @@ def _add_fix_command(commands) -> None:
 _EXTRA_COMMANDS.append(_add_fix_command)
 
 
+def add_infer_command(commands) -> None:
+    from .infer.command import register  # `ssot-lsp infer` (SPEC §13)
+
+    register(commands)
+
+
+_EXTRA_COMMANDS.append(add_infer_command)
+
+
 # -- serve ----------------------------------------------------------------------------
 def run_serve(args: argparse.Namespace) -> int:
     try:

@@ -43,7 +43,11 @@ TOP_LEVEL_KEYS = {
     "presets": list,
     "per-file-ignores": dict,
     "rules": list,
+    "infer": bool,
+    "infer-confidence": str,
+    "infer-decorators": list,
 }
+CONFIDENCES = ("low", "medium", "high")  # of inferred rules (SPEC §13), weakest first
 RULE_KEYS = {
     "id": str,
     "kind": str,
@@ -57,7 +61,7 @@ RULE_KEYS = {
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")  # dots: inferred ids are INF-<dotted name>
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -74,6 +78,9 @@ class Config:
     presets: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # already folded into `allow`
+    infer: bool = False  # rules inferred from the workspace's deprecations are active (SPEC §13)
+    infer_confidence: str = "high"
+    infer_decorators: tuple[str, ...] = ()
     _matchers: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -214,9 +221,18 @@ def load_config(path: Path) -> Config:
     if cached and cached[0] == stamp:
         return cached[1]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError([ConfigError(str(path), "<file>", str(exc))]) from None
+    config = config_from_text(text, path)
+    _CACHE[path] = (stamp, config)
+    return config
+
+
+def config_from_text(text: str, path: Path) -> Config:
+    """Validate `text` as the contents of the config file `path`; raises ConfigurationError."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError([ConfigError(str(path), "", f"invalid TOML: {exc}")]) from None
     if path.name == "pyproject.toml":
@@ -228,9 +244,7 @@ def load_config(path: Path) -> Config:
             )
     else:
         table, prefix = data, ""
-    config = parse_config(table, path, prefix)
-    _CACHE[path] = (stamp, config)
-    return config
+    return parse_config(table, path, prefix)
 
 
 def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
@@ -266,6 +280,13 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
             if not _DOTTED.match(name):
                 error(f"{key}[{index}]", f"{name!r} is not a dotted module name")
     presets = strings("presets")
+    infer_decorators = strings("infer-decorators")
+    for index, name in enumerate(infer_decorators):
+        if not _DOTTED.match(name) or "." not in name:
+            error(f"infer-decorators[{index}]", f"{name!r} is not a dotted name (module.decorator)")
+    infer_confidence = table.get("infer-confidence", "high")
+    if isinstance(infer_confidence, str) and infer_confidence not in CONFIDENCES:
+        error("infer-confidence", f"{infer_confidence!r} is not one of {', '.join(CONFIDENCES)}")
     keyed_rules: list[tuple[str, Rule]] = []
     for preset in presets:
         for rule in _load_preset(preset, lambda reason: error("presets", reason)):
@@ -300,6 +321,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         presets=presets,
         rules=tuple(rules),
         per_file_ignores=tuple(per_file),
+        infer=table.get("infer") is True,
+        infer_confidence=infer_confidence,
+        infer_decorators=infer_decorators,
     )
 
 
@@ -362,7 +386,7 @@ def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
         return None
     rule_id, kind, name = raw["id"], raw["kind"], raw["name"]
     if not _RULE_ID.match(rule_id):
-        bad("id", f"{rule_id!r} is not a valid rule id (letters, digits, '-' and '_')")
+        bad("id", f"{rule_id!r} is not a valid rule id (letters, digits, '-', '_' and '.')")
     if kind not in RULE_KINDS:
         bad("kind", f"{kind!r} is not one of {', '.join(RULE_KINDS)}")
     if not _DOTTED.match(name):

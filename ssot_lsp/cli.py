@@ -432,18 +432,22 @@ def run_rules(args: argparse.Namespace) -> int:
     if isinstance(config, int):
         return config
     config_path = config.path
+    from .engine import registry_for
+
+    rules = registry_for(config).all_rules  # the written rules, then the inferred ones in force
     if args.format == "json":
         json.dump([
             {"id": r.id, "kind": r.kind, "name": r.name, "replace": r.replace, "templates": list(r.templates),
              "severity": r.severity, "origin": r.origin}
-            for r in config.rules
+            for r in rules
         ], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return EXIT_CLEAN
     print(f"# {config_path}")
-    for rule in config.rules:
+    for rule in rules:
         target = rule.replacement or "(flag only)"
-        origin = f"  [{rule.origin}]" if rule.origin.startswith("preset:") else ""
+        origin = f"  [{rule.origin}]" if rule.origin.startswith("preset:") else (
+            "  [inferred]" if rule.id.startswith("INF-") else "")
         print(f"{rule.id:<12} {rule.kind:<7} {rule.severity:<11} {rule.name} -> {target}{origin}")
     return EXIT_CLEAN
 

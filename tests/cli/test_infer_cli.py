@@ -293,3 +293,13 @@ def test_write_refuses_a_config_that_cannot_take_the_rules(tmp_path: Path) -> No
     result = ssot("infer", "--write", cwd=root)
     assert result.returncode == 2 and "left untouched" in result.stderr
     assert config.read_bytes() == before
+
+
+def test_rules_lists_the_inferred_rules_in_force(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text() + "infer = true\n")
+    listed = ssot("rules", "--format", "json", cwd=root)
+    assert listed.returncode == 0, listed.stderr
+    assert EXPECTED_HIGH <= {rule["id"] for rule in json.loads(listed.stdout)}
+    assert "[inferred]" in ssot("rules", cwd=root).stdout

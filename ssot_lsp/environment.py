@@ -36,8 +36,10 @@ class Environment:
     """Module lookups over a list of path entries (default: this interpreter's `sys.path`)."""
 
     def __init__(self, path: Optional[Sequence[str]] = None):
-        entries = list(sys.path if path is None else path)
-        self.path = tuple(os.path.abspath(entry or os.curdir) for entry in entries)
+        # '' is the current folder of `python -m`: the workspace's business, and a moving target
+        # in a long-lived process, so it is left out.
+        entries = [entry for entry in (sys.path if path is None else path) if entry]
+        self.path = tuple(os.path.abspath(entry) for entry in entries)
 
     def locate(self, module: str) -> Optional[Path]:
         """The file defining `module` (a package's `__init__`), or None when it is not installed."""

@@ -132,6 +132,7 @@ class Result:
     by_fix: dict = field(default_factory=dict)  # auto / unsafe / manual / none
     by_rule: dict = field(default_factory=dict)
     fixed: int = 0
+    auto_left: int = 0  # violations `check` announced as auto that a re-check still reports
     sites_left: int = 0
     new_sites: int = 0  # violations the re-check reports that the first check did not
     fix_reported: str = ""  # fix's own summary line
@@ -158,6 +159,8 @@ class Result:
             out.append(f"{len(self.compile_failures)} compile failures")
         if self.count("undefined"):
             out.append(f"{self.count('undefined')} new undefined names")
+        if self.guard_hazards:
+            out.append(f"{len(self.guard_hazards)} import-guard hazards (a branch no longer binds a name it bound)")
         if self.second_run_files:
             out.append(f"second run changed {len(self.second_run_files)} files")
         if self.tests.get("regressions"):
@@ -454,6 +457,8 @@ def measure(target: Target, run_test_suites: bool, keep: bool) -> Result:
         result.sites_left = len(left)
         result.fixed = sum((first - still).values())
         result.new_sites = sum((still - first).values())
+        announced_auto = collections.Counter(site_key(v) for v in found if v.get("fix") == "auto")
+        result.auto_left = sum((announced_auto & still).values())
         with Timer(result, "fix"):
             run_fix(root)
         again = snapshot(root)
@@ -522,7 +527,7 @@ def tests_cell(tests: dict) -> str:
 
 
 def table(results: list[Result]) -> str:
-    head = ["Codebase", ".py files", "Sites (auto/unsafe/manual/flag)", "Fixed", "Files changed", "Not fixed",
+    head = ["Codebase", ".py files", "Sites (auto/unsafe/manual/flag)", "Fixed", "Auto left", "Files changed",
             "Compile failures", "New undefined", "New redefinitions", "New unused imports", "Other new pyflakes",
             "Guard hazards", "2nd-run changes", "Tests", "Time (s)"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -531,12 +536,27 @@ def table(results: list[Result]) -> str:
             rows.append(f"| {r.name} {r.version} | " + " | ".join(["—"] * (len(head) - 2)) + f" | failed: {r.error[:80]} |")
             continue
         split = "/".join(str(r.by_fix.get(k, 0)) for k in ("auto", "unsafe", "manual", "none"))
-        cells = [f"{r.name} {r.version}", r.python_files, f"{r.sites} ({split})", r.fixed, r.files_changed, len(r.skipped),
+        cells = [f"{r.name} {r.version}", r.python_files, f"{r.sites} ({split})", r.fixed, r.auto_left, r.files_changed,
                  len(r.compile_failures), r.count("undefined"), r.count("redefinition"), r.count("unused_import"),
                  r.count("other"), len(r.guard_hazards), len(r.second_run_files), tests_cell(r.tests),
                  f"{sum(r.times.values()):.0f}"]
         rows.append("| " + " | ".join(str(c) for c in cells) + " |")
+    rows.append(totals_row(results))
     return "\n".join(rows)
+
+
+def totals_row(results: list[Result]) -> str:
+    measured = [r for r in results if not r.error]
+
+    def total(value) -> int:
+        return sum(value(r) for r in measured)
+
+    cells = [total(lambda r: r.python_files), total(lambda r: r.sites), total(lambda r: r.fixed),
+             total(lambda r: r.auto_left), total(lambda r: r.files_changed), total(lambda r: len(r.compile_failures)),
+             *(total(lambda r, kind=kind: r.count(kind)) for kind in ("undefined", "redefinition", "unused_import", "other")),
+             total(lambda r: len(r.guard_hazards)), total(lambda r: len(r.second_run_files)),
+             f"{total(lambda r: len(r.tests.get('regressions', [])))} regr.", f"{sum(sum(r.times.values()) for r in results):.0f}"]
+    return "| **total** | " + " | ".join(str(cell) for cell in cells) + " |"
 
 
 def findings(results: list[Result]) -> str:
@@ -547,7 +567,8 @@ def findings(results: list[Result]) -> str:
                              ("new redefinition", r.pyflakes_new.get("redefinition", [])),
                              ("new unused import", r.pyflakes_new.get("unused_import", [])),
                              ("other new pyflakes message", r.pyflakes_new.get("other", [])),
-                             ("guard hazard", r.guard_hazards), ("second-run change", r.second_run_files), ("fix error", r.fix_errors),
+                             ("guard hazard", r.guard_hazards), ("second-run change", r.second_run_files),
+                             ("fix error", r.fix_errors), ("not fixed", r.skipped),
                              ("test regression", r.tests.get("regressions", []))):
             lines.extend(f"  - {label}: {item}" for item in items)
         if r.tests.get("error"):
@@ -575,10 +596,11 @@ def markdown(results: list[Result], info: dict) -> str:
         f"{info['platform']}; ssot-lsp at commit {info['ssot_lsp_commit']}; pyflakes {info['pyflakes']}.",
         table(results),
         "Columns: *Sites* is what `check` reports, split by the fix it announces; *Fixed* is how many of those a re-check "
-        "no longer reports; *Not fixed* counts the violations `fix` lists as skipped or needing manual arguments; the "
+        "no longer reports; *Auto left* counts violations announced as `auto` that a re-check still reports; the "
         "pyflakes columns count messages in changed files that were not there before the fix; *Guard hazards* are "
         "changed bindings inside import guards (`try`/`except`, `if`/`else` blocks that import): a branch that no longer "
         "binds a name the file still uses, a fallback emptied to `pass`, a name newly bound by one branch only.",
+        "Targets missed:\n\n" + ("\n".join(f"- {r.name}: {m}" for r in results for m in r.misses()) or "None."),
         "Findings:\n\n" + findings(results),
         "Seconds per phase:\n\n" + timings(results),
     ])

@@ -18,13 +18,16 @@ for `py3-stdlib`):
 4. `fix`, then: violations fixed (sites before minus sites a re-check still reports), files
    changed, compile failures (changed files that compiled before and no longer do), NEW
    pyflakes messages in the changed files (undefined names, redefinitions, unused imports,
-   other), bindings the fix changed inside import guards (`try`/`except`, `if`/`else` blocks
-   that import) in a way pyflakes cannot see because another branch still binds the name;
+   other), and binding hazards pyflakes cannot see: bindings the fix changed inside import
+   guards (`try`/`except`, `if`/`else` blocks that import) while another branch still binds the
+   name, and names the fix newly imports that the file also binds otherwise (a parameter,
+   local variable or function of that name);
 5. `fix` again: it must change nothing;
 6. where the package's own tests run offline and cheaply, its test suite on the pristine and
    on the fixed copy (in a cached venv per codebase), compared test by test.
 
-Targets: 0 compile failures, 0 new undefined names, 0 second-run changes, 0 test regressions,
+Targets: 0 compile failures, 0 new undefined names, 0 binding hazards, 0 second-run changes,
+0 test regressions,
 and every codebase downloaded and processed; the exit code is 1 when one is missed. The full
 diffs go to benchmarks/.work/realworld/diffs/ for review. Time per phase is printed at the end.
 """
@@ -142,7 +145,7 @@ class Result:
     compile_failures: list = field(default_factory=list)
     pyflakes_new: dict = field(default_factory=dict)  # kind -> ["file:line: message"]
     pyflakes_unparsed: int = 0  # changed files pyflakes could not read before the fix (Python 2)
-    guard_hazards: list = field(default_factory=list)
+    binding_hazards: list = field(default_factory=list)
     second_run_files: list = field(default_factory=list)
     tests: dict = field(default_factory=dict)
     times: dict = field(default_factory=dict)
@@ -159,8 +162,8 @@ class Result:
             out.append(f"{len(self.compile_failures)} compile failures")
         if self.count("undefined"):
             out.append(f"{self.count('undefined')} new undefined names")
-        if self.guard_hazards:
-            out.append(f"{len(self.guard_hazards)} import-guard hazards (a branch no longer binds a name it bound)")
+        if self.binding_hazards:
+            out.append(f"{len(self.binding_hazards)} binding hazards (names the fixed code may not find bound)")
         if self.second_run_files:
             out.append(f"second run changed {len(self.second_run_files)} files")
         if self.tests.get("regressions"):
@@ -198,7 +201,7 @@ def download_sdist(target: Target) -> Path:
                               capture_output=True, text=True)
         if done.returncode != 0 or not cached():
             lines = [line for line in (done.stderr or done.stdout).splitlines() if not line.startswith("WARNING")]
-            raise RuntimeError(f"download failed: {' '.join(lines[-2:]) or 'pip exited ' + str(done.returncode)}")
+            raise RuntimeError(f"download failed: {lines[-1][:200] if lines else 'pip exited ' + str(done.returncode)}")
     return cached()[0]
 
 
@@ -365,6 +368,46 @@ def guard_hazards(before: bytes, after: bytes, name: str) -> list[str]:
     return hazards
 
 
+def module_imports(tree: ast.Module) -> set[str]:
+    """Names bound by imports at module level, guards included (not inside functions or classes)."""
+    names, pending = set(), list(tree.body)
+    while pending:
+        statement = pending.pop()
+        names |= imported_names([statement])
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            pending.extend(child for child in ast.iter_child_nodes(statement) if isinstance(child, ast.stmt))
+    return names
+
+
+def other_bindings(tree: ast.AST) -> dict[str, int]:
+    """First line where the file binds each name other than by an import (any scope)."""
+    lines: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound = node.id
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = node.name
+        elif isinstance(node, ast.arg):
+            bound = node.arg
+        else:
+            continue
+        lines[bound] = min(lines.get(bound, node.lineno), node.lineno)
+    return lines
+
+
+def import_collisions(before: bytes, after: bytes, name: str) -> list[str]:
+    """Names a fix newly imports at module level that the file also binds otherwise (a local
+    variable, parameter, function or assignment of that name): there the new import's name
+    is not what the rewritten code expects."""
+    try:
+        old_tree, new_tree = ast.parse(before, name), ast.parse(after, name)
+    except (SyntaxError, ValueError):
+        return []
+    taken = other_bindings(new_tree)
+    gained = module_imports(new_tree) - module_imports(old_tree)
+    return [f"{name}:{taken[n]}: the fix imports `{n}`, which the file also binds here" for n in sorted(gained & taken.keys())]
+
+
 def verify(result: Result, before: dict[str, bytes], after: dict[str, bytes], files: list[str]) -> None:
     for name in files:
         old, new = before.get(name, b""), after.get(name, b"")
@@ -378,7 +421,8 @@ def verify(result: Result, before: dict[str, bytes], after: dict[str, bytes], fi
         else:
             for kind, messages in fresh.items():
                 result.pyflakes_new.setdefault(kind, []).extend(messages)
-        result.guard_hazards.extend(guard_hazards(old, new, name))
+        result.binding_hazards.extend(guard_hazards(old, new, name))
+        result.binding_hazards.extend(import_collisions(old, new, name))
 
 
 # -- tests --------------------------------------------------------------------------------
@@ -529,7 +573,7 @@ def tests_cell(tests: dict) -> str:
 def table(results: list[Result]) -> str:
     head = ["Codebase", ".py files", "Sites (auto/unsafe/manual/flag)", "Fixed", "Auto left", "Files changed",
             "Compile failures", "New undefined", "New redefinitions", "New unused imports", "Other new pyflakes",
-            "Guard hazards", "2nd-run changes", "Tests", "Time (s)"]
+            "Binding hazards", "2nd-run changes", "Tests", "Time (s)"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         if r.error:
@@ -538,7 +582,7 @@ def table(results: list[Result]) -> str:
         split = "/".join(str(r.by_fix.get(k, 0)) for k in ("auto", "unsafe", "manual", "none"))
         cells = [f"{r.name} {r.version}", r.python_files, f"{r.sites} ({split})", r.fixed, r.auto_left, r.files_changed,
                  len(r.compile_failures), r.count("undefined"), r.count("redefinition"), r.count("unused_import"),
-                 r.count("other"), len(r.guard_hazards), len(r.second_run_files), tests_cell(r.tests),
+                 r.count("other"), len(r.binding_hazards), len(r.second_run_files), tests_cell(r.tests),
                  f"{sum(r.times.values()):.0f}"]
         rows.append("| " + " | ".join(str(c) for c in cells) + " |")
     rows.append(totals_row(results))
@@ -554,7 +598,7 @@ def totals_row(results: list[Result]) -> str:
     cells = [total(lambda r: r.python_files), total(lambda r: r.sites), total(lambda r: r.fixed),
              total(lambda r: r.auto_left), total(lambda r: r.files_changed), total(lambda r: len(r.compile_failures)),
              *(total(lambda r, kind=kind: r.count(kind)) for kind in ("undefined", "redefinition", "unused_import", "other")),
-             total(lambda r: len(r.guard_hazards)), total(lambda r: len(r.second_run_files)),
+             total(lambda r: len(r.binding_hazards)), total(lambda r: len(r.second_run_files)),
              f"{total(lambda r: len(r.tests.get('regressions', [])))} regr.", f"{sum(sum(r.times.values()) for r in results):.0f}"]
     return "| **total** | " + " | ".join(str(cell) for cell in cells) + " |"
 
@@ -567,7 +611,7 @@ def findings(results: list[Result]) -> str:
                              ("new redefinition", r.pyflakes_new.get("redefinition", [])),
                              ("new unused import", r.pyflakes_new.get("unused_import", [])),
                              ("other new pyflakes message", r.pyflakes_new.get("other", [])),
-                             ("guard hazard", r.guard_hazards), ("second-run change", r.second_run_files),
+                             ("binding hazard", r.binding_hazards), ("second-run change", r.second_run_files),
                              ("fix error", r.fix_errors), ("not fixed", r.skipped),
                              ("test regression", r.tests.get("regressions", []))):
             lines.extend(f"  - {label}: {item}" for item in items)
@@ -597,9 +641,11 @@ def markdown(results: list[Result], info: dict) -> str:
         table(results),
         "Columns: *Sites* is what `check` reports, split by the fix it announces; *Fixed* is how many of those a re-check "
         "no longer reports; *Auto left* counts violations announced as `auto` that a re-check still reports; the "
-        "pyflakes columns count messages in changed files that were not there before the fix; *Guard hazards* are "
-        "changed bindings inside import guards (`try`/`except`, `if`/`else` blocks that import): a branch that no longer "
-        "binds a name the file still uses, a fallback emptied to `pass`, a name newly bound by one branch only.",
+        "pyflakes columns count messages in changed files that were not there before the fix; *Binding hazards* are "
+        "names the fixed code may not find bound as it expects, which pyflakes does not report: inside import guards "
+        "(`try`/`except`, `if`/`else` blocks that import) a branch that no longer binds a name the file still uses, a "
+        "fallback emptied to `pass`, a name newly bound by one branch only; and a name the fix newly imports that the "
+        "file also binds otherwise (a parameter, local variable, function).",
         "Targets missed:\n\n" + ("\n".join(f"- {r.name}: {m}" for r in results for m in r.misses()) or "None."),
         "Findings:\n\n" + findings(results),
         "Seconds per phase:\n\n" + timings(results),

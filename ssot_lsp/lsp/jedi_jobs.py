@@ -3,12 +3,22 @@
 jedi parses the whole document on its first request and re-parses only what changed on
 later ones (parso's cache, per path), so the helper process is long-lived and is primed
 with each opened document. Imports nothing from pygls or lsprotocol.
+
+`SSOT_LSP_JEDI_PYTHON` names the project's Python when the server runs on another one (the
+VS Code extension's bundled server): jedi then completes against that interpreter's
+packages, whatever its version, without the server's own library folder on its path.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
+
+log = logging.getLogger(__name__)
+PROJECT_PYTHON = "SSOT_LSP_JEDI_PYTHON"
+_environments: dict = {}
 
 
 def complete(text: str, path: Optional[str], line: int, column: int) -> list[tuple[str, str]]:
@@ -27,4 +37,36 @@ def _script(text: str, path: Optional[str]):
     folder = Path(path).parent if path else Path.cwd()
     # In-process inference; jedi's default refuses to load the project's compiled extensions.
     project = jedi.Project(folder, load_unsafe_extensions=False)
-    return jedi.Script(code=text, path=path, project=project, environment=jedi.InterpreterEnvironment())
+    return jedi.Script(code=text, path=path, project=project, environment=_environment())
+
+
+def _environment() -> Any:
+    """The project's Python (`SSOT_LSP_JEDI_PYTHON`), else the server's own interpreter."""
+    import jedi
+
+    executable = os.environ.get(PROJECT_PYTHON, "")
+    if executable not in _environments:
+        environment = None
+        if executable:
+            try:
+                environment = jedi.create_environment(executable, safe=False, env_vars=_project_env_vars())
+            except Exception as exc:  # jedi raises InvalidPythonEnvironment, OSError, its own errors
+                log.warning("ssot: jedi uses the server's Python: cannot use %s (%s)", executable, exc)
+                environment = None
+        _environments[executable] = environment or jedi.InterpreterEnvironment()
+    return _environments[executable]
+
+
+def _project_env_vars() -> dict:
+    """The environment for the project's Python: PYTHONPATH without the folder this server's
+    libraries were loaded from, so the project does not see them as its own packages."""
+    own = Path(__file__).resolve().parents[2]
+    env = dict(os.environ)
+    kept = [entry for entry in env.get("PYTHONPATH", "").split(os.pathsep)
+            if entry and Path(entry).resolve() != own]
+    if kept:
+        env["PYTHONPATH"] = os.pathsep.join(kept)
+    else:
+        env.pop("PYTHONPATH", None)
+    env.pop(PROJECT_PYTHON, None)
+    return env

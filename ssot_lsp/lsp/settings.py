@@ -14,6 +14,10 @@ SECTION = "ssot"
 SCOPE_OPEN_FILES = "openFiles"
 SCOPE_WORKSPACE = "workspace"
 
+# Settings of the same section that an editor client reads to start the server; the server
+# ignores them. The VS Code extension declares them in package.json beside those of Settings.
+CLIENT_SETTINGS = ("importStrategy", "interpreter", "path", "serverArgs", "showNotifications", "trace.server")
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -13,11 +13,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO
+from tests.programs import require_program
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 WIDTH, HEIGHT = 1100, 1500
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
+
+@pytest.fixture(autouse=True)
+def _chromium_installed() -> None:
+    require_program("chromium", "chromium-browser", package="chromium")
 
 
 def chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:

@@ -353,12 +353,17 @@ def test_help_speaks_to_users():
         assert flag in text, flag
 
 
-def test_the_install_hint_is_quoted_for_every_shell(monkeypatch, capsys):
+def test_the_install_hint_works_in_every_shell(monkeypatch, capsys):
+    """The server's libraries are ssot-lsp's own dependencies: the hint reinstalls it, with no glob
+    characters (`[lsp]` unquoted is a pattern in zsh)."""
     from ssot_lsp.cli import main
 
-    monkeypatch.setitem(sys.modules, "ssot_lsp.lsp.startup", None)  # as if the server's extra were missing
+    monkeypatch.setitem(sys.modules, "ssot_lsp.lsp.startup", None)  # as if a server library were missing
     assert main(["serve"]) == 2
-    assert "pip install 'ssot-lsp[lsp]'" in capsys.readouterr().err
+    hint = capsys.readouterr().err
+    command = hint.split("`")[1]
+    assert command.endswith("-m pip install --force-reinstall ssot-lsp")
+    assert not set("[]*?") & set(command)
 
 
 def test_fix_counts_the_unsafe_fixes_it_left_for_unsafe_fixes(project, ssot, monkeypatch):

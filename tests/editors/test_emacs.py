@@ -70,7 +70,7 @@ DRIVER = r"""
 
 
 def test_emacs_eglot_diagnostics_quick_fix_and_completion(demo: Path, tmp_path: Path):
-    emacs = require("emacs")
+    emacs = require("emacs", "emacs-nox elpa-eglot")
     out = tmp_path / "emacs.out"
     script = tmp_path / "drive.el"
     values = {"ssot-out": str(out), "ssot-file": str(demo / ROUTES), "ssot-root": str(demo) + "/",

@@ -68,7 +68,7 @@ vim.cmd('qall!')
 
 
 def test_neovim_diagnostics_quick_fix_and_completion(demo: Path, tmp_path: Path):
-    nvim = require("nvim")
+    nvim = require("nvim", "neovim")
     out = tmp_path / "nvim.out"
     script = tmp_path / "drive.lua"
     values = {"OUT": str(out), "FILE": str(demo / ROUTES), "ROOT": str(demo), "PYTHON": PYTHON}

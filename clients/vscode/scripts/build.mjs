@@ -1,7 +1,9 @@
 // Builds the extension bundle (dist/extension.js) or, with --tests, the unit tests
-// (out/test/*.test.js), which run under plain Node with `node --test`.
+// (out/test/*.test.js), which run under plain Node with `node --test`. --production (run by
+// `vsce package`) also requires the bundled server (scripts/bundle.py) and copies the
+// repository's CHANGELOG.md beside package.json, where the .vsix takes it from.
 import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +28,13 @@ if (args.has('--tests')) {
     logLevel: 'warning',
   });
 } else {
+  if (production) {
+    if (!existsSync(join(root, 'bundled', 'libs', 'ssot_lsp', '__main__.py'))) {
+      console.error('bundled/libs has no ssot_lsp: run `python3 scripts/bundle.py` (npm run bundle) first');
+      process.exit(1);
+    }
+    copyFileSync(join(root, '..', '..', 'CHANGELOG.md'), join(root, 'CHANGELOG.md'));
+  }
   await build({
     entryPoints: [join(root, 'src', 'extension.ts')],
     outfile: join(root, 'dist', 'extension.js'),

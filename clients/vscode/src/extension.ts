@@ -8,7 +8,7 @@ let server: SsotServer | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('SSOT');
-  server = new SsotServer(output);
+  server = new SsotServer(output, SsotServer.bundledLibsOf(context.extensionPath));
   const statusBar = new ComplianceStatusBar(server);
   const reportView = new ComplianceReportView(server, statusBar);
   const running = server;

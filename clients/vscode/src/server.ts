@@ -4,6 +4,8 @@
  * notification (SPEC §9).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -15,10 +17,13 @@ import {
   type ErrorHandlerResult,
   type LanguageClientOptions,
   type Message,
+  type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { debounce } from './debounce';
-import { describeLaunch, serverLaunch, type ServerLaunch } from './launch';
+import { JEDI_PYTHON_ENV, NoPythonError, describeLaunch, planLaunch, type ServerLaunch } from './launch';
+import { shouldNotify, type Severity } from './notifications';
+import { pythonVersionProbe } from './probe';
 import { onDidChangePythonInterpreter, pythonExtensionInterpreter } from './pythonExtension';
 import {
   RESTRICTED_KEYS,
@@ -79,7 +84,20 @@ export class SsotServer implements vscode.Disposable {
 
   readonly onDidChangeStatus = this.statusEmitter.event;
 
-  constructor(private readonly output: vscode.OutputChannel) {}
+  /**
+   * @param bundledLibs the folder with the bundled ssot_lsp package and its libraries
+   *   (`<extension>/bundled/libs`), or undefined when this build has none
+   */
+  constructor(
+    private readonly output: vscode.OutputChannel,
+    private readonly bundledLibs: string | undefined,
+  ) {}
+
+  /** `<extension>/bundled/libs` when it holds the server. */
+  static bundledLibsOf(extensionPath: string): string | undefined {
+    const libs = join(extensionPath, 'bundled', 'libs');
+    return existsSync(join(libs, 'ssot_lsp', '__main__.py')) ? libs : undefined;
+  }
 
   get status(): ServerStatus {
     return this.statusValue;
@@ -115,7 +133,9 @@ export class SsotServer implements vscode.Disposable {
       }),
     );
     void onDidChangePythonInterpreter(() => {
-      if (this.launch?.source === 'python-extension' || this.launch?.source === 'default') {
+      // The bundled server also hands the selected interpreter to jedi.
+      const launch = this.launch;
+      if (launch === undefined || launch.kind === 'bundled' || launch.source === 'python-extension' || launch.source === 'default') {
         this.log('The Python extension selected another interpreter: restarting the server.');
         void this.restart();
       }
@@ -175,17 +195,52 @@ export class SsotServer implements vscode.Disposable {
       settings.interpreter.length === 0 && trusted
         ? await withTimeout(pythonExtensionInterpreter(folder?.uri, (l) => this.log(l)), 10000)
         : undefined;
-    const launch = serverLaunch(settings.interpreter, settings.serverArgs, fromPythonExtension);
-    this.launch = launch;
-    this.log(`Starting: ${describeLaunch(launch)} (interpreter from ${sourceName(launch.source)})`);
     this.setStatus('starting');
+    let launch: ServerLaunch;
+    try {
+      launch = await planLaunch(
+        {
+          ...settings,
+          pythonExtension: fromPythonExtension,
+          restricted: !trusted,
+          bundledLibs: this.bundledLibs,
+          pythonPath: process.env.PYTHONPATH,
+          pathDelimiter: delimiter,
+        },
+        pythonVersionProbe(),
+      );
+    } catch (error) {
+      if (!(error instanceof NoPythonError)) {
+        throw error;
+      }
+      const message =
+        `SSOT: ${error.message}. Install Python 3.9 or newer, or set "ssot.interpreter" to one ` +
+        '(your project may keep an older Python: completion still uses it).';
+      this.log(message);
+      this.launch = undefined;
+      this.setStatus('failed');
+      void this.notify(message, 'error');
+      return false;
+    }
+    this.launch = launch;
+    for (const note of launch.notes) {
+      this.log(note);
+    }
+    this.log(`Starting: ${describeLaunch(launch)} (${describeServer(launch)})`);
+    const projectPython = launch.env[JEDI_PYTHON_ENV];
+    if (projectPython !== undefined) {
+      this.log(`Completion uses the packages of ${projectPython}.`);
+    }
+    if (!trusted) {
+      this.log('Restricted mode: jedi completion is off (the server uses parso only).');
+    }
 
     const lifecycle: Lifecycle = { wasRunning: false, restartPending: false };
     const client = new SsotLanguageClient(
       CLIENT_ID,
       CLIENT_NAME,
       this.serverOptions(launch, folder?.uri.fsPath),
-      this.clientOptions(settings, lifecycle),
+      this.clientOptions(settings, lifecycle, !trusted),
     );
     this.client = client;
     client.onDidChangeState((event) => {
@@ -256,7 +311,7 @@ export class SsotServer implements vscode.Disposable {
     return async () => {
       const child = spawn(launch.command, launch.args, {
         cwd,
-        env: { ...process.env, PYTHONUNBUFFERED: '1' },
+        env: { ...process.env, PYTHONUNBUFFERED: '1', ...launch.env },
         stdio: 'pipe',
         windowsHide: true,
       });
@@ -280,7 +335,7 @@ export class SsotServer implements vscode.Disposable {
     };
   }
 
-  private clientOptions(settings: Settings, lifecycle: Lifecycle): LanguageClientOptions {
+  private clientOptions(settings: Settings, lifecycle: Lifecycle, restricted: boolean): LanguageClientOptions {
     const restarts: number[] = [];
     const errorHandler: ErrorHandler = {
       error: (_error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult =>
@@ -313,7 +368,8 @@ export class SsotServer implements vscode.Disposable {
       ],
       // The server registers its own file watchers (config files, canonical modules).
       synchronize: { configurationSection: SECTION },
-      initializationOptions: serverSettings(settings),
+      initializationOptions: serverSettings(settings, restricted),
+      middleware: restricted ? parsoOnlyMiddleware : {},
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
@@ -327,13 +383,14 @@ export class SsotServer implements vscode.Disposable {
     const exitCode = watched === undefined ? undefined : await withTimeout(watched.exited, 2000);
     const message = describeStartFailure({
       command: launch.command,
+      setting: launch.kind === 'executable' ? `${SECTION}.path` : `${SECTION}.interpreter`,
       spawnErrorCode: watched?.spawnErrorCode,
       exitCode,
       stderr: watched?.stderr ?? '',
     });
     this.log(message);
     // Not awaited: the notification stays until dismissed, and restarts must not wait for it.
-    void this.notify(message);
+    void this.notify(message, 'error');
   }
 
   private async reportCrash(): Promise<void> {
@@ -342,13 +399,24 @@ export class SsotServer implements vscode.Disposable {
       `SSOT: the language server stopped unexpectedly and is not restarted automatically` +
       `${tail ? `: ${tail}` : '.'} Use "SSOT: Restart Server" to try again.`;
     this.log(message);
-    void this.notify(message);
+    void this.notify(message, 'error');
   }
 
-  private async notify(message: string): Promise<void> {
+  /** Pops the message up when `ssot.showNotifications` allows its severity (it is logged anyway). */
+  private async notify(message: string, severity: Severity): Promise<void> {
+    const level = readSettings(vscode.workspace.getConfiguration(SECTION), vscode.workspace.isTrusted).showNotifications;
+    if (!shouldNotify(level, severity)) {
+      return;
+    }
     const openSettings = 'Open Settings';
     const showOutput = 'Show Output';
-    const choice = await vscode.window.showErrorMessage(message, openSettings, showOutput);
+    const show =
+      severity === 'error'
+        ? vscode.window.showErrorMessage
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    const choice = await show(message, openSettings, showOutput);
     if (choice === openSettings) {
       await vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.interpreter`);
     } else if (choice === showOutput) {
@@ -370,16 +438,37 @@ export class SsotServer implements vscode.Disposable {
   }
 }
 
-function sourceName(source: ServerLaunch['source']): string {
-  switch (source) {
-    case 'setting':
-      return 'the ssot.interpreter setting';
-    case 'python-extension':
-      return 'the Python extension';
-    default:
-      return 'the default, python3 on PATH';
+function describeServer(launch: ServerLaunch): string {
+  if (launch.kind === 'executable') {
+    return 'the ssot.path setting';
   }
+  const from =
+    launch.source === 'setting'
+      ? 'the ssot.interpreter setting'
+      : launch.source === 'python-extension'
+        ? 'the Python extension'
+        : `the default, ${launch.command} on PATH`;
+  return launch.kind === 'bundled'
+    ? `the bundled ssot-lsp with Python ${launch.pythonVersion ?? '?'}, interpreter from ${from}`
+    : `the ssot-lsp installed for the interpreter from ${from}`;
 }
+
+/** In a restricted workspace the server analyses with parso only, whatever the workspace sets. */
+const parsoOnlyMiddleware: Middleware = {
+  workspace: {
+    configuration: async (params, token, next) => {
+      const result = await next(params, token);
+      if (!Array.isArray(result)) {
+        return result;
+      }
+      return result.map((item: unknown, index: number) =>
+        params.items[index]?.section === SECTION && item !== null && typeof item === 'object'
+          ? { ...(item as Record<string, unknown>), jediCompletion: false }
+          : item,
+      );
+    },
+  },
+};
 
 /** The promise's value, or undefined when it takes longer than `ms`. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

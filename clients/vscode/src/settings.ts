@@ -10,12 +10,23 @@ export const SECTION = 'ssot';
 
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 export type DiagnosticScope = 'openFiles' | 'workspace';
+export type ImportStrategy = 'useBundled' | 'fromEnvironment';
+export type NotificationLevel = 'off' | 'onError' | 'onWarning' | 'always';
+
+export const IMPORT_STRATEGIES: readonly ImportStrategy[] = ['useBundled', 'fromEnvironment'];
+export const NOTIFICATION_LEVELS: readonly NotificationLevel[] = ['off', 'onError', 'onWarning', 'always'];
 
 export interface Settings {
+  /** Which ssot-lsp runs: the one bundled in the extension, or the interpreter's own. */
+  importStrategy: ImportStrategy;
   /** Python executable plus optional arguments; empty = ask the Python extension, else python3. */
   interpreter: string[];
-  /** Extra arguments after `-m ssot_lsp`. */
+  /** An `ssot-lsp` executable (plus arguments) to run instead of a Python module; empty = none. */
+  path: string[];
+  /** Extra arguments for the server (after `-m ssot_lsp`, or after `serve` for `path`). */
   serverArgs: string[];
+  /** Which of the extension's own messages pop up (all of them go to the output channel). */
+  showNotifications: NotificationLevel;
   'trace.server': TraceLevel;
   diagnosticScope: DiagnosticScope;
   // Read by the server itself (workspace/configuration); declared here to keep the mirror.
@@ -26,8 +37,11 @@ export interface Settings {
 }
 
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
+  importStrategy: 'useBundled',
   interpreter: [],
+  path: [],
   serverArgs: [],
+  showNotifications: 'onError',
   'trace.server': 'off',
   diagnosticScope: 'openFiles',
   debounceMs: 150,
@@ -36,8 +50,11 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
   scanOnStartup: true,
 });
 
-/** Settings whose workspace values are ignored in a restricted workspace. */
-export const RESTRICTED_KEYS: readonly (keyof Settings)[] = ['interpreter', 'serverArgs'];
+/**
+ * Settings that choose the program the server runs as: their workspace values are ignored in
+ * a restricted workspace, and a change restarts the server.
+ */
+export const RESTRICTED_KEYS: readonly (keyof Settings)[] = ['importStrategy', 'interpreter', 'path', 'serverArgs'];
 
 /** The shape of `WorkspaceConfiguration.inspect()` that matters here. */
 export interface Inspected<T> {
@@ -105,8 +122,11 @@ export function readSettings(config: ConfigurationSource, workspaceTrusted: bool
   const value = (key: keyof Settings): unknown =>
     effectiveValue(config.inspect<unknown>(key), !workspaceTrusted && RESTRICTED_KEYS.includes(key));
   return {
+    importStrategy: asChoice(value('importStrategy'), IMPORT_STRATEGIES) ?? DEFAULTS.importStrategy,
     interpreter: asStringList(value('interpreter')) ?? [...DEFAULTS.interpreter],
+    path: asStringList(value('path')) ?? [...DEFAULTS.path],
     serverArgs: asStringList(value('serverArgs')) ?? [...DEFAULTS.serverArgs],
+    showNotifications: asChoice(value('showNotifications'), NOTIFICATION_LEVELS) ?? DEFAULTS.showNotifications,
     'trace.server':
       asChoice(value('trace.server'), ['off', 'messages', 'verbose'] as const) ??
       DEFAULTS['trace.server'],
@@ -120,12 +140,24 @@ export function readSettings(config: ConfigurationSource, workspaceTrusted: bool
   };
 }
 
+/** Settings only the extension reads; the others are the server's (ssot_lsp/lsp/settings.py). */
+export const CLIENT_KEYS: readonly (keyof Settings)[] = [...RESTRICTED_KEYS, 'showNotifications', 'trace.server'];
+
 /**
  * The settings the server reads, for `initializationOptions`: a server that reads them
  * before it can ask `workspace/configuration` still starts with the user's values.
+ * `parsoOnly` (a restricted workspace) turns jedi off whatever the settings say.
  */
-export function serverSettings(settings: Settings): Record<string, unknown> {
-  const { interpreter: _interpreter, serverArgs: _serverArgs, 'trace.server': _trace, ...forServer } = settings;
+export function serverSettings(settings: Settings, parsoOnly = false): Record<string, unknown> {
+  const forServer: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (!(CLIENT_KEYS as readonly string[]).includes(key)) {
+      forServer[key] = value;
+    }
+  }
+  if (parsoOnly) {
+    forServer.jediCompletion = false;
+  }
   return forServer;
 }
 

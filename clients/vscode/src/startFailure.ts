@@ -1,14 +1,18 @@
 /**
  * Turns a language server that would not start into a message a user can act on: a missing
- * interpreter, ssot-lsp not installed in it, or installed without its server extras.
+ * interpreter, ssot-lsp not installed in it (with `ssot.importStrategy` = `fromEnvironment`),
+ * or an installation that lacks its libraries.
  *
  * Pure: no `vscode` import.
  */
 
-export const INSTALL_HINT = 'pip install "ssot-lsp[lsp]"';
+export const INSTALL_HINT = 'pip install ssot-lsp';
+const BUNDLED_HINT = 'or set "ssot.importStrategy" to "useBundled" to run the server that comes with the extension';
 
 export interface StartFailure {
   command: string;
+  /** The setting that chose the program: "ssot.interpreter" (default) or "ssot.path". */
+  setting?: string;
   /** The spawn error code, e.g. ENOENT or EACCES, when the program could not be run at all. */
   spawnErrorCode?: string;
   exitCode?: number | null;
@@ -18,33 +22,34 @@ export interface StartFailure {
 
 export function describeStartFailure(failure: StartFailure): string {
   const program = failure.command;
+  const setting = failure.setting ?? 'ssot.interpreter';
   if (failure.spawnErrorCode === 'ENOENT') {
-    return (
-      `SSOT: the Python interpreter "${program}" was not found. Set "ssot.interpreter" to a ` +
-      `Python that has ssot-lsp installed (${INSTALL_HINT}).`
-    );
+    return setting === 'ssot.path'
+      ? `SSOT: "${program}" was not found. Check "ssot.path", or clear it to use the bundled server.`
+      : `SSOT: the Python interpreter "${program}" was not found. Set "ssot.interpreter" to a ` +
+          `Python 3.9 or newer.`;
   }
   if (failure.spawnErrorCode === 'EACCES') {
-    return `SSOT: "${program}" cannot be executed (permission denied). Check "ssot.interpreter".`;
+    return `SSOT: "${program}" cannot be executed (permission denied). Check "${setting}".`;
   }
   const stderr = failure.stderr;
   if (/No module named '?ssot_lsp'?(\s|$)/m.test(stderr)) {
     return (
       `SSOT: ssot-lsp is not installed for "${program}". Install it there with ` +
-      `${INSTALL_HINT}, or set "ssot.interpreter" to a Python that has it.`
+      `${INSTALL_HINT}, set "ssot.interpreter" to a Python that has it, ${BUNDLED_HINT}.`
     );
   }
   const missingExtra = /No module named '?(pygls|lsprotocol|jedi|parso)\b/m.exec(stderr);
   if (missingExtra) {
     return (
-      `SSOT: ssot-lsp in "${program}" lacks the language server dependencies ` +
-      `(no module ${missingExtra[1]}). Install them with ${INSTALL_HINT}.`
+      `SSOT: ssot-lsp in "${program}" lacks its language server libraries ` +
+      `(no module ${missingExtra[1]}). Reinstall it with pip install --force-reinstall ssot-lsp, ${BUNDLED_HINT}.`
     );
   }
   if (/ssot_lsp.*cannot be directly executed|No module named ssot_lsp\.__main__/.test(stderr)) {
     return (
       `SSOT: the ssot-lsp installed for "${program}" has no language server. ` +
-      `Upgrade it with pip install -U "ssot-lsp[lsp]".`
+      `Upgrade it with pip install -U ssot-lsp, ${BUNDLED_HINT}.`
     );
   }
   const lastLine = lastMeaningfulLine(stderr);
@@ -55,7 +60,7 @@ export function describeStartFailure(failure: StartFailure): string {
   return (
     `SSOT: the language server could not start${exit}` +
     (lastLine ? `: ${lastLine}` : '.') +
-    ` Check "ssot.interpreter" (${INSTALL_HINT}).`
+    ` Check "${setting}" and the SSOT output.`
   );
 }
 

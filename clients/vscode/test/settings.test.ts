@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
+  CLIENT_KEYS,
   DEFAULTS,
   RESTRICTED_KEYS,
   asStringList,
@@ -149,6 +150,32 @@ describe('server settings', () => {
       'scanOnStartup',
     ]);
     assert.equal(forServer.debounceMs, 50);
+    assert.equal(forServer.jediCompletion, true);
+  });
+
+  test('a restricted workspace turns jedi off: parso-only analysis', () => {
+    assert.equal(serverSettings({ ...DEFAULTS, jediCompletion: true }, true).jediCompletion, false);
+  });
+
+  test('the launch settings are restricted and new ones read with their defaults', () => {
+    assert.deepEqual([...RESTRICTED_KEYS].sort(), ['importStrategy', 'interpreter', 'path', 'serverArgs']);
+    const settings = readSettings(
+      config({
+        importStrategy: { globalValue: 'fromEnvironment' },
+        path: { globalValue: '/opt/bin/ssot-lsp' },
+        showNotifications: { globalValue: 'loud' },
+      }),
+      true,
+    );
+    assert.equal(settings.importStrategy, 'fromEnvironment');
+    assert.deepEqual(settings.path, ['/opt/bin/ssot-lsp']);
+    assert.equal(settings.showNotifications, DEFAULTS.showNotifications);
+    const untrusted = readSettings(
+      config({ importStrategy: { workspaceValue: 'fromEnvironment' }, path: { workspaceValue: ['./evil'] } }),
+      false,
+    );
+    assert.equal(untrusted.importStrategy, 'useBundled');
+    assert.deepEqual(untrusted.path, []);
   });
 
   test('numbers and booleans of the wrong type or sign fall back to the defaults', () => {
@@ -161,7 +188,7 @@ describe('server settings', () => {
     assert.equal(settings.completionBudgetMs, 100);
   });
 
-  test("package.json declares every setting of the server's Settings class", (t) => {
+  test("package.json mirrors the server's Settings class one-to-one, defaults included", (t) => {
     // The language server's settings module, in the same repository.
     const serverModule = join(__dirname, '..', '..', '..', '..', 'ssot_lsp', 'lsp', 'settings.py');
     let source: string;
@@ -171,11 +198,32 @@ describe('server settings', () => {
       t.skip(`${serverModule} not found`);
       return;
     }
+    const constants = new Map(
+      [...source.matchAll(/^([A-Z_]+) = (.+)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+    );
+    const pythonValue = (literal: string): unknown => {
+      const text = constants.get(literal) ?? literal;
+      if (text === 'True' || text === 'False') {
+        return text === 'True';
+      }
+      return JSON.parse(text);
+    };
     const classBody = /class Settings:[\s\S]*?(?=\n\S|\n\s+def )/.exec(source)?.[0] ?? '';
-    const serverKeys = [...classBody.matchAll(/^\s{4}(\w+): \w+ = /gm)].map((m) => m[1]);
-    assert.ok(serverKeys.length > 0, 'no settings found in the server module');
-    for (const key of serverKeys) {
-      assert.ok(key !== undefined && key in DEFAULTS, `ssot.${key} is missing from the extension's settings`);
+    const serverDefaults = new Map(
+      [...classBody.matchAll(/^\s{4}(\w+): \w+ = ([^#\n]+?)\s*(#|$)/gm)].map((m) => [
+        m[1] as string,
+        pythonValue(m[2] as string),
+      ]),
+    );
+    assert.ok(serverDefaults.size > 0, 'no settings found in the server module');
+    for (const [key, value] of serverDefaults) {
+      assert.ok(key in DEFAULTS, `ssot.${key} is missing from the extension's settings`);
+      assert.deepEqual((DEFAULTS as unknown as Record<string, unknown>)[key], value, `default of ssot.${key}`);
     }
+    // Every other setting is the extension's own, and the server's module lists those too.
+    const extensionOnly = Object.keys(DEFAULTS).filter((key) => !serverDefaults.has(key)).sort();
+    assert.deepEqual(extensionOnly, [...CLIENT_KEYS].sort());
+    const declaredClientKeys = /^CLIENT_SETTINGS = \(([^)]*)\)/m.exec(source)?.[1] ?? '';
+    assert.deepEqual([...declaredClientKeys.matchAll(/"([^"]+)"/g)].map((m) => m[1]).sort(), extensionOnly);
   });
 });

@@ -14,6 +14,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -60,6 +61,21 @@ export async function waitFor(what, timeoutMs, probe, intervalMs = 250) {
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (${last.message})` : ''}`);
+}
+
+/**
+ * A Python with nothing installed: a venv without pip made from SSOT_PYTHON's base
+ * interpreter, checked to import neither ssot_lsp nor pygls.
+ */
+export function barePython(folder) {
+  const made = spawnSync(python, ['-m', 'venv', '--without-pip', folder], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(made.status, 0, `python -m venv failed: ${made.stderr}`);
+  const bare = join(folder, 'bin', 'python');
+  for (const module of ['ssot_lsp', 'pygls']) {
+    const found = spawnSync(bare, ['-c', `import ${module}`], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: '' } });
+    assert.notEqual(found.status, 0, `the bare Python should not import ${module}`);
+  }
+  return bare;
 }
 
 export function requireStep(value, what) {
@@ -255,11 +271,76 @@ export class Workbench {
       .catch(() => { throw new Error('no SSOT squiggle in main.py within 60s'); });
   }
 
+  /**
+   * Puts the cursor on the squiggle, opens the quick fix menu (Ctrl+., else F1 Quick Fix...),
+   * chooses the fix naming app.canonical, saves, and checks main.py on disk.
+   */
+  async applyQuickFixAndSave({ readmeScreenshot = false } = {}) {
+    const page = this.page;
+    // Put the cursor on the flagged name: click the squiggle (it sits under the text).
+    await page.locator(SQUIGGLE).first().click({ force: true });
+    const menu = page.locator('.action-widget').filter({ visible: true }).first();
+    let opened = false;
+    for (let attempt = 0; attempt < 3 && !opened; attempt++) {
+      await page.keyboard.press('Control+.');
+      opened = await menu.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
+    }
+    if (!opened) {
+      // Ctrl+. is sometimes swallowed by the browser: go through the command palette.
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').fill('>Quick Fix...');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Quick Fix...' }).first()
+        .waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'visible', timeout: 10_000 })
+        .catch(() => { throw new Error('the quick fix menu did not open (Ctrl+. three times, then F1 Quick Fix...)'); });
+    }
+    const fix = menu.locator('.monaco-list-row', { hasText: /app\.canonical/ }).first();
+    await fix.waitFor({ timeout: 10_000 })
+      .catch(async () => {
+        throw new Error(`no quick fix naming app.canonical; menu: ${await menu.innerText().catch(() => '?')}`);
+      });
+    await page.waitForTimeout(300); // let the menu finish rendering for the screenshot
+    const shot = await this.screenshot('quickfix.png');
+    log(`screenshot ${shot}`);
+    // The README's picture: refreshed on request, or made when it is missing.
+    const readmeImage = join(clientDir, 'images', 'quickfix.png');
+    if (readmeScreenshot && shot && (process.env.E2E_UPDATE_SCREENSHOT === '1' || !existsSync(readmeImage))) {
+      mkdirSync(dirname(readmeImage), { recursive: true });
+      cpSync(shot, readmeImage);
+    }
+    await fix.click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'app.canonical' }).first().waitFor({ timeout: 10_000 })
+      .catch(() => { throw new Error('the editor text did not change after choosing the quick fix'); });
+    await page.keyboard.press('Control+S');
+    const mainPy = join(this.workspace, 'main.py');
+    await waitFor('main.py on disk to import app.canonical', 15_000, () => readFileSync(mainPy, 'utf8') === MAIN_AFTER)
+      .catch((error) => {
+        throw new Error(`${error.message}; it reads ${JSON.stringify(readFileSync(mainPy, 'utf8'))}`);
+      });
+    await waitFor('the squiggle to go away', 20_000, async () => (await page.locator(SQUIGGLE).count()) === 0);
+  }
+
   /** The extension's output channel as logged so far. */
   outputChannel() {
     return findFiles(join(this.userData, 'logs'), /SSOT\.log$/)
       .map((file) => readFileSync(file, 'utf8'))
       .join('\n');
+  }
+
+  /** Replaces the workspace's .vscode/settings.json (before opening, or live). */
+  writeWorkspaceSettings(settings) {
+    writeFiles(this.workspace, { '.vscode/settings.json': JSON.stringify(settings, null, 2) });
+  }
+
+  /** The environment variables of a process of this machine. */
+  processEnvironment(pid) {
+    return Object.fromEntries(
+      readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .filter((entry) => entry.includes('='))
+        .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+    );
   }
 
   /** Process ids of the language servers started for this workspace. */

@@ -1,17 +1,16 @@
-// End-to-end test in a real VS Code workbench (see harness.mjs): the packaged extension
-// starts `python -m ssot_lsp`, the SSOT001 diagnostic appears on an import of a deprecated
-// module, Ctrl+. applies the quick fix, and the saved file on disk imports the canonical
-// module; then the status bar score and report, a crash, and a Python without ssot-lsp.
+// End-to-end test in a real VS Code workbench (see harness.mjs), with
+// `ssot.importStrategy` = `fromEnvironment`: the packaged extension starts the ssot-lsp
+// installed in SSOT_PYTHON (`python -m ssot_lsp`), the SSOT001 diagnostic appears on an
+// import of a deprecated module, Ctrl+. applies the quick fix, and the saved file on disk
+// imports the canonical module; then the status bar score and report, a crash, and a Python
+// without ssot-lsp. bundled.e2e.mjs runs the same quick fix with the bundled server.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  MAIN_AFTER,
   SCORE,
-  SQUIGGLE,
   Workbench,
-  clientDir,
   log,
   playwrightChromium,
   python,
@@ -19,12 +18,14 @@ import {
   waitFor,
 } from './harness.mjs';
 
+const FROM_ENVIRONMENT = { 'ssot.importStrategy': 'fromEnvironment', 'ssot.interpreter': [python] };
+
 /** Shared by the steps below; each step needs the ones before it. */
 const run = { workbench: undefined, opened: false, diagnosticShown: false };
 
 before(() => {
   Workbench.checkEnvironment();
-  run.workbench = new Workbench('quickfix', { workspaceSettings: { 'ssot.interpreter': [python] } });
+  run.workbench = new Workbench('quickfix', { workspaceSettings: FROM_ENVIRONMENT });
 });
 
 after(async () => {
@@ -45,6 +46,7 @@ test('opening main.py shows the SSOT001 diagnostic', { timeout: 120_000 }, async
   const { page } = run.workbench;
   await run.workbench.step('diagnostic', async () => {
     await run.workbench.openMainAndWaitForDiagnostic();
+    assert.match(run.workbench.outputChannel(), /\(the ssot-lsp installed for the interpreter from the ssot\.interpreter setting\)/);
     await page.keyboard.press('Control+Shift+M');
     const marker = page.locator('.markers-panel .monaco-list-row', { hasText: 'SSOT001' }).first();
     await marker.waitFor({ timeout: 15_000 })
@@ -58,51 +60,7 @@ test('opening main.py shows the SSOT001 diagnostic', { timeout: 120_000 }, async
 test('Ctrl+. applies the quick fix and the saved file imports app.canonical', { timeout: 120_000 }, async () => {
   requireStep(run.diagnosticShown, 'the diagnostic');
   const workbench = run.workbench;
-  const { page } = workbench;
-  await workbench.step('quickfix', async () => {
-    // Put the cursor on the flagged name: click the squiggle (it sits under the text).
-    await page.locator(SQUIGGLE).first().click({ force: true });
-    const menu = page.locator('.action-widget').filter({ visible: true }).first();
-    let opened = false;
-    for (let attempt = 0; attempt < 3 && !opened; attempt++) {
-      await page.keyboard.press('Control+.');
-      opened = await menu.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false);
-    }
-    if (!opened) {
-      // Ctrl+. is sometimes swallowed by the browser: go through the command palette.
-      await page.keyboard.press('F1');
-      await page.locator('.quick-input-widget input').fill('>Quick Fix...');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Quick Fix...' }).first()
-        .waitFor({ timeout: 5000 });
-      await page.keyboard.press('Enter');
-      await menu.waitFor({ state: 'visible', timeout: 10_000 })
-        .catch(() => { throw new Error('the quick fix menu did not open (Ctrl+. three times, then F1 Quick Fix...)'); });
-    }
-    const fix = menu.locator('.monaco-list-row', { hasText: /app\.canonical/ }).first();
-    await fix.waitFor({ timeout: 10_000 })
-      .catch(async () => {
-        throw new Error(`no quick fix naming app.canonical; menu: ${await menu.innerText().catch(() => '?')}`);
-      });
-    await page.waitForTimeout(300); // let the menu finish rendering for the screenshot
-    const shot = await workbench.screenshot('quickfix.png');
-    log(`screenshot ${shot}`);
-    // The README's picture: refreshed on request, or made when it is missing.
-    const readmeImage = join(clientDir, 'images', 'quickfix.png');
-    if (shot && (process.env.E2E_UPDATE_SCREENSHOT === '1' || !existsSync(readmeImage))) {
-      mkdirSync(dirname(readmeImage), { recursive: true });
-      cpSync(shot, readmeImage);
-    }
-    await fix.click();
-    await page.locator('.monaco-editor .view-lines', { hasText: 'app.canonical' }).first().waitFor({ timeout: 10_000 })
-      .catch(() => { throw new Error('the editor text did not change after choosing the quick fix'); });
-    await page.keyboard.press('Control+S');
-    const mainPy = join(workbench.workspace, 'main.py');
-    await waitFor('main.py on disk to import app.canonical', 15_000, () => readFileSync(mainPy, 'utf8') === MAIN_AFTER)
-      .catch((error) => {
-        throw new Error(`${error.message}; it reads ${JSON.stringify(readFileSync(mainPy, 'utf8'))}`);
-      });
-    await waitFor('the squiggle to go away', 20_000, async () => (await page.locator(SQUIGGLE).count()) === 0);
-  });
+  await workbench.step('quickfix', () => workbench.applyQuickFixAndSave({ readmeScreenshot: true }));
 });
 
 test('the status bar shows the compliance score and opens the report', { timeout: 90_000 }, async () => {
@@ -158,7 +116,7 @@ test('a Python without ssot-lsp gives a notification with the fix, and the serve
   const { page } = workbench;
   const settingsFile = join(workbench.workspace, '.vscode', 'settings.json');
   await workbench.step('start-failure', async () => {
-    writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': ['/nonexistent/bin/python'] }, null, 2));
+    writeFileSync(settingsFile, JSON.stringify({ ...FROM_ENVIRONMENT, 'ssot.interpreter': ['/nonexistent/bin/python'] }, null, 2));
     const missing = page.locator('.notification-toast', { hasText: 'was not found' }).first();
     await missing.waitFor({ timeout: 45_000 })
       .catch(() => { throw new Error('no "interpreter was not found" notification for a missing interpreter'); });
@@ -167,17 +125,18 @@ test('a Python without ssot-lsp gives a notification with the fix, and the serve
     await missing.locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => undefined);
 
     // -I -S: the same interpreter without site-packages, where ssot-lsp is not importable.
-    writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': [python, '-I', '-S'] }, null, 2));
+    writeFileSync(settingsFile, JSON.stringify({ ...FROM_ENVIRONMENT, 'ssot.interpreter': [python, '-I', '-S'] }, null, 2));
     const toast = page.locator('.notification-toast', { hasText: 'ssot-lsp is not installed' }).first();
     await toast.waitFor({ timeout: 45_000 })
       .catch(() => { throw new Error('no "ssot-lsp is not installed" notification after switching the interpreter'); });
     const text = (await toast.innerText()).replace(/\u00a0/g, ' ');
-    assert.match(text, /pip install "ssot-lsp\[lsp\]"/);
+    assert.match(text, /pip install ssot-lsp/);
+    assert.match(text, /"ssot\.importStrategy" to "useBundled"/);
     await toast.locator('.monaco-button', { hasText: 'Open Settings' }).waitFor({ timeout: 5000 });
     await toast.locator('.monaco-button', { hasText: 'Show Output' }).waitFor({ timeout: 5000 });
     await workbench.screenshot('start-failure.png');
 
-    writeFileSync(settingsFile, JSON.stringify({ 'ssot.interpreter': [python] }, null, 2));
+    writeFileSync(settingsFile, JSON.stringify(FROM_ENVIRONMENT, null, 2));
     await page.locator('.statusbar-item', { hasText: SCORE }).first().waitFor({ timeout: 45_000 })
       .catch(() => { throw new Error('the server did not come back after restoring the interpreter'); });
   });

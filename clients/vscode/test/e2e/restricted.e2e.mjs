@@ -1,7 +1,8 @@
 // End-to-end test of restricted mode (see harness.mjs): in an untrusted workspace the
-// extension must ignore the workspace's `ssot.interpreter` and use the user's. The
-// workspace names a Python that cannot run the server and the user settings one that can,
-// so diagnostics appear only if the workspace value was ignored.
+// extension runs its bundled server with parso only, ignoring the workspace's
+// `ssot.interpreter`, `ssot.path` and `ssot.importStrategy`. The workspace names programs
+// that cannot run the server and the user settings a Python that can, so diagnostics appear
+// only if the workspace values were ignored.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Workbench, playwrightChromium, python } from './harness.mjs';
@@ -14,7 +15,11 @@ before(() => {
     trust: false,
     userSettings: { 'ssot.interpreter': [python] },
     // -I -S: no site-packages, so no ssot-lsp: the server would not start with this.
-    workspaceSettings: { 'ssot.interpreter': [python, '-I', '-S'] },
+    workspaceSettings: {
+      'ssot.interpreter': [python, '-I', '-S'],
+      'ssot.path': ['/nonexistent/workspace-provided/ssot-lsp'],
+      'ssot.importStrategy': 'fromEnvironment',
+    },
   });
 });
 
@@ -32,8 +37,12 @@ test('an untrusted workspace cannot choose the interpreter; the user setting is 
     // (VS Code itself also hides restricted settings' workspace values from inspect() in
     // Restricted Mode, so the extension's own "ignoring" log line may not appear.)
     const output = workbench.outputChannel();
-    assert.match(output, /Starting: \S+ -m ssot_lsp \(interpreter from the ssot\.interpreter setting\)/);
+    assert.match(output, /Starting: \S+ -m ssot_lsp \(the bundled ssot-lsp with Python 3\.\d+, interpreter from the ssot\.interpreter setting\)/);
     assert.ok(!output.includes(' -I -S -m ssot_lsp'), `the workspace interpreter was started:\n${output}`);
+    assert.ok(!output.includes('workspace-provided'), `the workspace's ssot.path was used:\n${output}`);
+    assert.match(output, /Restricted mode: jedi completion is off/);
+    const [pid] = workbench.serverPids();
+    assert.equal(workbench.processEnvironment(pid).SSOT_LSP_JEDI_PYTHON, undefined, 'no project interpreter for jedi');
     await workbench.screenshot('restricted.png');
   });
 });

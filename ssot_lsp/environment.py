@@ -2,7 +2,8 @@
 
 A fix that writes `from new.module import name` must not produce an import that fails. For
 workspace modules the workspace answers; for everything else the environment does: the
-`sys.path` of the interpreter ssot-lsp runs in (the CLI), or the one the editor reports. The
+`sys.path` of the interpreter ssot-lsp runs in (the CLI), or of the project's interpreter the
+editor names (`SSOT_LSP_JEDI_PYTHON`, when the extension runs its bundled server). The
 lookup is static — files are found on the path and read with the same export reader as the
 workspace's modules; nothing is imported or executed.
 
@@ -14,7 +15,10 @@ say): it cannot judge, so the fix is trusted, as SPEC §12 allows ("when it know
 from __future__ import annotations
 
 import importlib.machinery
+import json
+import logging
 import os
+import subprocess
 import sys
 import sysconfig
 from functools import lru_cache
@@ -27,6 +31,7 @@ from .source import DecodeError, decode
 _SOURCE_SUFFIXES = tuple(importlib.machinery.SOURCE_SUFFIXES) + (".pyi",)
 _BINARY_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES) + tuple(importlib.machinery.BYTECODE_SUFFIXES)
 
+log = logging.getLogger(__name__)
 UNKNOWN = "unknown"
 _STDLIB = os.path.join(sysconfig.get_paths()["stdlib"], "")
 _DYNAMIC_MARKERS = ("globals()", "__getattr__", "sys.modules[", "vars()", "setattr(")
@@ -138,12 +143,42 @@ def _exports(path: Optional[Path], module: str) -> Optional[Exports]:
     return exports
 
 
+PROJECT_PYTHON = "SSOT_LSP_JEDI_PYTHON"  # the project's interpreter, when ssot-lsp runs on another one
 _DEFAULT: Optional[Environment] = None
 
 
 def default_environment() -> Environment:
-    """The running interpreter's environment (what the CLI knows)."""
+    """The project's environment: the interpreter `SSOT_LSP_JEDI_PYTHON` names (the editor's
+    bundled server), else the running one (the CLI, installed in the project's environment)."""
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = Environment()
+        _DEFAULT = _project_environment() or Environment()
     return _DEFAULT
+
+
+def _project_environment() -> Optional[Environment]:
+    executable = os.environ.get(PROJECT_PYTHON, "")
+    if not executable:
+        return None
+    try:
+        answer = subprocess.run([executable, "-c", "import json, sys; print(json.dumps(sys.path))"],
+                                capture_output=True, text=True, timeout=20, env=project_env_vars())
+        return Environment(json.loads(answer.stdout))
+    except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        log.warning("ssot: fixes check imports against the server's Python: cannot ask %s (%s)", executable, exc)
+        return None
+
+
+def project_env_vars() -> dict:
+    """The environment for the project's Python: PYTHONPATH without the folder ssot-lsp's own
+    libraries were loaded from, so the project does not see them as its own packages."""
+    own = Path(__file__).resolve().parents[1]
+    env = dict(os.environ)
+    kept = [entry for entry in env.get("PYTHONPATH", "").split(os.pathsep)
+            if entry and Path(entry).resolve() != own]
+    if kept:
+        env["PYTHONPATH"] = os.pathsep.join(kept)
+    else:
+        env.pop("PYTHONPATH", None)
+    env.pop(PROJECT_PYTHON, None)
+    return env

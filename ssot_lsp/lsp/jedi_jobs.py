@@ -16,8 +16,9 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
+from ..environment import PROJECT_PYTHON, project_env_vars
+
 log = logging.getLogger(__name__)
-PROJECT_PYTHON = "SSOT_LSP_JEDI_PYTHON"
 _environments: dict = {}
 
 
@@ -49,24 +50,9 @@ def _environment() -> Any:
         environment = None
         if executable:
             try:
-                environment = jedi.create_environment(executable, safe=False, env_vars=_project_env_vars())
+                environment = jedi.create_environment(executable, safe=False, env_vars=project_env_vars())
             except Exception as exc:  # jedi raises InvalidPythonEnvironment, OSError, its own errors
                 log.warning("ssot: jedi uses the server's Python: cannot use %s (%s)", executable, exc)
                 environment = None
         _environments[executable] = environment or jedi.InterpreterEnvironment()
     return _environments[executable]
-
-
-def _project_env_vars() -> dict:
-    """The environment for the project's Python: PYTHONPATH without the folder this server's
-    libraries were loaded from, so the project does not see them as its own packages."""
-    own = Path(__file__).resolve().parents[2]
-    env = dict(os.environ)
-    kept = [entry for entry in env.get("PYTHONPATH", "").split(os.pathsep)
-            if entry and Path(entry).resolve() != own]
-    if kept:
-        env["PYTHONPATH"] = os.pathsep.join(kept)
-    else:
-        env.pop("PYTHONPATH", None)
-    env.pop(PROJECT_PYTHON, None)
-    return env

@@ -46,7 +46,7 @@ def test_the_server_library_folder_is_not_the_projects(project_python, monkeypat
     own = str(Path(jedi_jobs.__file__).resolve().parents[2])
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([own, "/somewhere/else"]))
     monkeypatch.setenv(jedi_jobs.PROJECT_PYTHON, project_python)
-    env = jedi_jobs._project_env_vars()
+    env = jedi_jobs.project_env_vars()
     assert env["PYTHONPATH"] == "/somewhere/else" and jedi_jobs.PROJECT_PYTHON not in env
     assert "ssot_lsp" not in names("import ssot_ls", tmp_path)
 
@@ -56,3 +56,14 @@ def test_an_unusable_project_python_falls_back_to_the_servers(tmp_path, monkeypa
     monkeypatch.setenv(jedi_jobs.PROJECT_PYTHON, str(tmp_path / "no-such-python"))
     assert "path" in names("import os; os.pa", tmp_path)  # the server's own environment answered
     assert "cannot use" in caplog.text
+
+
+def test_fixes_check_their_imports_against_the_projects_python(project_python, monkeypatch):
+    """SPEC §12: an import a fix writes must resolve in the project's environment, not the bundle's."""
+    from ssot_lsp import environment
+
+    monkeypatch.setenv(environment.PROJECT_PYTHON, project_python)
+    project = environment._project_environment()
+    assert project is not None
+    assert project.has("projectonly") and project.provides("projectonly", "missing_name") is False
+    assert not environment.Environment().has("projectonly")  # the server's own Python lacks it

@@ -96,11 +96,11 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
     """Check one file with the config at the given path (runs in worker processes)."""
     from .config import load_config
     from .engine import analyze, registry_for
-    from .source import DecodeError, decode
+    from .source import DecodeError, decode, read_source
 
     path, config_path = item
     try:
-        data = path.read_bytes()
+        data = read_source(path)
         config = load_config(config_path)
         registry = registry_for(config)
         # Most files of a large codebase never mention the registry's names: skip parsing them.

@@ -91,7 +91,7 @@ def discover(paths: Iterable[str], forced_config: Optional[Path] = None) -> Disc
 
 def _walk(start: str, lookup: ConfigLookup) -> Iterator[tuple[str, Optional[Config]]]:
     """Python files under `start` with their configs; a file named directly is never excluded."""
-    if os.path.isfile(start):
+    if not os.path.isdir(start):  # a file named directly; one that is not regular is refused when read
         yield start, lookup.config_in(os.path.dirname(start))
         return
     excluders: dict[Path, Callable[[str], bool]] = {}

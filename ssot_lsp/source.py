@@ -12,12 +12,14 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import os
 import re
+import stat
 import tokenize
 import warnings
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Optional
+from typing import Optional, Union
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 BOM = codecs.BOM_UTF8
@@ -34,6 +36,41 @@ class Decoded:
 
 class DecodeError(ValueError):
     """The bytes are not valid in the encoding the file declares."""
+
+
+# A Python source file is text written by people or generators; anything bigger is not read.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+class SkippedFile(OSError):
+    """A path that is not read as source: not a regular file, or too large."""
+
+
+def read_source(path: Union[str, "os.PathLike[str]"], limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; SkippedFile (an OSError) otherwise.
+
+    Symbolic links are followed (the system caps the chain). A FIFO, device or socket is
+    refused before it is opened, and again after (opened without blocking), so a path
+    swapped in between cannot block the caller or feed it endless bytes.
+    """
+    _refuse_special(os.stat(path), limit)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        _refuse_special(os.fstat(descriptor), limit)
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SkippedFile(f"larger than {limit // (1024 * 1024)} MiB: not read")
+    return data
+
+
+def _refuse_special(status: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a regular file")
+        raise SkippedFile(f"{kind}, not a regular file: not read")
+    if status.st_size > limit:
+        raise SkippedFile(f"larger than {limit // (1024 * 1024)} MiB ({status.st_size:,} bytes): not read")
 
 
 def decode(data: bytes) -> Decoded:

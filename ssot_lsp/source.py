@@ -15,6 +15,7 @@ import io
 import os
 import re
 import stat
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -199,15 +200,22 @@ def parse(text: str, previous: Optional[Parsed] = None) -> Optional[Parsed]:
     tree, failing = _attempt(normalized)
     if tree is not None:
         return Parsed(tree, lines, (), normalized.split("\n"))
-    if failing is None:
-        return None
     rows = normalized.split("\n")
+    deep: dict[int, int] = {}
+    if failing == TOO_DEEP:
+        # Nested deeper than the parser goes: those statements are left out, the rest is parsed.
+        deep = {n: 0 for n in deep_statement_lines(rows, max(50, sys.getrecursionlimit() // 8))}
+        tree, failing = _attempt(_neutralise(rows, deep)) if deep else (None, None)
+        if tree is not None:
+            return Parsed(tree, lines, tuple(sorted(deep)))
+    if failing is None or failing == TOO_DEEP:
+        return None
     # Typing breaks one statement and the C parser names its line: neutralising that is
     # enough almost always. parso's error recovery (seconds on a big file) is the fallback.
-    parsed = _recover(rows, lines, {_clamp(failing, rows): 0}, budget=5)
+    parsed = _recover(rows, lines, {**deep, _clamp(failing, rows): 0}, budget=5)
     if parsed is None:
         modes = {n: 0 for first, last in _error_ranges(normalized) for n in range(first, last + 1)}
-        parsed = _recover(rows, lines, modes, budget=96)
+        parsed = _recover(rows, lines, {**deep, **modes}, budget=96)
     return parsed
 
 
@@ -256,8 +264,11 @@ def _extent(statement: ast.stmt) -> tuple[int, int]:
     return start - 1, (statement.end_lineno or statement.lineno) - 1
 
 
+TOO_DEEP = -1  # what `_attempt` reports for code nested deeper than the parser (or the stack) goes
+
+
 def _attempt(text: str) -> tuple[Optional[ast.Module], Optional[int]]:
-    """The tree, or the 0-based line the C parser stopped at (None if it gave no line)."""
+    """The tree, or the 0-based line the C parser stopped at (None if it gave no line, TOO_DEEP)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -267,7 +278,9 @@ def _attempt(text: str) -> tuple[Optional[ast.Module], Optional[int]]:
         # line after the header; the header is what is unfinished.
         header = _HEADER_LINE.search(str(exc.msg or ""))
         return None, (int(header.group(1)) if header else (exc.lineno or 1)) - 1
-    except (ValueError, MemoryError, RecursionError):
+    except (MemoryError, RecursionError):
+        return None, TOO_DEEP
+    except ValueError:
         return None, None
 
 
@@ -289,7 +302,7 @@ def _recover(rows: list[str], lines: LineIndex, modes: dict[int, int], budget: i
         tree, failing = _attempt(_neutralise(rows, modes))
         if tree is not None:
             return Parsed(tree, lines, tuple(sorted(modes)))
-        if failing is None:
+        if failing is None or failing == TOO_DEEP:
             return None
         failing = _clamp(failing, rows)
         if failing in modes and modes[failing] < _LAST_MODE:
@@ -363,3 +376,67 @@ _WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else
 def words(data: bytes) -> frozenset[bytes]:
     """The ASCII identifier-like words of `data`, for whole-word tests against many names at once."""
     return frozenset(data.translate(_WORD_BYTES).split())
+
+
+def neutralise_deep_statements(text: str, max_depth: int) -> tuple[str, list[int]]:
+    """`text` with each statement nested deeper than `max_depth` neutralised, and those lines.
+
+    For documents whose analysis ran out of stack: a statement too deep (or too deep for
+    the parser itself) becomes `pass` at its indentation, continuation lines become empty,
+    and every other line, line ending and position stays as it was, so the rest of the
+    file is checked as usual. Top-level statements come from `sparse.statement_starts`
+    (no parse); inside one that parses, only the deep statements go.
+    """
+    lines = LineIndex(text)
+    rows = [lines.line(number) for number in range(len(lines))]
+    deep = deep_statement_lines(rows, max_depth)
+    if not deep:
+        return text, []
+    neutralised = _neutralise(rows, {number: 0 for number in deep}).split("\n")
+    return "".join(row + lines.line_ending(n) for n, row in enumerate(neutralised)), deep
+
+
+def deep_statement_lines(rows: list[str], max_depth: int) -> list[int]:
+    """0-based lines of the statements nested deeper than `max_depth` (or than the parser goes)."""
+    from .sparse import statement_starts
+
+    starts = statement_starts("\n".join(rows)) or [0]
+    deep: set[int] = set()
+    for first, end in zip(starts, [*starts[1:], len(rows)]):
+        deep.update(first + line for line in _deep_lines("\n".join(rows[first:end]), max_depth))
+    return sorted(deep)
+
+
+def _deep_lines(chunk: str, max_depth: int) -> list[int]:
+    """0-based lines of `chunk` (one top-level statement) that belong to too deep statements."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(chunk)
+    except (RecursionError, MemoryError):
+        return list(range(chunk.count("\n") + 1))
+    except (SyntaxError, ValueError):
+        return []
+    found: list[int] = []
+    statements: list[ast.AST] = list(tree.body)
+    while statements:
+        statement = statements.pop()
+        children = list(ast.iter_child_nodes(statement))
+        inner = [child for child in children if isinstance(child, ast.stmt)]
+        if _depth([child for child in children if not isinstance(child, ast.stmt)]) <= max_depth:
+            statements.extend(inner)
+            continue
+        first, last = _extent(statement)  # type: ignore[arg-type]
+        found.extend(range(first, last + 1))
+    return found
+
+
+def _depth(nodes: list[ast.AST]) -> int:
+    """The depth of the deepest of these trees, walked without recursion."""
+    deepest = 0
+    stack = [(node, 1) for node in nodes]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest

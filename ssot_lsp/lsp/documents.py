@@ -4,10 +4,23 @@ A result belongs to one document version. Work on a version that a newer edit ha
 superseded is dropped; when a document cannot be parsed at all, its last good result
 stays (diagnostics don't flicker while a line is half-typed). Engine work runs on one
 worker thread, so the engine's caches are never touched concurrently.
+
+The engine walks syntax trees recursively, and a valid expression such as a 500-term
+`'a' + 'a' + ...` is deeper than Python's default recursion limit (1,000). The engine
+thread therefore has a 256 MiB stack and the interpreter a recursion limit of 20,000
+(the limit is per interpreter: other threads get it too; on 8 MiB stacks, the usual
+default, JSON and `repr` of data nested that deep still end in RecursionError, not a
+crash, so the limit is raised only where the stack is at least that big). A document
+deeper still is checked with its too-deep statements neutralised
+(`source.neutralise_deep_statements`): every other line keeps its diagnostics.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -15,8 +28,37 @@ from typing import Optional
 from ..engine import Checked, analyze
 from ..model import ConfigError
 from ..registry import Registry
-from ..source import LineIndex
+from ..source import LineIndex, neutralise_deep_statements
 from .configs import ConfigStore
+
+log = logging.getLogger("ssot_lsp")
+ENGINE_STACK_BYTES = 256 * 1024 * 1024
+ENGINE_RECURSION_LIMIT = 20_000
+SAFE_MAIN_STACK_BYTES = 8 * 1024 * 1024
+
+
+def engine_executor() -> ThreadPoolExecutor:
+    """The single engine thread, started now with a stack deep recursion fits in."""
+    previous = threading.stack_size(ENGINE_STACK_BYTES)
+    try:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-engine",
+                                      initializer=allow_deep_recursion)
+        executor.submit(int).result()  # the thread starts here, with the stack size above
+    finally:
+        threading.stack_size(previous)
+    return executor
+
+
+def allow_deep_recursion() -> None:
+    """Raise the recursion limit when every thread's stack can take it (see the module docstring)."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_STACK)
+    except (ImportError, OSError, ValueError):
+        return
+    if soft == resource.RLIM_INFINITY or soft >= SAFE_MAIN_STACK_BYTES:
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), ENGINE_RECURSION_LIMIT))
 
 
 @dataclass
@@ -59,7 +101,22 @@ def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: O
     registry = lookup.registry
     if registry.config.is_excluded(path):
         return Result(version, text, lines, Checked(None), registry, lookup.config_path)
-    checked = analyze(text, path, registry, previous.checked if previous is not None else None)
-    if checked.analysis is None:
+    try:
+        checked = analyze(text, path, registry, previous.checked if previous is not None else None)
+    except RecursionError:
+        checked = _analyze_shallow(text, path, registry)
+    if checked is None or checked.analysis is None:
         return None
     return Result(version, text, lines, checked, registry, lookup.config_path)
+
+
+def _analyze_shallow(text: str, path: Path, registry: Registry) -> Optional[Checked]:
+    """The analysis of `text` without its statements too deep to analyse (positions unchanged)."""
+    shallow, deep = neutralise_deep_statements(text, max(50, sys.getrecursionlimit() // 8))
+    log.warning("%s: line(s) %s nested too deeply to analyse; the rest of the file is checked", path,
+                ", ".join(str(line + 1) for line in deep[:10]) + (" ..." if len(deep) > 10 else ""))
+    try:
+        return analyze(shallow, path, registry)
+    except RecursionError:
+        log.warning("%s: nested too deeply to analyse", path)
+        return None

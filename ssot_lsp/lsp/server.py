@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
@@ -31,7 +30,7 @@ from pygls.workspace import TextDocument
 from .configs import ConfigStore
 from .convert import PositionOutOfRange, choose_encoding
 from .document_text import apply_changes
-from .documents import DocumentState
+from .documents import DocumentState, engine_executor
 from .settings import Settings
 
 log = logging.getLogger("ssot_lsp")
@@ -132,7 +131,7 @@ class SsotServer(LanguageServer):
         self.configs = ConfigStore()
         self.documents: dict[str, DocumentState] = {}
         self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
-        self._engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-engine")
+        self._engine = engine_executor()
 
     # -- client capabilities -----------------------------------------------------------
     def supports(self, field: str, default: Any = None) -> Any:

@@ -127,6 +127,11 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     if state.result is None or (state.result.version or 0) <= (version or 0):
         state.result = result
     report_config_errors(ls, result.config_path, result.config_errors)
+    if result.note is not None and uri not in ls.noted:
+        ls.noted.add(uri)
+        ls.log(result.note, types.MessageType.Warning)
+        if len(ls.noted) == 1:  # one message per session: the log has the rest
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=result.note))
     return result
 
 

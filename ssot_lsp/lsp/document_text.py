@@ -46,13 +46,33 @@ def apply_change(text: str, change: Any, encoding: str, uri: str = "") -> str:
         log.warning("didChange for %s: range %d:%d-%d:%d ends before it starts; applied with its ends swapped",
                     uri, start.line, start.character, end.line, end.character)
         start, end = end, start
-    lines = LineIndex(text)
-    return text[:offset(lines, start, encoding)] + change.text + text[offset(lines, end, encoding):]
+    start_bounds = line_bounds(text, start.line)
+    end_bounds = start_bounds if end.line == start.line else line_bounds(text, end.line)
+    low, high = offset(text, start_bounds, start, encoding), offset(text, end_bounds, end, encoding)
+    return text[:low] + change.text + text[high:]
 
 
-def offset(lines: LineIndex, position: types.Position, encoding: str) -> int:
-    """The text offset of a client position, clamped as LSP says (see the module docstring)."""
-    if position.line >= len(lines):
-        return len(lines.text)
-    column = from_client_column(lines.line(position.line), position.character, encoding)
-    return lines.starts[position.line] + column
+def offset(text: str, bounds: Optional[tuple[int, int]], position: types.Position, encoding: str) -> int:
+    """The text offset of a client position on a line with `bounds`, clamped as LSP says (module docstring)."""
+    if bounds is None:
+        return len(text)
+    start, end = bounds
+    return start + from_client_column(text[start:end], position.character, encoding)
+
+
+def line_bounds(text: str, line: int) -> Optional[tuple[int, int]]:
+    """Start and end (before its line ending) of line `line` of `text`; None past the last line.
+
+    Finds only that line, so an edit in a big document costs a scan, not a line table.
+    """
+    if "\r" in text:
+        index = LineIndex(text)
+        return (index.starts[line], index.ends[line]) if line < len(index) else None
+    start = 0
+    if line > 0:
+        rest = text.split("\n", line)
+        if len(rest) <= line:
+            return None
+        start = len(text) - len(rest[-1])
+    end = text.find("\n", start)
+    return start, end if end >= 0 else len(text)

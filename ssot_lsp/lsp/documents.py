@@ -13,6 +13,19 @@ default, JSON and `repr` of data nested that deep still end in RecursionError, n
 crash, so the limit is raised only where the stack is at least that big). A document
 deeper still is checked with its too-deep statements neutralised
 (`source.neutralise_deep_statements`): every other line keeps its diagnostics.
+
+Size policy: a document of more than BIG_DOCUMENT_CHARS characters is checked the way
+`ssot-lsp check` checks files (`sparse.py`): only its imports and the statements that
+write a name of the registry are parsed and analysed, so one keystroke in it costs
+milliseconds per megabyte instead of seconds, and the other documents, which share the
+engine thread, are not kept waiting. What such a document loses: a call through a name
+imported under another name in a different module (the batch path closes over the
+workspace's renames; the server does not read the workspace for this), and, while a
+string or bracket is left open, new diagnostics until the next edit (the last ones stay).
+Above HUGE_DOCUMENT_CHARS even that takes seconds per keystroke (the lexer and the line
+tables are linear in the size): such a document is not checked in the editor at all, and
+`ssot-lsp check` remains the way to check it. Either way the result says so once, in a
+log line and a message.
 """
 
 from __future__ import annotations
@@ -32,6 +45,8 @@ from ..source import LineIndex, neutralise_deep_statements
 from .configs import ConfigStore
 
 log = logging.getLogger("ssot_lsp")
+BIG_DOCUMENT_CHARS = 1_000_000
+HUGE_DOCUMENT_CHARS = 8_000_000
 ENGINE_STACK_BYTES = 256 * 1024 * 1024
 ENGINE_RECURSION_LIMIT = 20_000
 SAFE_MAIN_STACK_BYTES = 8 * 1024 * 1024
@@ -73,6 +88,7 @@ class Result:
     config_path: Optional[Path] = None
     config_errors: list[ConfigError] = field(default_factory=list)
     fixes: Optional[list] = None  # the fixer's plan, computed on the first code action
+    note: Optional[str] = None  # how this check differed from a full one (size policy), for the user
 
     @property
     def violations(self):
@@ -92,7 +108,7 @@ class DocumentState:
 def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: Optional[int],
                previous: Optional[Result] = None) -> Optional[Result]:
     """Check `text` as the contents of `path`; None when it could not be parsed at all."""
-    lines = LineIndex(text)
+    lines = LineIndex(text if len(text) <= HUGE_DOCUMENT_CHARS else "")  # nothing to place in a huge one
     if path is None or path.suffix not in (".py", ".pyi"):
         return Result(version, text, lines, Checked(None))
     lookup = configs.lookup(path)
@@ -101,6 +117,12 @@ def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: O
     registry = lookup.registry
     if registry.config.is_excluded(path):
         return Result(version, text, lines, Checked(None), registry, lookup.config_path)
+    if len(text) > HUGE_DOCUMENT_CHARS:
+        note = (f"ssot: {path.name} has {len(text):,} characters (more than {HUGE_DOCUMENT_CHARS:,}): not checked "
+                f"in the editor; run `ssot-lsp check` on it")
+        return Result(version, text, lines, Checked(None), registry, lookup.config_path, note=note)
+    if len(text) > BIG_DOCUMENT_CHARS:
+        return _check_big(text, path, registry, version, lines, lookup.config_path)
     try:
         checked = analyze(text, path, registry, previous.checked if previous is not None else None)
     except RecursionError:
@@ -108,6 +130,29 @@ def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: O
     if checked is None or checked.analysis is None:
         return None
     return Result(version, text, lines, checked, registry, lookup.config_path)
+
+
+def _check_big(text: str, path: Path, registry: Registry, version: Optional[int], lines: LineIndex,
+               config_path: Optional[Path]) -> Optional[Result]:
+    """The size policy (see the module docstring): only the statements that can hold a finding."""
+    from ..prefilter import build_prefilter
+    from ..sparse import sparse_text
+
+    triggers = frozenset(name.encode("utf-8", "surrogatepass") for name in build_prefilter(registry, ()).triggers)
+    kept = sparse_text(text, triggers)
+    if kept is None:
+        log.warning("%s: %s characters, and a string or bracket is open: not checked again until it is closed",
+                    path, f"{len(text):,}")
+        return None
+    try:
+        checked: Optional[Checked] = analyze(kept, path, registry)
+    except RecursionError:
+        checked = _analyze_shallow(kept, path, registry)
+    if checked is None or checked.analysis is None:
+        return None
+    note = (f"ssot: {path.name} has {len(text):,} characters (more than {BIG_DOCUMENT_CHARS:,}): only its imports "
+            f"and the statements naming a rule's symbols are checked")
+    return Result(version, text, lines, checked, registry, config_path, note=note)
 
 
 def _analyze_shallow(text: str, path: Path, registry: Registry) -> Optional[Checked]:

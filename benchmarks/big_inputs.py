@@ -23,7 +23,6 @@ import argparse
 import json
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -84,15 +83,15 @@ def comment_edit(text: str, version: int) -> tuple[dict, int]:
                       "end": {"line": line, "character": character}}, "text": "x"}, version + 1
 
 
-def run_case(server: RawServer, name: str, text: str, small: str) -> dict:
+def run_case(server: RawServer, name: str, text: str, small: str, small_version: list) -> dict:
+    """One case; `small_version` holds the small document's version, which only ever grows."""
     uri = server.open(PROBE_PATH.with_name(f"big_{name.replace('-', '_')}.py"), text)
     started = time.perf_counter()
     first = server.published(uri, 1, timeout=900)
     first_s = time.perf_counter() - started
-    edits, version, small_version, stalls = [], 1, [100], []
+    edits, version, stalls = [], 1, []
     for _ in range(3):
-        change, version = comment_edit(text, version)
-        text = text  # the comment grows by one character per edit; its line stays a comment
+        change, version = comment_edit(text, version)  # the comment grows; its line stays a comment
         start_index = len(server.received)
         started = time.perf_counter()
         server.change(uri, version, [change])
@@ -139,8 +138,9 @@ def main() -> int:
         server.initialize()
         small = server.open(PROBE_PATH.with_name("big_inputs_small.py"), PROBE_TEXT)
         server.published(small, 1)
+        small_version = [1]
         for name in args.only or list(CASES):
-            results.append(run_case(server, name, CASES[name](), small))
+            results.append(run_case(server, name, CASES[name](), small, small_version))
             if not args.json:
                 print(results[-1], flush=True)
     finally:
@@ -151,5 +151,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    threading.stack_size(0)
     sys.exit(main())

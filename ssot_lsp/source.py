@@ -204,7 +204,7 @@ def parse(text: str, previous: Optional[Parsed] = None) -> Optional[Parsed]:
     deep: dict[int, int] = {}
     if failing == TOO_DEEP:
         # Nested deeper than the parser goes: those statements are left out, the rest is parsed.
-        deep = {n: 0 for n in deep_statement_lines(rows, max(50, sys.getrecursionlimit() // 8))}
+        deep = {n: 0 for n in deep_statement_lines(rows, max_depth())}
         tree, failing = _attempt(_neutralise(rows, deep)) if deep else (None, None)
         if tree is not None:
             return Parsed(tree, lines, tuple(sorted(deep)))
@@ -267,6 +267,11 @@ def _extent(statement: ast.stmt) -> tuple[int, int]:
 TOO_DEEP = -1  # what `_attempt` reports for code nested deeper than the parser (or the stack) goes
 
 
+def max_depth() -> int:
+    """How deep a statement may nest before it is left out: what the recursion limit lets the engine walk."""
+    return max(50, sys.getrecursionlimit() // 8)
+
+
 def _attempt(text: str) -> tuple[Optional[ast.Module], Optional[int]]:
     """The tree, or the 0-based line the C parser stopped at (None if it gave no line, TOO_DEEP)."""
     try:
@@ -302,7 +307,14 @@ def _recover(rows: list[str], lines: LineIndex, modes: dict[int, int], budget: i
         tree, failing = _attempt(_neutralise(rows, modes))
         if tree is not None:
             return Parsed(tree, lines, tuple(sorted(modes)))
-        if failing is None or failing == TOO_DEEP:
+        if failing == TOO_DEEP:  # a statement too deep besides the broken ones: leave it out too
+            deeper = [n for n in deep_statement_lines(_neutralise(rows, modes).split("\n"), max_depth())
+                      if n not in modes]
+            if not deeper:
+                return None
+            modes.update(dict.fromkeys(deeper, 0))
+            continue
+        if failing is None:
             return None
         failing = _clamp(failing, rows)
         if failing in modes and modes[failing] < _LAST_MODE:

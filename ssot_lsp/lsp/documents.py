@@ -41,7 +41,7 @@ from typing import Optional
 from ..engine import Checked, analyze
 from ..model import ConfigError
 from ..registry import Registry
-from ..source import LineIndex, neutralise_deep_statements
+from ..source import LineIndex, max_depth, neutralise_deep_statements
 from .configs import ConfigStore
 
 log = logging.getLogger("ssot_lsp")
@@ -157,7 +157,7 @@ def _check_big(text: str, path: Path, registry: Registry, version: Optional[int]
 
 def _analyze_shallow(text: str, path: Path, registry: Registry) -> Optional[Checked]:
     """The analysis of `text` without its statements too deep to analyse (positions unchanged)."""
-    shallow, deep = neutralise_deep_statements(text, max(50, sys.getrecursionlimit() // 8))
+    shallow, deep = neutralise_deep_statements(text, max_depth())
     log.warning("%s: line(s) %s nested too deeply to analyse; the rest of the file is checked", path,
                 ", ".join(str(line + 1) for line in deep[:10]) + (" ..." if len(deep) > 10 else ""))
     try:

@@ -8,13 +8,14 @@ out and every other line keeps its diagnostics.
 
 from __future__ import annotations
 
+import ast
 import itertools
 import subprocess
 import sys
 
 import pytest
 
-from ssot_lsp.source import neutralise_deep_statements
+from ssot_lsp.source import neutralise_deep_statements, parse
 from tests.conftest import DEMO
 
 from .jsonrpc import PROBE_PATH, PROBE_TEXT, RawServer
@@ -75,3 +76,11 @@ def test_only_the_too_deep_statements_are_neutralised() -> None:
     assert lines == [2, 3]
     assert shallow == "import os\r\ndef f():\r\n    pass\r\n\r\n    return y\r\nz = 1\r\n"
     assert neutralise_deep_statements("x = 1 + 2\n", 100) == ("x = 1 + 2\n", [])
+
+
+def test_a_broken_document_with_a_too_deep_statement_keeps_the_rest() -> None:
+    text = "import os\ndef f(:\n    pass\nx = " + " + ".join(["1"] * 30000) + "\ny = os.sep\n"
+    parsed = parse(text)
+    assert parsed is not None and 3 in parsed.broken and 1 in parsed.broken
+    assert [type(node).__name__ for node in parsed.tree.body][0] == "Import"
+    assert any(isinstance(node, ast.Assign) and node.lineno == 5 for node in parsed.tree.body)

@@ -54,7 +54,10 @@ SAFE_MAIN_STACK_BYTES = 8 * 1024 * 1024
 
 def engine_executor() -> ThreadPoolExecutor:
     """The single engine thread, started now with a stack deep recursion fits in."""
-    previous = threading.stack_size(ENGINE_STACK_BYTES)
+    try:
+        previous = threading.stack_size(ENGINE_STACK_BYTES)
+    except (ValueError, RuntimeError):  # the platform refuses: default stacks, default limit
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-engine")
     try:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-engine",
                                       initializer=allow_deep_recursion)
@@ -105,10 +108,19 @@ class DocumentState:
     stale: bool = False  # the config or another module changed: check again even at the same version
 
 
+Lexed = tuple  # (sparse text or None, LineIndex): the part of a big document's check that needs no engine state
+
+
 def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: Optional[int],
-               previous: Optional[Result] = None) -> Optional[Result]:
-    """Check `text` as the contents of `path`; None when it could not be parsed at all."""
-    lines = LineIndex(text if len(text) <= HUGE_DOCUMENT_CHARS else "")  # nothing to place in a huge one
+               previous: Optional[Result] = None, lexed: Optional[Lexed] = None) -> Optional[Result]:
+    """Check `text` as the contents of `path`; None when it could not be parsed at all.
+
+    `lexed`: what `lex_big_document` computed off the engine thread for a big document.
+    """
+    if lexed is not None:
+        lines = lexed[1]
+    else:
+        lines = LineIndex(text if len(text) <= HUGE_DOCUMENT_CHARS else "")  # nothing to place in a huge one
     if path is None or path.suffix not in (".py", ".pyi"):
         return Result(version, text, lines, Checked(None))
     lookup = configs.lookup(path)
@@ -122,7 +134,8 @@ def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: O
                 f"in the editor; run `ssot-lsp check` on it")
         return Result(version, text, lines, Checked(None), registry, lookup.config_path, note=note)
     if len(text) > BIG_DOCUMENT_CHARS:
-        return _check_big(text, path, registry, version, lines, lookup.config_path)
+        kept = lexed[0] if lexed is not None else lex_big_document(text, big_document_triggers(registry))[0]
+        return _check_big(text, kept, path, registry, version, lines, lookup.config_path)
     try:
         checked = analyze(text, path, registry, previous.checked if previous is not None else None)
     except RecursionError:
@@ -132,14 +145,34 @@ def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: O
     return Result(version, text, lines, checked, registry, lookup.config_path)
 
 
-def _check_big(text: str, path: Path, registry: Registry, version: Optional[int], lines: LineIndex,
-               config_path: Optional[Path]) -> Optional[Result]:
-    """The size policy (see the module docstring): only the statements that can hold a finding."""
+def big_document_triggers(registry: Registry) -> frozenset[bytes]:
+    """The names whose statements a big document keeps (engine thread: the registry's caches)."""
     from ..prefilter import build_prefilter
+
+    return frozenset(name.encode("utf-8", "surrogatepass") for name in build_prefilter(registry, ()).triggers)
+
+
+def plan_big_document(configs: ConfigStore, path: Optional[Path], text: str) -> Optional[frozenset[bytes]]:
+    """On the engine thread: the trigger names when `text` gets the big-document check, else None."""
+    if not BIG_DOCUMENT_CHARS < len(text) <= HUGE_DOCUMENT_CHARS or path is None or path.suffix not in (".py", ".pyi"):
+        return None
+    registry = configs.lookup(path).registry
+    if registry is None or registry.config.is_excluded(path):
+        return None
+    return big_document_triggers(registry)
+
+
+def lex_big_document(text: str, triggers: frozenset[bytes]) -> Lexed:
+    """The linear, engine-free part of a big document's check, for any thread: the other
+    documents' checks need not queue behind it on the engine thread."""
     from ..sparse import sparse_text
 
-    triggers = frozenset(name.encode("utf-8", "surrogatepass") for name in build_prefilter(registry, ()).triggers)
-    kept = sparse_text(text, triggers)
+    return sparse_text(text, triggers), LineIndex(text)
+
+
+def _check_big(text: str, kept: Optional[str], path: Path, registry: Registry, version: Optional[int],
+               lines: LineIndex, config_path: Optional[Path]) -> Optional[Result]:
+    """The size policy (see the module docstring): only the statements that can hold a finding."""
     if kept is None:
         log.warning("%s: %s characters, and a string or bracket is open: not checked again until it is closed",
                     path, f"{len(text):,}")

@@ -18,7 +18,8 @@ Size policy: a document of more than BIG_DOCUMENT_CHARS characters is checked th
 `ssot-lsp check` checks files (`sparse.py`): only its imports and the statements that
 write a name of the registry are parsed and analysed, so one keystroke in it costs
 milliseconds per megabyte instead of seconds, and the other documents, which share the
-engine thread, are not kept waiting. What such a document loses: a call through a name
+engine thread, are not kept waiting: the linear part (lexing, the line table) runs on
+another thread and only the analysis of the kept statements on the engine's. What such a document loses: a call through a name
 imported under another name in a different module (the batch path closes over the
 workspace's renames; the server does not read the workspace for this), and, while a
 string or bracket is left open, new diagnostics until the next edit (the last ones stay).

@@ -20,6 +20,7 @@ quadratic on it); a 20 MB module. The figures go to docs/reliability.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import sys
@@ -95,8 +96,8 @@ def run_case(server: RawServer, name: str, text: str, small: str, small_version:
         start_index = len(server.received)
         started = time.perf_counter()
         server.change(uri, version, [change])
-        stalls.extend(_edit_small_meanwhile(server, small, small_version,
-                                            lambda: _published_since(server, uri, version, start_index)))
+        done = functools.partial(_published_since, server, uri, version, start_index)
+        stalls.extend(_edit_small_meanwhile(server, small, small_version, done))
         server.published(uri, version, timeout=900, start=start_index)
         edits.append(time.perf_counter() - started)
     result = {"case": name, "bytes": len(text.encode("utf-8")), "lines": text.count("\n"),

@@ -14,7 +14,16 @@ counterexample), and ends with the number of inputs tried and failures found per
 - batch: on mutated text that compiles, the batch path of `ssot-lsp check` (sparse parse,
   registry limited to the trigger names) finds exactly what a full check finds;
 - server: random didOpen / incremental didChange / completion / hover / codeAction /
-  diagnostic sequences against `python -m ssot_lsp` are all answered, and the process lives.
+  diagnostic sequences against `python -m ssot_lsp` are all answered, and the process lives;
+- text: random incremental edits (every character `str.splitlines` takes for a line break,
+  astral characters, CR and CRLF, positions past line ends and past the document, reversed
+  ranges; UTF-16, UTF-8 and UTF-32 positions) applied to the server's document text
+  (`lsp/document_text.py`) and to an independent model (tests/reliability/text_model.py):
+  the texts must be equal after every edit;
+- server-text: the same kind of edits sent to `python -m ssot_lsp` as didChange; the
+  document's pulled diagnostics must equal those of the model's text opened whole.
+
+The text targets count edits (`edits`), not documents.
 
 Exit code 1 when any target found a failure.
 """
@@ -24,6 +33,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import logging
 import sys
 import time
 import traceback
@@ -108,6 +118,58 @@ def batch_target(data: st.DataObject) -> None:
     assert batch_agrees(mutated(data), BATCH_REGISTRY), "the batch path found something else"
 
 
+def text_target(data: st.DataObject) -> None:
+    from tests.reliability.test_document_text import ENCODINGS, TEXTS, change, positions
+    from tests.reliability.text_model import model_apply
+
+    from ssot_lsp.lsp.document_text import apply_change
+
+    count("text")
+    text = model = data.draw(TEXTS)
+    encoding = data.draw(ENCODINGS)
+    for _ in range(data.draw(st.integers(1, 40))):
+        start, end = data.draw(positions(model)), data.draw(positions(model))
+        new_text = data.draw(TEXTS)
+        text = apply_change(text, change(start, end, new_text), encoding)
+        model = model_apply(model, start, end, new_text, encoding)
+        EDITS["text"] = EDITS.get("text", 0) + 1
+        assert text == model, "the server's text diverged from the model"
+
+
+EDITS: dict[str, int] = {}
+
+
+def make_server_text_target():
+    from tests.reliability.jsonrpc import PROBE_PATH, RawServer
+    from tests.reliability.test_document_text import EDIT_TEXTS, SEPARATED_PROBE, pulled
+    from tests.reliability.text_model import model_apply
+
+    server = RawServer()
+    server.initialize()
+    names = itertools.count()
+    edit = st.tuples(st.integers(0, 9), st.integers(0, 90), st.integers(0, 9), st.integers(0, 90), EDIT_TEXTS)
+
+    def server_text_target(data: st.DataObject) -> None:
+        count("server-text")
+        uri = server.open(PROBE_PATH.with_name(f"fuzz_text_{next(names)}.py"), SEPARATED_PROBE)
+        model = SEPARATED_PROBE
+        edits = data.draw(st.lists(edit, min_size=1, max_size=30))
+        for version, (line, column, end_line, end_column, text) in enumerate(edits, start=2):
+            server.change(uri, version, [{"range": {"start": {"line": line, "character": column},
+                                                    "end": {"line": end_line, "character": end_column}},
+                                          "text": text}])
+            model = model_apply(model, (line, column), (end_line, end_column), text, "utf-16")
+        EDITS["server-text"] = EDITS.get("server-text", 0) + len(edits)
+        whole = server.open(PROBE_PATH.with_name(f"fuzz_text_{next(names)}.py"), model)
+        try:
+            assert pulled(server, uri) == pulled(server, whole), "the server's text diverged from the model"
+        finally:
+            for closing in (uri, whole):
+                server.notify("textDocument/didClose", {"textDocument": {"uri": closing}})
+
+    return server_text_target, server
+
+
 def make_server_target():
     from tests.reliability.jsonrpc import PROBE_PATH, RawServer
     from tests.reliability.test_server_fuzz import operations, ordered, run_request
@@ -147,18 +209,30 @@ def run_target(name: str, test: Callable, strategy, examples: int) -> dict:
     except Exception:
         failure = traceback.format_exc(limit=8)
         print(f"--- {name}: FAILURE\n{failure}", file=sys.stderr)
-    return {"target": name, "inputs": TRIED.get(name, 0), "failures": int(failure is not None),
+    return {"target": name, "inputs": TRIED.get(name, 0), "edits": EDITS.get(name),
+            "failures": int(failure is not None),
             "seconds": round(time.monotonic() - started, 1), "failure": failure}
+
+
+def run_server_target(name: str, make: Callable, examples: int) -> dict:
+    """`run_target` for a target that talks to a server process of its own (`make` starts it)."""
+    target, server = make()
+    try:
+        return run_target(name, target, st.data(), examples)
+    finally:
+        server.close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=20_000, help="examples per in-process target")
     parser.add_argument("--server-examples", type=int, default=2_000, help="document sessions sent to the server")
-    parser.add_argument("--only", choices=["engine", "bytes", "fixer", "batch", "server"], action="append")
+    parser.add_argument("--text-examples", type=int, default=10_000, help="documents edited in process (text)")
+    parser.add_argument("--only", choices=["engine", "bytes", "fixer", "batch", "server", "text", "server-text"],
+                        action="append")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    chosen = set(args.only or ["engine", "bytes", "fixer", "batch", "server"])
+    chosen = set(args.only or ["engine", "bytes", "fixer", "batch", "server", "text", "server-text"])
     results = []
     if "engine" in chosen:
         results.append(run_target("engine", engine_target, st.data(), args.examples))
@@ -173,16 +247,18 @@ def main() -> int:
     if "batch" in chosen:
         results.append(run_target("batch", batch_target, st.data(), args.examples))
     if "server" in chosen:
-        server_target, server = make_server_target()
-        try:
-            results.append(run_target("server", server_target, st.data(), args.server_examples))
-        finally:
-            server.close()
+        results.append(run_server_target("server", make_server_target, args.server_examples))
+    if "text" in chosen:
+        logging.getLogger("ssot_lsp").setLevel(logging.ERROR)  # the reversed ranges' log lines, thousands
+        results.append(run_target("text", text_target, st.data(), args.text_examples))
+    if "server-text" in chosen:
+        results.append(run_server_target("server-text", make_server_text_target, args.server_examples))
     if args.json:
         print(json.dumps(results, indent=2))
     else:
         for result in results:
-            print(f"{result['target']:8} inputs {result['inputs']:>8}  failures {result['failures']}  "
+            edits = f"  edits {result['edits']:>8}" if result["edits"] is not None else ""
+            print(f"{result['target']:11} inputs {result['inputs']:>8}{edits}  failures {result['failures']}  "
                   f"{result['seconds']:>7}s")
     return 1 if any(result["failures"] for result in results) else 0
 

@@ -242,11 +242,11 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
     """Check one file with the config at the given path (runs in worker processes)."""
     from .config import load_config
     from .engine import analyze, registry_for
-    from .source import DecodeError, decode
+    from .source import DecodeError, decode, read_source
 
     path, config_path = item
     try:
-        data = path.read_bytes()
+        data = read_source(path)
         _check_decodable(data)  # before the pre-filter: an undecodable file is an error, never skipped
         config = load_config(config_path)
         registry = registry_for(config)

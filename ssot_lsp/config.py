@@ -8,6 +8,7 @@ The registry lives in `ssot.toml` (top-level keys) or in the `[tool.ssot-lsp]` t
 from __future__ import annotations
 
 import ast
+import logging
 import os
 import re
 import string
@@ -146,8 +147,13 @@ class Config:
 
 
 def _gitignore_lines(root: Path) -> tuple[str, ...]:
+    from .source import SkippedFile, read_source
+
     try:
-        text = (root / ".gitignore").read_text(encoding="utf-8", errors="replace")
+        text = read_source(root / ".gitignore").decode("utf-8", errors="replace")
+    except SkippedFile as exc:  # a FIFO would block every run: say why it is not honoured
+        logging.getLogger("ssot_lsp").warning("%s: %s; its patterns are not applied", root / ".gitignore", exc)
+        return ()
     except OSError:
         return ()
     return tuple(line for line in text.splitlines() if line.strip() and not line.startswith("#"))

@@ -43,7 +43,7 @@ def fix_file(item: tuple) -> FileFix:
     from .engine import analyze, registry_for
     from .fixer import fix_all
     from .runner import select
-    from .source import DecodeError, decode, encode
+    from .source import DecodeError, decode, encode, read_source
 
     path, config_path, write, shown, selected, ignored, unsafe_fixes = item
     outcome = FileFix(str(path))
@@ -51,7 +51,7 @@ def fix_file(item: tuple) -> FileFix:
         outcome.problem = "is a symbolic link: left untouched (fix the file it points to)"
         return outcome
     try:
-        original = path.read_bytes()
+        original = read_source(path)
         decoded = decode(original)
     except (OSError, DecodeError) as exc:
         outcome.problem = f"cannot read: {exc}"

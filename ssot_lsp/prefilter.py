@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from .registry import Registry
-from .source import DecodeError, decode, words
+from .source import DecodeError, decode, read_source, words
 
 _SKIP_FOLDERS = {"__pycache__", "node_modules", "venv", ".venv", ".git", ".tox", ".nox", ".eggs"}
 
@@ -123,9 +123,8 @@ _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 def file_aliases(path: Union[str, Path]) -> list[tuple[str, str]]:
     """The `name as alias` pairs of the import statements in the file at `path`."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
+        data = read_source(path)
+    except OSError:  # unreadable, not a regular file or too large: discovery reports it
         return []
     if b"import" not in data or b"as" not in data:
         return []

@@ -275,11 +275,11 @@ def tally_one(item: tuple[Path, Path]) -> FileTally:
     """Worker entry: read and count one file with the config at the given path."""
     from .config import load_config
     from .engine import registry_for
-    from .source import DecodeError, decode
+    from .source import DecodeError, decode, read_source
 
     path, config_path = item
     try:
-        text = decode(path.read_bytes()).text
+        text = decode(read_source(path)).text
         return tally(text, path, registry_for(load_config(config_path)))
     except (OSError, DecodeError) as exc:
         return FileTally(str(path), error=str(exc))

@@ -130,8 +130,9 @@ def _excluder(config: Config, extra_exclude: tuple[str, ...]) -> Callable[[str],
 
 def _walk(start: str, lookup: ConfigLookup,
           extra_exclude: tuple[str, ...] = ()) -> Iterator[tuple[str, Optional[Config]]]:
-    """Python files under `start` with their configs (a file named directly: itself)."""
-    if os.path.isfile(start):
+    """Python files under `start` with their configs (a file named directly: itself; one that is
+    not regular is yielded too, and refused when read)."""
+    if not os.path.isdir(start):
         yield start, lookup.config_in(os.path.dirname(start))
         return
     excluders: dict[Path, Callable[[str], bool]] = {}

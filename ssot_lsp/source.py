@@ -12,12 +12,15 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import os
 import re
+import stat
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Optional
+from typing import Optional, Union
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 BOM = codecs.BOM_UTF8
@@ -34,6 +37,41 @@ class Decoded:
 
 class DecodeError(ValueError):
     """The bytes are not valid in the encoding the file declares."""
+
+
+# A Python source file is text written by people or generators; anything bigger is not read.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+class SkippedFile(OSError):
+    """A path that is not read as source: not a regular file, or too large."""
+
+
+def read_source(path: Union[str, "os.PathLike[str]"], limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; SkippedFile (an OSError) otherwise.
+
+    Symbolic links are followed (the system caps the chain). A FIFO, device or socket is
+    refused before it is opened, and again after (opened without blocking), so a path
+    swapped in between cannot block the caller or feed it endless bytes.
+    """
+    _refuse_special(os.stat(path), limit)
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        _refuse_special(os.fstat(descriptor), limit)
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SkippedFile(f"larger than {limit // (1024 * 1024)} MiB: not read")
+    return data
+
+
+def _refuse_special(status: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((name for test, name in _KINDS if test(status.st_mode)), "not a regular file")
+        raise SkippedFile(f"{kind}, not a regular file: not read")
+    if status.st_size > limit:
+        raise SkippedFile(f"larger than {limit // (1024 * 1024)} MiB ({status.st_size:,} bytes): not read")
 
 
 def decode(data: bytes) -> Decoded:
@@ -162,15 +200,22 @@ def parse(text: str, previous: Optional[Parsed] = None) -> Optional[Parsed]:
     tree, failing = _attempt(normalized)
     if tree is not None:
         return Parsed(tree, lines, (), normalized.split("\n"))
-    if failing is None:
-        return None
     rows = normalized.split("\n")
+    deep: dict[int, int] = {}
+    if failing == TOO_DEEP:
+        # Nested deeper than the parser goes: those statements are left out, the rest is parsed.
+        deep = {n: 0 for n in deep_statement_lines(rows, max_depth())}
+        tree, failing = _attempt(_neutralise(rows, deep)) if deep else (None, None)
+        if tree is not None:
+            return Parsed(tree, lines, tuple(sorted(deep)))
+    if failing is None or failing == TOO_DEEP:
+        return None
     # Typing breaks one statement and the C parser names its line: neutralising that is
     # enough almost always. parso's error recovery (seconds on a big file) is the fallback.
-    parsed = _recover(rows, lines, {_clamp(failing, rows): 0}, budget=5)
+    parsed = _recover(rows, lines, {**deep, _clamp(failing, rows): 0}, budget=5)
     if parsed is None:
         modes = {n: 0 for first, last in _error_ranges(normalized) for n in range(first, last + 1)}
-        parsed = _recover(rows, lines, modes, budget=96)
+        parsed = _recover(rows, lines, {**deep, **modes}, budget=96)
     return parsed
 
 
@@ -219,8 +264,16 @@ def _extent(statement: ast.stmt) -> tuple[int, int]:
     return start - 1, (statement.end_lineno or statement.lineno) - 1
 
 
+TOO_DEEP = -1  # what `_attempt` reports for code nested deeper than the parser (or the stack) goes
+
+
+def max_depth() -> int:
+    """How deep a statement may nest before it is left out: what the recursion limit lets the engine walk."""
+    return max(50, sys.getrecursionlimit() // 8)
+
+
 def _attempt(text: str) -> tuple[Optional[ast.Module], Optional[int]]:
-    """The tree, or the 0-based line the C parser stopped at (None if it gave no line)."""
+    """The tree, or the 0-based line the C parser stopped at (None if it gave no line, TOO_DEEP)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -230,7 +283,9 @@ def _attempt(text: str) -> tuple[Optional[ast.Module], Optional[int]]:
         # line after the header; the header is what is unfinished.
         header = _HEADER_LINE.search(str(exc.msg or ""))
         return None, (int(header.group(1)) if header else (exc.lineno or 1)) - 1
-    except (ValueError, MemoryError, RecursionError):
+    except (MemoryError, RecursionError):
+        return None, TOO_DEEP
+    except ValueError:
         return None, None
 
 
@@ -252,6 +307,13 @@ def _recover(rows: list[str], lines: LineIndex, modes: dict[int, int], budget: i
         tree, failing = _attempt(_neutralise(rows, modes))
         if tree is not None:
             return Parsed(tree, lines, tuple(sorted(modes)))
+        if failing == TOO_DEEP:  # a statement too deep besides the broken ones: leave it out too
+            deeper = [n for n in deep_statement_lines(_neutralise(rows, modes).split("\n"), max_depth())
+                      if n not in modes]
+            if not deeper:
+                return None
+            modes.update(dict.fromkeys(deeper, 0))
+            continue
         if failing is None:
             return None
         failing = _clamp(failing, rows)
@@ -301,7 +363,7 @@ def _error_ranges(text: str) -> list[tuple[int, int]]:
     except ImportError:  # pragma: no cover - parso is a dependency
         return []
     try:
-        module = parso.parse(text, error_recovery=True)
+        module = parso.parse(_ascii_for_parso(text), error_recovery=True)
     except Exception:  # parso must never take the engine down with it
         return []
     ranges: list[tuple[int, int]] = []
@@ -318,6 +380,21 @@ def _error_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+def _ascii_for_parso(text: str) -> str:
+    """`text` with every non-ASCII character replaced by an ASCII one parso treats alike.
+
+    parso's tokenizer splits a name holding a character that cannot be in an identifier
+    (an emoji) one growing prefix at a time: quadratic in the length of the run, seconds
+    for a 20,000-character line. A character that can continue an identifier becomes `x`,
+    any other `?` (an error token of its own), so tokens, lines and columns stay the same
+    and the cost is linear.
+    """
+    if text.isascii():
+        return text
+    table = {ord(char): "x" if ("a" + char).isidentifier() else "?" for char in set(text) if not char.isascii()}
+    return text.translate(table)
+
+
 # Bytes that cannot be part of an ASCII identifier become spaces: splitting then yields the
 # words of a file (non-ASCII letters split words too, which can only add false matches).
 _WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
@@ -326,3 +403,67 @@ _WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else
 def words(data: bytes) -> frozenset[bytes]:
     """The ASCII identifier-like words of `data`, for whole-word tests against many names at once."""
     return frozenset(data.translate(_WORD_BYTES).split())
+
+
+def neutralise_deep_statements(text: str, max_depth: int) -> tuple[str, list[int]]:
+    """`text` with each statement nested deeper than `max_depth` neutralised, and those lines.
+
+    For documents whose analysis ran out of stack: a statement too deep (or too deep for
+    the parser itself) becomes `pass` at its indentation, continuation lines become empty,
+    and every other line, line ending and position stays as it was, so the rest of the
+    file is checked as usual. Top-level statements come from `sparse.statement_starts`
+    (no parse); inside one that parses, only the deep statements go.
+    """
+    lines = LineIndex(text)
+    rows = [lines.line(number) for number in range(len(lines))]
+    deep = deep_statement_lines(rows, max_depth)
+    if not deep:
+        return text, []
+    neutralised = _neutralise(rows, {number: 0 for number in deep}).split("\n")
+    return "".join(row + lines.line_ending(n) for n, row in enumerate(neutralised)), deep
+
+
+def deep_statement_lines(rows: list[str], max_depth: int) -> list[int]:
+    """0-based lines of the statements nested deeper than `max_depth` (or than the parser goes)."""
+    from .sparse import statement_starts
+
+    starts = statement_starts("\n".join(rows)) or [0]
+    deep: set[int] = set()
+    for first, end in zip(starts, [*starts[1:], len(rows)]):
+        deep.update(first + line for line in _deep_lines("\n".join(rows[first:end]), max_depth))
+    return sorted(deep)
+
+
+def _deep_lines(chunk: str, max_depth: int) -> list[int]:
+    """0-based lines of `chunk` (one top-level statement) that belong to too deep statements."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(chunk)
+    except (RecursionError, MemoryError):
+        return list(range(chunk.count("\n") + 1))
+    except (SyntaxError, ValueError):
+        return []
+    found: list[int] = []
+    statements: list[ast.AST] = list(tree.body)
+    while statements:
+        statement = statements.pop()
+        children = list(ast.iter_child_nodes(statement))
+        inner = [child for child in children if isinstance(child, ast.stmt)]
+        if _depth([child for child in children if not isinstance(child, ast.stmt)]) <= max_depth:
+            statements.extend(inner)
+            continue
+        first, last = _extent(statement)  # type: ignore[arg-type]
+        found.extend(range(first, last + 1))
+    return found
+
+
+def _depth(nodes: list[ast.AST]) -> int:
+    """The depth of the deepest of these trees, walked without recursion."""
+    deepest = 0
+    stack = [(node, 1) for node in nodes]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest

@@ -134,6 +134,17 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
     name. Dropping the rest changes no finding. A top-level class is looked into the same
     way, member by member (test classes are often most of a file).
     """
+    kept = sparse_text(text, relevant)
+    if kept is None:
+        return None
+    tree, _ = _attempt(kept)
+    if tree is None:
+        return None
+    return Parsed(tree, LineIndex(text))
+
+
+def sparse_text(text: str, relevant: frozenset[bytes]) -> Optional[str]:
+    """`text` (lines joined by `\\n`) with the statements that cannot matter blanked, or None when unsure."""
     split = _split(text) if not text.startswith("\ufeff") and "\x00" not in text else None
     if split is None:
         return None
@@ -158,10 +169,7 @@ def parse_sparse(text: str, relevant: frozenset[bytes]) -> Optional[Parsed]:
     for unit in units:
         unit.decide(used, code_rows)
         unit.blank(out)
-    tree, _ = _attempt("\n".join(out))
-    if tree is None:
-        return None
-    return Parsed(tree, LineIndex(text))
+    return "\n".join(out)
 
 
 def _import_words(code_rows: list[str]) -> tuple[set[bytes], set[bytes]]:

@@ -7,6 +7,7 @@ text edit the server sends is built here, so the position encoding lives nowhere
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable, Optional, Sequence
 
 from lsprotocol import types
@@ -39,10 +40,10 @@ def choose_encoding(offered: Optional[Sequence[str]]) -> str:
 
 def _units(text: str, encoding: str) -> int:
     if encoding == UTF8:
-        return len(text.encode("utf-8"))
-    if text.isascii():
+        return len(text.encode("utf-8", "surrogatepass"))
+    if text.isascii() or encoding != UTF16:
         return len(text)
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def to_client_column(line_text: str, column: int, encoding: str) -> int:
@@ -53,15 +54,39 @@ def to_client_column(line_text: str, column: int, encoding: str) -> int:
 
 
 def from_client_column(line_text: str, units: int, encoding: str) -> int:
-    """A client column (UTF-8 or UTF-16 units) as a code-point column, clamped to the line."""
-    if line_text.isascii():
-        return max(0, min(units, len(line_text)))
-    counted = 0
-    for index, char in enumerate(line_text):
-        if counted >= units:
-            return index
-        counted += _units(char, encoding)
-    return len(line_text)
+    """A client column (UTF-8 or UTF-16 units) as a code-point column, clamped to the line.
+
+    A column inside a character (half a surrogate pair, part of a UTF-8 sequence) means
+    that character's start, as in VS Code's text model.
+    """
+    units = max(0, units)
+    if line_text.isascii() or encoding not in (UTF8, UTF16):  # utf-32 counts code points
+        return min(units, len(line_text))
+    if encoding == UTF8:
+        return _utf8_column(line_text, units)
+    index = counted = 0  # code points and UTF-16 units before the next astral character
+    for match in _ASTRAL.finditer(line_text):
+        at = match.start()
+        reached = counted + at - index  # units at the astral character's start
+        if units < reached + 2:
+            return index + units - counted if units <= reached else at
+        index, counted = at + 1, reached + 2
+    return min(len(line_text), index + units - counted)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _utf8_column(line_text: str, units: int) -> int:
+    data = line_text.encode("utf-8", "surrogatepass")[:units]
+    lead = len(data) - 1
+    while lead >= 0 and data[lead] & 0xC0 == 0x80:  # back over continuation bytes
+        lead -= 1
+    if lead >= 0 and data[lead] >= 0xC0:
+        needed = 2 if data[lead] < 0xE0 else 3 if data[lead] < 0xF0 else 4
+        if len(data) - lead < needed:  # the last character is cut: its start counts
+            data = data[:lead]
+    return len(data.decode("utf-8", "surrogatepass"))
 
 
 def position(lines: LineIndex, line: int, column: int, encoding: str) -> types.Position:

@@ -17,7 +17,7 @@ from pygls.uris import from_fs_path
 
 from ..model import ConfigError
 from . import convert, memory
-from .documents import Result, check_text
+from .documents import BIG_DOCUMENT_CHARS, Result, check_text, lex_big_document, plan_big_document
 
 if TYPE_CHECKING:
     from .server import SsotServer
@@ -117,9 +117,14 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     state = ls.state(uri)
     if state.result is not None and state.result.version == document.version and not state.stale:
         return state.result
-    version, text = document.version, document.source
+    version, text, path = document.version, document.source, ls.path_of(uri)
     state.stale = False
-    result = await ls.run_engine(check_text, ls.configs, ls.path_of(uri), text, version, state.result)
+    lexed = None
+    if len(text) > BIG_DOCUMENT_CHARS:  # lexed off the engine thread: other documents need not wait
+        triggers = await ls.run_engine(plan_big_document, ls.configs, path, text)
+        if triggers is not None:
+            lexed = await asyncio.get_running_loop().run_in_executor(None, lex_big_document, text, triggers)
+    result = await ls.run_engine(check_text, ls.configs, path, text, version, state.result, lexed)
     if uri not in ls.documents:  # closed meanwhile
         return None
     if result is None:  # cannot be parsed at all: keep what we had
@@ -127,6 +132,11 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     if state.result is None or (state.result.version or 0) <= (version or 0):
         state.result = result
     report_config_errors(ls, result.config_path, result.config_errors)
+    if result.note is not None and uri not in ls.noted:
+        ls.noted.add(uri)
+        ls.log(result.note, types.MessageType.Warning)
+        if len(ls.noted) == 1:  # one message per session: the log has the rest
+            ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=result.note))
     return result
 
 

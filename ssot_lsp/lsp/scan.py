@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..model import ConfigError, Violation
-from ..source import DecodeError, decode
+from ..source import DecodeError, decode, read_source
 from .configs import ConfigStore
 from .documents import check_text
 
@@ -44,6 +44,7 @@ class ScanRecord:
     config_path: Optional[Path] = None
     config_errors: list[ConfigError] = field(default_factory=list)
     version: Optional[int] = None
+    skipped: Optional[str] = None  # why the file was not checked (not a regular file, too large, undecodable)
 
 
 def discover_files(roots: list[str]) -> list[Path]:
@@ -58,7 +59,7 @@ _STORE: Optional[ConfigStore] = None
 
 def check_batch(paths: list[Path], changes: Iterable[Change] = (), store: Optional[ConfigStore] = None
                 ) -> list[Optional[ScanRecord]]:
-    """Check files as saved on disk (None for a file that cannot be read or parsed).
+    """Check files as saved on disk (None for a file that cannot be parsed; `skipped` says why one was not read).
 
     `store` is the server's own (in-process scan); the helper process keeps one of its own
     and first applies `changes`: the open documents' unsaved text and watched-file events.
@@ -84,9 +85,9 @@ def apply_changes(store: ConfigStore, changes: Iterable[Change]) -> None:
 
 def check_file(store: ConfigStore, path: Path) -> Optional[ScanRecord]:
     try:
-        text = decode(path.read_bytes()).text
-    except (OSError, DecodeError):
-        return None
+        text = decode(read_source(path)).text
+    except (OSError, DecodeError) as exc:
+        return ScanRecord(path, [], SparseLines(), skipped=str(exc) or type(exc).__name__)
     result = check_text(store, path, text, None)
     if result is None:
         return None

@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
@@ -30,7 +29,8 @@ from pygls.workspace import TextDocument
 
 from .configs import ConfigStore
 from .convert import PositionOutOfRange, choose_encoding
-from .documents import DocumentState
+from .document_text import apply_changes
+from .documents import DocumentState, engine_executor
 from .settings import Settings
 
 log = logging.getLogger("ssot_lsp")
@@ -97,10 +97,21 @@ class SsotProtocol(LanguageServerProtocol):
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
-        if params.text_document.uri not in self.workspace.text_documents:
-            log.warning("ignoring didChange for %s: the document is not open", params.text_document.uri)
+        uri = params.text_document.uri
+        document = self.workspace.text_documents.get(uri)
+        if document is None:
+            log.warning("ignoring didChange for %s: the document is not open", uri)
             return None
-        return (yield from super().lsp_text_document__did_change(params))
+        # pygls would split lines with str.splitlines (form feeds, U+2028... end lines there):
+        # the changes are applied on LSP's line model instead (`document_text.py`).
+        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        text = apply_changes(document.source, params.content_changes, str(getattr(encoding, "value", encoding)), uri)
+        self.workspace.put_text_document(types.TextDocumentItem(
+            uri=uri, language_id=document.language_id or "python", version=params.text_document.version, text=text))
+        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None
+        return None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
@@ -120,7 +131,8 @@ class SsotServer(LanguageServer):
         self.configs = ConfigStore()
         self.documents: dict[str, DocumentState] = {}
         self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
-        self._engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ssot-engine")
+        self.noted: set[str] = set()  # documents whose size-policy note was logged
+        self._engine = engine_executor()
 
     # -- client capabilities -----------------------------------------------------------
     def supports(self, field: str, default: Any = None) -> Any:

@@ -188,7 +188,7 @@ async def scan_workspace(ls: "SsotServer") -> None:
     if progress:
         ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(
             title="ssot: scanning workspace", percentage=0, cancellable=False))
-    violations = files = 0
+    violations = files = skipped = 0
     try:
         paths = await _discover(scan, roots)
         files = len(paths)
@@ -202,6 +202,10 @@ async def scan_workspace(ls: "SsotServer") -> None:
             for path, record in zip(batch, records):
                 if record is None:
                     continue
+                if record.skipped is not None:
+                    skipped += 1
+                    ls.log(f"ssot: skipped {path}: {record.skipped}", types.MessageType.Warning)
+                    continue
                 violations += len(record.violations)
                 report_config_errors(ls, record.config_path, record.config_errors)
                 _keep_workspace_result(ls, path, record)
@@ -213,7 +217,8 @@ async def scan_workspace(ls: "SsotServer") -> None:
         scan.worker.close()  # the helper's memory goes back to the system
         if _SCANS.get(ls) is scan:
             del _SCANS[ls]
-        message = f"{violations} violation(s) in {files} file(s)"
+        message = f"{violations} violation(s) in {files - skipped} file(s)" + (
+            f", {skipped} file(s) skipped (see the log)" if skipped else "")
         if progress:
             ls.work_done_progress.end(token, types.WorkDoneProgressEnd(
                 message=message if not scan.cancelled else "cancelled"))

@@ -20,11 +20,12 @@ from ssot_lsp.source import decode
 from tests.conftest import DEMO
 
 from .jsonrpc import PROBE_PATH, PROBE_TEXT, RawServer
+from .text_model import NOT_LINE_BREAKS
 
 SOURCES = [decode(p.read_bytes()).text for p in sorted(DEMO.rglob("*.py")) if p.stat().st_size > 200]
 JUNK = st.sampled_from(["(", ")", "[", "]", "{", "}", ":", "'", '"', '"""', "\\", "\x00", "\t", "\r",
                         "\r\n", "\n", "def ", "class ", "import ", "from ", " as ", ",", ".", "lambda",
-                        "é", "👋", "\ufeff", "𝔘", "get_websocket_manager()", "    ", ""])
+                        "é", "👋", "\ufeff", "𝔘", "get_websocket_manager()", "    ", "", *NOT_LINE_BREAKS])
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 names = itertools.count()
 

@@ -144,16 +144,26 @@ def _exports(path: Optional[Path], module: str) -> Optional[Exports]:
 
 
 PROJECT_PYTHON = "SSOT_LSP_JEDI_PYTHON"  # the project's interpreter, when ssot-lsp runs on another one
-_DEFAULT: Optional[Environment] = None
+_PROJECT: dict[str, Optional[Environment]] = {}  # per project interpreter: asked once
 
 
 def default_environment() -> Environment:
     """The project's environment: the interpreter `SSOT_LSP_JEDI_PYTHON` names (the editor's
-    bundled server), else the running one (the CLI, installed in the project's environment)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = _project_environment() or Environment()
-    return _DEFAULT
+    bundled server), else the running one as its `sys.path` is now (the CLI, installed in the
+    project's environment; lookups are cached per path, so following `sys.path` costs little)."""
+    executable = os.environ.get(PROJECT_PYTHON, "")
+    if executable:
+        if executable not in _PROJECT:
+            _PROJECT[executable] = _project_environment()
+        project = _PROJECT[executable]
+        if project is not None:
+            return project
+    return _current(tuple(sys.path))
+
+
+@lru_cache(maxsize=8)
+def _current(path: tuple[str, ...]) -> Environment:
+    return Environment(path)
 
 
 def _project_environment() -> Optional[Environment]:

@@ -11,7 +11,7 @@ import os
 import sys
 from collections import Counter
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional, Sequence, Union
 
@@ -257,13 +257,16 @@ def check_one(item: tuple[Path, Path]) -> FileResult:
     except (OSError, DecodeError) as exc:
         return FileResult(str(path), error=str(exc))
     try:
-        checked = analyze(decoded.text, path, config, findings_only=True)
-        if any(v.fix is not None for v in checked.violations):
-            # What `fix` will do is decided on a full analysis (SPEC §12: "auto" is a promise).
-            checked = analyze(decoded.text, path, config)
+        violations = analyze(decoded.text, path, config, findings_only=True).violations
     except RecursionError:
         return FileResult(str(path), error="too deeply nested to analyse")
-    return FileResult(str(path), tuple(checked.violations))
+    if any(v.fix is not None for v in violations):
+        # What `fix` will do is decided on a full analysis (SPEC §12: "auto" is a promise).
+        try:
+            violations = analyze(decoded.text, path, config).violations
+        except RecursionError:  # found, but too deep for the fix planner (and for `fix`)
+            violations = [replace(v, fix=None) for v in violations]
+    return FileResult(str(path), tuple(violations))
 
 
 def _check_decodable(data: bytes) -> None:

@@ -117,6 +117,15 @@ def fix_all(text: str, path: Optional[Union[str, Path]], config_or_registry: Uni
     """Apply every automatic fix (of the violations `only` accepts); unsafe ones only with `unsafe_fixes`."""
     registry = config_or_registry if isinstance(config_or_registry, Registry) else registry_for(config_or_registry)
     result = FixAllResult(text)
+    try:
+        return _fix_all(result, path, registry, only, unsafe_fixes)
+    except RecursionError:  # code nested deeper than the analysis goes: nothing is changed
+        return FixAllResult(text, not_parsed="too deeply nested to analyse")
+
+
+def _fix_all(result: FixAllResult, path: Optional[Union[str, Path]], registry: Registry,
+             only: Optional[Callable[[Violation], bool]], unsafe_fixes: bool) -> FixAllResult:
+    text = result.text
     checked = analyze(text, path, registry)
     if checked.analysis is None:
         return result

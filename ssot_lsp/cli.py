@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="count violations per rule")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when violations are found")
     check.add_argument("--baseline", metavar="FILE", help="report only violations not in this baseline")
+    check.add_argument("--phase", metavar="NAME", help="only the violations of this phase (SPEC §14)")
     check.set_defaults(run=run_check)
 
     rules = commands.add_parser("rules", help="list the effective rules")
@@ -194,6 +195,13 @@ def run_check(args: argparse.Namespace) -> int:
         if result.error:
             print(f"{display_path(Path(result.path))}: error: {result.error}", file=sys.stderr)
     found = selected_violations(results, args)
+    if args.phase:
+        from .phases import only_phase
+
+        found, problem = only_phase(found, args.phase, Path(args.config).resolve() if args.config else None)
+        if problem:
+            print(f"error: --phase: {problem}", file=sys.stderr)
+            return EXIT_ERROR
     if args.baseline:
         from . import baseline
 

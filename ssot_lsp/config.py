@@ -42,6 +42,7 @@ TOP_LEVEL_KEYS = {
     "exclude": list,
     "presets": list,
     "rules": list,
+    "phases": list,  # SPEC §14, validated in phases.py
 }
 RULE_KEYS = {
     "id": str,
@@ -71,6 +72,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     presets: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
+    phases: tuple = ()  # phases.Phase, in declaration order
     _matchers: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -255,6 +257,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
             rule = _parse_rule(raw, f"rules[{index}]", where, error)
             if rule is not None:
                 keyed_rules.append((f"rules[{index}].id", rule))
+    from .phases import parse_phases
+
+    phases = parse_phases(table.get("phases", []), error)
     seen: set[str] = set()
     for key, rule in keyed_rules:
         if rule.id in seen:
@@ -271,6 +276,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         exclude=strings("exclude"),
         presets=presets,
         rules=tuple(rule for _, rule in keyed_rules),
+        phases=phases,
     )
 
 

@@ -48,6 +48,8 @@ class Report:
 
     files: list[FileTally] = field(default_factory=list)
     scope: tuple[str, ...] = ()
+    phases: list = field(default_factory=list)  # phases.Phase declared by the configs (SPEC §14)
+    phase_counts: list = field(default_factory=list)  # phases.Counted, one per file
 
     @property
     def governed(self) -> int:
@@ -81,6 +83,7 @@ class Report:
                 "none": sum(1 for _, v in violations if v.fix is None),
             },
             "errors": [f"{self.display(f.path)}: {f.error}" for f in self.files if f.error],
+            "by_phase": _by_phase(self.phases, self.phase_counts),
         }
 
     def display(self, path: str) -> str:
@@ -101,6 +104,12 @@ class Report:
             counts["canonical"] += tally.canonical
             counts["violations"] += len(tally.violations)
         return dict(sorted(folders.items(), key=lambda item: (-item[1]["violations"], item[0])))
+
+
+def _by_phase(phases: list, counted: list) -> list[dict[str, Any]]:
+    from .phases import by_phase
+
+    return by_phase(phases, counted)
 
 
 def _by_rule(violations: list[Violation]) -> list[dict[str, Any]]:
@@ -271,7 +280,11 @@ def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: O
         items = [(path, cfg.path) for path, cfg in discovery.files]
         tallies = parallel_map(tally_one, items, jobs, progress)
     scope = tuple(dict.fromkeys(s for cfg in configs.values() for s in cfg.scope))
-    return Report(tallies, scope)
+    from . import phases
+
+    counted = [phases.count_file(cfg, path, t.governed, t.canonical, t.violations)
+               for t, (path, cfg) in zip(tallies, discovery.files)]
+    return Report(tallies, scope, phases.declared(configs.values()), counted)
 
 
 def report_for_paths(paths: list[Path], overlays: Optional[dict[Path, str]] = None) -> dict:

@@ -206,6 +206,10 @@ def run_check(args: argparse.Namespace) -> int:
         from . import baseline
 
         try:
+            if args.format == "sarif":  # every result with its baselineState (SPEC §14)
+                from .ratchet import states
+
+                args.baseline_states = states(found, Path(args.baseline))
             found = baseline.filter_new(found, Path(args.baseline))
         except (OSError, ValueError) as exc:
             print(f"error: {args.baseline}: {exc}", file=sys.stderr)
@@ -325,6 +329,8 @@ def add_report_commands(commands) -> None:
     add_selection_options(baseline)
     baseline.add_argument("--output", "-o", metavar="FILE", default=".ssot-baseline.json",
                           help="baseline file to write (default: .ssot-baseline.json)")
+    baseline.add_argument("--update", action="store_true",
+                          help="only remove the entries that no longer match (a ratchet); never add")
     baseline.set_defaults(run=run_baseline)
 
 
@@ -364,6 +370,10 @@ def run_baseline(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     found = selected_violations(results, args)
     output = Path(args.output)
+    if args.update:
+        from .ratchet import run_update
+
+        return run_update(found, output)
     try:
         count = baseline.write(found, output)
     except OSError as exc:

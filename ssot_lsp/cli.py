@@ -322,6 +322,9 @@ def add_report_commands(commands) -> None:
     add_file_options(report)
     report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
     report.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    report.add_argument("--history", action="store_true", help="score and counts per commit of the git history")
+    report.add_argument("--commits", type=int, metavar="N", help="with --history: the last N commits")
+    report.add_argument("--since", metavar="YYYY-MM-DD", help="with --history: commits since this date")
     report.set_defaults(run=run_report)
 
     baseline = commands.add_parser("baseline", help="record current violations so --baseline reports new ones")
@@ -338,6 +341,10 @@ def run_report(args: argparse.Namespace) -> int:
     from .report import build_report
     from .runner import Progress
 
+    if args.history or args.commits is not None or args.since:
+        from .history import run_history
+
+        return run_history(args)
     config = Path(args.config).resolve() if args.config else None
     try:
         data = build_report(args.paths, config=config, jobs=args.jobs, progress=Progress("reporting")).as_json()

@@ -401,6 +401,9 @@ def add_fix_command(commands) -> None:
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument("--unsafe-fixes", action="store_true",
                      help="also apply fixes that may change behaviour (argument evaluation order)")
+    fix.add_argument("--verify", metavar="CMD", help="keep only fixes after which CMD still exits 0 (SPEC §14)")
+    fix.add_argument("--batch-size", type=int, default=8, metavar="N", help="with --verify: files per CMD run")
+    fix.add_argument("--undo", action="store_true", help="restore the files of the last --verify run")
     fix.set_defaults(run=run_fix)
 
 
@@ -409,6 +412,10 @@ def run_fix(args: argparse.Namespace) -> int:
     from .fix_files import fix_file
     from .runner import Progress, discover, display_path, parallel_map
 
+    if args.verify or args.undo:
+        from .verify import run_verify
+
+        return run_verify(args)
     forced = Path(args.config).resolve() if args.config else None
     discovery = discover(args.paths, forced)
     errors = discovery.errors or _registry_problems({c.path: c for _, c in discovery.files}.values())

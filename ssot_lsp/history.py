@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-_KEPT_NAMES = ("ssot.toml", "pyproject.toml", ".gitignore")
+_CONFIG_NAMES = ("ssot.toml", "pyproject.toml")
+_KEPT_NAMES = _CONFIG_NAMES + (".gitignore",)  # `.gitignore` decides discovery, done for each commit
 _SUFFIXES = (".py", ".pyi")
 _CONTEXT_NAMES = ("__init__.py", "__init__.pyi")
 FORMAT = 1  # bump when the cached record's shape changes
@@ -195,7 +196,7 @@ def _context_key(tree: dict[str, str], configs: Iterable, version: str) -> str:
     for path in sorted(tree):
         name = path.rsplit("/", 1)[-1]
         digest.update(path.encode("utf-8") + b"\0")
-        if name in _KEPT_NAMES or name in _CONTEXT_NAMES or name.endswith(".pyi") or _named(path, targets):
+        if name in _CONFIG_NAMES or name in _CONTEXT_NAMES or name.endswith(".pyi") or _named(path, targets):
             digest.update(tree[path].encode("ascii"))
     return digest.hexdigest()
 

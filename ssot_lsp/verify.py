@@ -252,6 +252,10 @@ def _plan(args) -> tuple[list[Candidate], int, Optional[int]]:
         if outcome.diff:
             candidates.append(Candidate(item[0], item[3], (*item[:2], True, *item[3:])))
         remaining += len(outcome.remaining)  # left after the fixes: manual, unsafe, flag-only
+        for violation in outcome.remaining:
+            span = violation.span
+            print(f"{item[3]}:{span.start_line + 1}:{span.start_col + 1}: {violation.code} left "
+                  f"({violation.fix or 'no automatic fix'}): {violation.message}")
     return candidates, remaining, None
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Optional
 
-_PHASE_COLUMNS = ["Phase", "Files", "Violations", "Auto", "Unsafe", "Manual", "Score", "Deadline", "On track"]
+_PHASE_COLUMNS = ["Phase", "Files", "Violations", "Auto", "Unsafe", "Manual", "Flag only", "Score", "Deadline",
+                  "On track"]
 
 
 def _phase_cells(row: dict[str, Any]) -> list[str]:
     track = {True: "yes", False: "no", None: "–"}[row.get("on_track")]
     return [row["name"], str(row["files"]), str(row["violations"]), str(row["auto"]), str(row["unsafe"]),
-            str(row["manual"]), f"{row['score']:.1f}%", row["deadline"] or "–", track]
+            str(row["manual"]), str(row["none"]), f"{row['score']:.1f}%", row["deadline"] or "–", track]
 
 
 def has_phases(report: dict[str, Any]) -> bool:

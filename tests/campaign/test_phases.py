@@ -43,7 +43,7 @@ def test_a_finished_phase_is_on_track_after_its_deadline():
 
 def test_report_formats_show_the_phases(workspace: Path):
     markdown = ssot(workspace, "report", ".")
-    assert "| golden | 2 | 1 | 1 | 0 | 0 | 50.0% | 2000-01-01 | no |" in markdown.stdout
+    assert "| golden | 2 | 1 | 1 | 0 | 0 | 0 | 50.0% | 2000-01-01 | no |" in markdown.stdout
     html = ssot(workspace, "report", "--format", "html", ".")
     assert '<table class="phases">' in html.stdout and "<td>services</td>" in html.stdout
     data = json.loads(ssot(workspace, "report", "--format", "json", ".").stdout)

@@ -219,21 +219,10 @@ def _record(tally) -> dict:
 def count_commit(mirror: Mirror, tree: dict[str, str], paths: list[str], cache: TallyCache, version: str) -> dict:
     """Score, counts, `by_rule` and `by_phase` of the mirror's current commit."""
     from . import phases as phase_module
-    from .engine import registry_for
-    from .model import ConfigurationError
-    from .report import tally_one
-    from .runner import discover
+    from .report import discover_governed, tally_one
 
     _forget(mirror.folder)
-    discovery = discover([str(mirror.folder / p) for p in paths])
-    configs = {cfg.path: cfg for _, cfg in discovery.files}
-    problems = list(discovery.errors)
-    for cfg in configs.values():
-        registry = registry_for(cfg)
-        registry.canonical  # noqa: B018 - reading the canonical modules reports missing ones
-        problems.extend(registry.problems)
-    if problems:
-        raise ConfigurationError(problems)
+    discovery, configs = discover_governed(str(mirror.folder / p) for p in paths)
     context = _context_key(tree, configs.values(), version)
     counted, by_rule, canonical, total, errors = [], {}, 0, 0, []
     for path, cfg in discovery.files:

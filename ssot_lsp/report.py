@@ -251,14 +251,12 @@ def tally_one(item: tuple[Path, Path]) -> FileTally:
 
 
 # -- entry points ---------------------------------------------------------------------
-def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress=None) -> Report:
-    """Discover the files under `paths` and count them; raises ConfigurationError."""
+def discover_governed(paths: Iterable[str], config: Optional[Path] = None):
+    """The files under `paths` and their configurations, each registry checked; raises ConfigurationError."""
     from .engine import registry_for
-    from .runner import discover, parallel_map
+    from .runner import discover
 
-    paths = list(paths)
-    discovery = discover(paths, config)
+    discovery = discover(list(paths), config)
     if discovery.errors:
         raise ConfigurationError(discovery.errors)
     configs = {cfg.path: cfg for _, cfg in discovery.files}
@@ -269,6 +267,16 @@ def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: O
         problems.extend(registry.problems)
     if problems:
         raise ConfigurationError(problems)
+    return discovery, configs
+
+
+def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
+                 overlays: Optional[dict[Path, str]] = None, progress=None) -> Report:
+    """Discover the files under `paths` and count them; raises ConfigurationError."""
+    from .engine import registry_for
+    from .runner import parallel_map
+
+    discovery, configs = discover_governed(paths, config)
     overlays = {Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()}
     if overlays:
         tallies = [

@@ -98,7 +98,7 @@ def replacement_names(registry: Registry) -> list[tuple[str, str]]:
     when no `canonical-modules` are declared. Aliased and relative imports are left out.
     """
     found: list[tuple[str, str]] = []
-    for rule in registry.config.rules:
+    for rule in registry.all_rules:
         for statement in rule.imports:
             match = _FROM_IMPORT.match(statement)
             if match:
@@ -113,7 +113,7 @@ def canonical_modules(registry: Registry) -> list[Candidate]:
 def deprecated_names(registry: Registry, module: Optional[str] = None) -> list[Candidate]:
     """Names of symbol and call rules (under `module` when given), each naming its replacement."""
     found: dict[str, Candidate] = {}
-    for rule in registry.config.rules:
+    for rule in registry.all_rules:
         if rule.kind not in ("symbol", "call"):
             continue
         parent, _, name = rule.name.rpartition(".")
@@ -129,7 +129,7 @@ def deprecated_modules(registry: Registry) -> list[Candidate]:
     return [Candidate(rule.name, "module", DEPRECATED,
                       detail=f"deprecated: use {rule.replace}" if rule.replace else "deprecated",
                       replacement=rule.replace)
-            for rule in registry.config.rules if rule.kind == "module"]
+            for rule in registry.all_rules if rule.kind == "module"]
 
 
 def registry_candidates(registry: Registry, context: Context) -> tuple[list[Candidate], list[Candidate]]:

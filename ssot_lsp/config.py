@@ -21,7 +21,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
-from .model import RULE_KINDS, SEVERITIES, ConfigError, ConfigurationError, Rule
+from .model import CANON_CODE, RULE_KINDS, SEVERITIES, ConfigError, ConfigurationError, Rule
 
 CONFIG_FILES = ("ssot.toml", "pyproject.toml")
 TOOL_TABLE = "ssot-lsp"
@@ -41,9 +41,14 @@ TOP_LEVEL_KEYS = {
     "canonical-allow": list,
     "exclude": list,
     "presets": list,
+    "per-file-ignores": dict,
     "rules": list,
+    "infer": bool,
+    "infer-confidence": str,
+    "infer-decorators": list,
     "phases": list,  # SPEC §14, validated in phases.py
 }
+CONFIDENCES = ("low", "medium", "high")  # of inferred rules (SPEC §13), weakest first
 RULE_KEYS = {
     "id": str,
     "kind": str,
@@ -57,7 +62,8 @@ RULE_KEYS = {
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")  # dots: inferred ids are INF-<dotted name>
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,10 @@ class Config:
     exclude: tuple[str, ...] = ()
     presets: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # already folded into `allow`
+    infer: bool = False  # rules inferred from the workspace's deprecations are active (SPEC §13)
+    infer_confidence: str = "high"
+    infer_decorators: tuple[str, ...] = ()
     phases: tuple = ()  # phases.Phase, in declaration order
     _matchers: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -180,6 +190,24 @@ def _has_tool_table(pyproject: Path) -> bool:
     return "ssot-lsp" in text and re.search(r"^\s*\[+\s*tool\.ssot-lsp", text, re.M) is not None
 
 
+_NEAR_MISS = re.compile(r"^\s*\[+\s*(tool\.[\"']?ssot[\w.-]*?lsp[\"']?)\s*[.\]]", re.M | re.I)
+
+
+def near_miss_tables(start: Path) -> list[tuple[Path, str]]:
+    """`pyproject.toml` files from `start` upwards with a table that looks like a misspelt `[tool.ssot-lsp]`."""
+    found = []
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        try:
+            text = pyproject.read_text(encoding="utf-8", errors="replace") if pyproject.is_file() else ""
+        except OSError:
+            continue
+        for table in dict.fromkeys(match.group(1) for match in _NEAR_MISS.finditer(text)):
+            if table != f"tool.{TOOL_TABLE}":
+                found.append((pyproject, table))
+    return found
+
+
 _CACHE: dict[Path, tuple[tuple[int, int], Config]] = {}
 
 
@@ -195,11 +223,20 @@ def load_config(path: Path) -> Config:
     if cached and cached[0] == stamp:
         return cached[1]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError([ConfigError(str(path), "<file>", str(exc))]) from None
+    config = config_from_text(text, path)
+    _CACHE[path] = (stamp, config)
+    return config
+
+
+def config_from_text(text: str, path: Path) -> Config:
+    """Validate `text` as the contents of the config file `path`; raises ConfigurationError."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError([ConfigError(str(path), "<toml>", f"invalid TOML: {exc}")]) from None
+        raise ConfigurationError([ConfigError(str(path), "", f"invalid TOML: {exc}")]) from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get(TOOL_TABLE)
         prefix = f"tool.{TOOL_TABLE}."
@@ -209,9 +246,7 @@ def load_config(path: Path) -> Config:
             )
     else:
         table, prefix = data, ""
-    config = parse_config(table, path, prefix)
-    _CACHE[path] = (stamp, config)
-    return config
+    return parse_config(table, path, prefix)
 
 
 def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
@@ -227,7 +262,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         if expected is None:
             error(key, f"unknown key (expected one of: {', '.join(TOP_LEVEL_KEYS)})")
         elif not isinstance(value, expected):
-            error(key, f"must be an array, not {_type_name(value)}")
+            error(key, f"must be {_expected_name(expected)}, not {_type_name(value)}")
 
     def strings(key: str) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -247,6 +282,13 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
             if not _DOTTED.match(name):
                 error(f"{key}[{index}]", f"{name!r} is not a dotted module name")
     presets = strings("presets")
+    infer_decorators = strings("infer-decorators")
+    for index, name in enumerate(infer_decorators):
+        if not _DOTTED.match(name) or "." not in name:
+            error(f"infer-decorators[{index}]", f"{name!r} is not a dotted name (module.decorator)")
+    infer_confidence = table.get("infer-confidence", "high")
+    if isinstance(infer_confidence, str) and infer_confidence not in CONFIDENCES:
+        error("infer-confidence", f"{infer_confidence!r} is not one of {', '.join(CONFIDENCES)}")
     keyed_rules: list[tuple[str, Rule]] = []
     for preset in presets:
         for rule in _load_preset(preset, lambda reason: error("presets", reason)):
@@ -265,19 +307,65 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         if rule.id in seen:
             error(key, f"duplicate rule id {rule.id!r}")
         seen.add(rule.id)
+    rules = [rule for _, rule in keyed_rules]
+    per_file = _per_file_ignores(table.get("per-file-ignores"), [rule.id for rule in rules], error)
     if errors:
         raise ConfigurationError(errors)
+    canonical_allow = strings("canonical-allow")
+    for glob, codes in per_file:
+        rules = [_with_allow(rule, glob) if _selects(codes, rule.id) else rule for rule in rules]
+        if _selects(codes, CANON_CODE):
+            canonical_allow += (glob,)
     return Config(
         path=path,
         src=tuple(Path(os.path.normpath(root / entry)) for entry in src_entries),
         scope=scope,
         canonical_modules=canonical_modules,
-        canonical_allow=strings("canonical-allow"),
+        canonical_allow=canonical_allow,
         exclude=strings("exclude"),
         presets=presets,
-        rules=tuple(rule for _, rule in keyed_rules),
+        rules=tuple(rules),
+        per_file_ignores=tuple(per_file),
+        infer=table.get("infer") is True,
+        infer_confidence=infer_confidence,
+        infer_decorators=infer_decorators,
         phases=phases,
     )
+
+
+def _per_file_ignores(value: Any, rule_ids: list[str], error) -> list[tuple[str, tuple[str, ...]]]:
+    """`per-file-ignores` (glob -> rule ids or prefixes, as ruff spells it), validated.
+
+    It is applied by adding each glob to the `allow` of the rules it names (and to
+    `canonical-allow` for SSOT-CANON), so the editor and every command honour it alike.
+    """
+    if not isinstance(value, dict):
+        return []
+    known = [*rule_ids, CANON_CODE]
+    entries = []
+    for glob, codes in value.items():
+        key = f"per-file-ignores.{glob}" if _BARE_KEY.match(glob) else f'per-file-ignores."{glob}"'
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            error(key, f"must be an array of rule ids or prefixes, not {_type_name(codes)}")
+            continue
+        unknown = [code for code in codes if not any(_selects((code,), rule_id) for rule_id in known)]
+        if unknown:
+            error(key, f"no rule has the id or prefix {', '.join(map(repr, unknown))} "
+                       f"(known: {', '.join(known)})")
+            continue
+        entries.append((glob, tuple(codes)))
+    return entries
+
+
+def _selects(codes: Iterable[str], rule_id: str) -> bool:
+    """Whether a list of rule ids or prefixes names `rule_id` (case-insensitive, like `# noqa`)."""
+    return any(rule_id.upper().startswith(code.upper()) for code in codes if code)
+
+
+def _with_allow(rule: Rule, glob: str) -> Rule:
+    from dataclasses import replace
+
+    return replace(rule, allow=rule.allow + (glob,))
 
 
 def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
@@ -304,7 +392,7 @@ def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
         return None
     rule_id, kind, name = raw["id"], raw["kind"], raw["name"]
     if not _RULE_ID.match(rule_id):
-        bad("id", f"{rule_id!r} is not a valid rule id (letters, digits, '-' and '_')")
+        bad("id", f"{rule_id!r} is not a valid rule id (letters, digits, '-', '_' and '.')")
     if kind not in RULE_KINDS:
         bad("kind", f"{kind!r} is not one of {', '.join(RULE_KINDS)}")
     if not _DOTTED.match(name):
@@ -442,3 +530,80 @@ def _expected_name(expected: Any) -> str:
     if isinstance(expected, tuple):
         return " or ".join(_type_name(kind()) for kind in expected)
     return _type_name(expected())
+
+
+# -- where an error is -------------------------------------------------------------------
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_KEY_PART = re.compile(r'"([^"]*)"|([^.\[\]"]+)|\[(\d+)\]')
+
+
+def format_config_error(error: ConfigError, shown_path: Optional[str] = None) -> str:
+    """`file:line: key: reason` (line when it can be found, key when there is one)."""
+    reason = error.reason
+    line = column = None
+    at = _AT_LINE.search(reason)
+    if at:
+        line, column, reason = int(at.group(1)), int(at.group(2)), reason[:at.start()]
+    elif error.key:
+        line = error_line(error)
+    where = shown_path or error.path
+    if line is not None:
+        where += f":{line}" + (f":{column}" if column is not None else "")
+    return f"{where}: {error.key}: {reason}" if error.key else f"{where}: {reason}"
+
+
+def error_line(error: ConfigError) -> Optional[int]:
+    """The 1-based line of the config file where `error.key` is written, or None."""
+    try:
+        text = Path(error.path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    rows = text.splitlines()
+    parts = [quoted or bare or int(index) for quoted, bare, index in _KEY_PART.findall(error.key)]
+    table = ""
+    if parts[:2] == ["tool", TOOL_TABLE]:
+        parts, table = parts[2:], f"tool.{TOOL_TABLE}"
+    if not parts:
+        return _header_line(rows, table, 0)
+    name, rest = parts[0], parts[1:]
+    qualified = f"{table}.{name}" if table else name
+    if rest and isinstance(rest[0], int):
+        header = _header_line(rows, qualified, rest[0], array=True)
+        if header is not None:
+            subkeys = [part for part in rest[1:] if isinstance(part, str)]
+            return (_assignment_line(rows, subkeys[0], header) if subkeys else None) or header
+    header = _header_line(rows, qualified, 0)
+    if header is not None:  # `[tool.ssot-lsp.per-file-ignores]` written as its own table
+        subkeys = [part for part in rest if isinstance(part, str)]
+        return (_assignment_line(rows, subkeys[0], header) if subkeys else None) or header
+    start = _header_line(rows, table, 0) if table else 0
+    return _assignment_line(rows, name, start or 0)
+
+
+def _header_line(rows: list[str], table: str, occurrence: int, array: bool = False) -> Optional[int]:
+    """1-based line of the `occurrence`-th `[table]` (or `[[table]]`) header."""
+    if not table:
+        return None
+    opening, closing = ("[[", "]]") if array else ("[", "]")
+    pattern = re.compile(rf"^\s*{re.escape(opening)}\s*{re.escape(table)}\s*{re.escape(closing)}")
+    seen = 0
+    for number, row in enumerate(rows):
+        if pattern.match(row):
+            if seen == occurrence:
+                return number + 1
+            seen += 1
+    return None
+
+
+def _assignment_line(rows: list[str], key: str, after: int) -> Optional[int]:
+    """1-based line of `key = ...` in the table whose header is on line `after` (0: the top-level table)."""
+    pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+    for number in range(after, len(rows)):
+        if _TABLE_HEADER.match(rows[number]):
+            return None
+        if pattern.match(rows[number]):
+            return number + 1
+    return None
+
+
+_TABLE_HEADER = re.compile(r"^\[\[?\s*[A-Za-z_\"']")

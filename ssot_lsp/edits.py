@@ -62,3 +62,27 @@ def insert(line: int, col: int, text: str) -> Edit:
 
 def delete(span: Span) -> Edit:
     return Edit(span, "")
+
+
+def joined(edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
+    """Insertions at the start of a replaced span become part of that replacement.
+
+    LSP clients must not receive two edits at one position when one of them replaces text:
+    the order they apply them in is theirs to choose.
+    """
+    starts = {(e.span.start_line, e.span.start_col): e for e in edits if not _empty(e.span)}
+    inserted: dict[int, list[Edit]] = {}
+    kept = []
+    for edit in edits:
+        target = starts.get((edit.span.start_line, edit.span.start_col)) if _empty(edit.span) else None
+        if target is not None:
+            inserted.setdefault(id(target), []).append(edit)
+        else:
+            kept.append(edit)
+    if not inserted:
+        return edits
+    return tuple(Edit(e.span, "".join(i.text for i in inserted.get(id(e), ())) + e.text) for e in kept)
+
+
+def _empty(span: Span) -> bool:
+    return span.start_line == span.end_line and span.start_col == span.end_col

@@ -31,6 +31,7 @@ class FileFix:
     skipped: list[tuple[Violation, str]] = field(default_factory=list)
     unfixable: list[tuple[Violation, str]] = field(default_factory=list)  # no automatic fix, and why
     unsafe: list[Violation] = field(default_factory=list)  # left for --unsafe-fixes
+    not_parsed: Optional[str] = None  # the file does not parse: skipped, and where the syntax error is
     remaining: list[Violation] = field(default_factory=list)  # every violation left afterwards
     diff: str = ""
     problem: Optional[str] = None  # why the file was left untouched
@@ -63,7 +64,7 @@ def fix_file(item: tuple) -> FileFix:
     result = fix_all(decoded.text, path, registry, only=wanted, unsafe_fixes=unsafe_fixes)
     outcome.applied = len(result.applied)
     outcome.manual, outcome.skipped = result.manual, result.skipped
-    outcome.unfixable, outcome.unsafe = result.unfixable, result.unsafe
+    outcome.unfixable, outcome.unsafe, outcome.not_parsed = result.unfixable, result.unsafe, result.not_parsed
     outcome.remaining = [v for v in analyze(result.text, path, registry).violations if wanted(v)]
     if result.text == decoded.text:
         return outcome

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import ast
 import re
-import string
 from collections import Counter
 from dataclasses import replace
 from typing import Iterable, Optional
 
 from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport
-from .edits import indentation, insert, span_text
+from .edits import indentation, insert, joined, span_text
 from .engine import Checked, Finding
 from .environment import Environment, default_environment
 from .imports import (
@@ -32,7 +31,7 @@ from .model import Edit, Fix, Span, Violation
 from .placement import Placement
 from .registry import Registry
 from .source import dominant_newline
-from .templates import ARGS, Argument, TemplateChoice, render
+from .templates import Argument, TemplateChoice, render, reorders_effects
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -187,16 +186,34 @@ class Planner:
         depth = len(imported.name.split(".")) - 1
         through = list(module_references(self.analysis, imported))
         edits = []
+        written = module
         if new_top != old_top:
-            if self.binding_count(new_top) != self.plain_import_count(new_top) or \
-                    new_top in self.placement.module_scope.read and self.plain_import_count(new_top) == 0:
-                raise NoFix(f"'{new_top}' already names something else in this file")
             edits += self.keep_parent_bound(imported, through)
+            if self.top_name_taken(new_top):
+                # `pkg` means something else here: bind the module under a fresh name instead.
+                written = self.fresh_name(module.rsplit(".", 1)[-1])
+                self._binds.append(written)
+                edits.append(Edit(imported.span, f"{module} as {written}"))
+                return edits + [Edit(reference.spans[depth], written) for reference in through]
         self._binds.append(new_top)
         edits.append(Edit(imported.span, module))
         for reference in through:
-            edits.append(Edit(reference.spans[depth], module))
+            edits.append(Edit(reference.spans[depth], written))
         return edits
+
+    def top_name_taken(self, name: str) -> bool:
+        """Whether the file binds or reads `name` as something other than the package of that name."""
+        if self.word_count(name) == 0:
+            return False
+        return self.binding_count(name) != self.plain_import_count(name) or (
+            self.plain_import_count(name) == 0 and self.is_identifier(name))
+
+    def fresh_name(self, base: str) -> str:
+        """`base`, or a variant of it, that no scope of the file binds or reads."""
+        for candidate in (base, f"{base}_module", *(f"{base}_{n}" for n in range(2, 100))):
+            if not self.is_identifier(candidate):
+                return candidate
+        raise NoFix(f"no free name for '{base}'")
 
     def keep_parent_bound(self, imported: ImportedName, through: list[Reference]) -> list[Edit]:
         """`import a.old.mod` also bound `a`: when other code still uses `a`, keep it bound (`import a`)."""
@@ -351,7 +368,8 @@ class Planner:
             self.ensure_importable(spec.module, spec.name)
             if self.usable_binding(spec, call.span) is None:
                 needed.append(spec)
-        removed = self.drop_if_unused(reference.binding, reference)
+        # The replacement may use the very name the old callee came through (`lib.old()` -> `lib.new()`).
+        removed = [] if reference.binding.bound in used else self.drop_if_unused(reference.binding, reference)
         edits = [Edit(call.span, self.snippet(choice, call.node) if snippets and choice.missing else plain)]
         edits += self.new_import_edits(needed, call.span, exclude=[reference.binding.statement] if removed else [])
         edits += removed
@@ -570,62 +588,5 @@ class Planner:
         return placement.bound_counts, placement.read_counts
 
 
-def joined(edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
-    """Insertions at the start of a replaced span become part of that replacement.
-
-    LSP clients must not receive two edits at one position when one of them replaces text:
-    the order they apply them in is theirs to choose.
-    """
-    starts = {(e.span.start_line, e.span.start_col): e for e in edits if not _empty(e.span)}
-    inserted: dict[int, list[Edit]] = {}
-    kept = []
-    for edit in edits:
-        target = starts.get((edit.span.start_line, edit.span.start_col)) if _empty(edit.span) else None
-        if target is not None:
-            inserted.setdefault(id(target), []).append(edit)
-        else:
-            kept.append(edit)
-    if not inserted:
-        return edits
-    return tuple(Edit(e.span, "".join(i.text for i in inserted.get(id(e), ())) + e.text) for e in kept)
-
-
-def _empty(span: Span) -> bool:
-    return span.start_line == span.end_line and span.start_col == span.end_col
-
-
 def spec_kind(spec: ImportSpec) -> str:
     return "from" if spec.name else "import"
-
-
-_SIMPLE = (ast.Name, ast.Constant)
-
-
-def is_plain(node: ast.expr) -> bool:
-    """A plain name, a literal, or an attribute chain of names: evaluating it has no effect."""
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
-        return True
-    return isinstance(node, _SIMPLE)
-
-
-def reorders_effects(choice: TemplateChoice, call: ast.Call) -> bool:
-    """Whether the template evaluates effectful arguments in another order, or more than once (SPEC §12)."""
-    from .templates import call_arguments
-
-    original = [argument for argument in call_arguments(call) if not is_plain(argument.node)]
-    if not original:
-        return False
-    rendered: list[int] = []
-    for _, field_name, _, _ in string.Formatter().parse(choice.template):
-        if field_name is None:
-            continue
-        if field_name in choice.bound:
-            argument = choice.bound[field_name]
-            if not is_plain(argument.node):
-                rendered.append(id(argument.node))
-        elif field_name == ARGS and choice.uses_args:
-            rendered += [id(argument.node) for argument in original]
-    order = [id(argument.node) for argument in original]
-    return rendered != order

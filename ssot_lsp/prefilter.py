@@ -78,7 +78,7 @@ def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Union
     workspace = registry.workspace
     triggers: set[str] = set()
     governed: list[str] = []
-    for rule in registry.config.rules:
+    for rule in registry.all_rules:
         if rule.kind == "module":
             triggers.add(rule.name.rsplit(".", 1)[-1])
             governed.append(rule.name)

@@ -37,13 +37,6 @@ class Registry:
     def __init__(self, config: Config, workspace: Optional[Workspace] = None):
         self.config = config
         self.workspace = workspace or Workspace(config.src)
-        self.rules = {rule.id: rule for rule in config.rules}
-        self.module_rules = sorted(
-            (r for r in config.rules if r.kind == "module"), key=lambda r: -len(r.name)
-        )
-        self._named = [r for r in config.rules if r.kind in ("symbol", "call")]
-        self._by_identity: Optional[dict[str, list[Rule]]] = None
-        self._by_path: dict[str, list[Rule]] = {}
         self._canonical: Optional[dict[str, CanonicalSymbol]] = None
         self.problems: list[ConfigError] = []
         self._exempt_folders: Optional[tuple[Path, ...]] = None
@@ -51,8 +44,26 @@ class Registry:
         # component of every name that can reach a rule (see prefilter.py).
         self.relevant: Optional[frozenset[str]] = None
         self.relevant_bytes: Optional[frozenset[bytes]] = None
+        self.inference = None  # rules inferred from the workspace's deprecations (SPEC §13)
+        if config.infer:
+            from .infer import Inference
+
+            self.inference = Inference(config, self.workspace, canonical=lambda: self.canonical)
+        self._use_rules()
 
     # -- rules -----------------------------------------------------------------------
+    def _use_rules(self) -> None:
+        """The written rules, then the inferred ones in force (a written rule's name wins)."""
+        inferred = self.inference.active(self.config.rules) if self.inference is not None else ()
+        self.all_rules: tuple[Rule, ...] = self.config.rules + inferred
+        self.rules = {rule.id: rule for rule in self.all_rules}
+        self.module_rules = sorted(
+            (r for r in self.all_rules if r.kind == "module"), key=lambda r: -len(r.name)
+        )
+        self._named = [r for r in self.all_rules if r.kind in ("symbol", "call")]
+        self._by_identity: Optional[dict[str, list[Rule]]] = None
+        self._by_path: dict[str, list[Rule]] = {}
+
     def module_rule(self, module: str) -> Optional[Rule]:
         """The module rule governing `module` (the most specific one)."""
         for rule in self.module_rules:
@@ -147,7 +158,10 @@ class Registry:
 
     def invalidate(self, path: Optional[Path] = None, content_only: bool = False) -> None:
         """Forget what depends on workspace files (after `path` changed)."""
-        if not self.workspace.invalidate(path, content_only):
+        workspace_changed = self.workspace.invalidate(path, content_only)
+        if self.inference is not None and self.inference.refresh(path):
+            self._use_rules()  # a deprecation appeared, changed or went away
+        elif not workspace_changed:
             return
         self._by_identity = None
         self._canonical = None

@@ -6,13 +6,18 @@ Counting, per file, over every name of every import statement:
   registry speaks about it (it carries a violation, comes from a canonical module, is a
   canonical symbol, or a module rule names its module);
 - a governed name is *violating* when a diagnostic sits on it (on the name, or on the
-  module path of its `from` statement), and *canonical* when it is imported from a
-  canonical module without a violation;
+  module path of its `from` statement: each name of `from old import a, b` violates), and
+  *canonical* when it is imported from a canonical module without a violation; with no
+  `canonical-modules` (a project on presets only), an import of a rule's replacement is
+  canonical instead (`from django.utils.encoding import force_str` for the rule on
+  `force_text`), and such imports are governed;
 - the files of a canonical module's own package implement the single source of truth and
   may import each other (SPEC §11), so their names count only when they violate a rule.
 
-score = canonical / governed, in percent. Violations of call rules are not import names:
-they appear in the breakdowns, not in the score. `report_for_paths` returns the same JSON
+score = canonical / governed, in percent. *violations* counts every diagnostic: call rules
+and references through a module object are not import names, so they appear in the
+breakdowns, not in the score (and `violating` can exceed `violations` when one flagged
+module path carries several names). `report_for_paths` returns the same JSON
 object the CLI prints with `--format json`; the language server answers
 `ssot/complianceReport` with it.
 """
@@ -22,10 +27,11 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from .model import FIX_AUTO, FIX_MANUAL, ConfigurationError, Span, Violation
+from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, ConfigurationError, Span, Violation
 
 TOP_FILES = 10
 
@@ -79,6 +85,7 @@ class Report:
             "top_files": _top_files(self.files, self.display),
             "fixes": {
                 "auto": sum(1 for _, v in violations if v.fix == FIX_AUTO),
+                "unsafe": sum(1 for _, v in violations if v.fix == FIX_UNSAFE),
                 "manual": sum(1 for _, v in violations if v.fix == FIX_MANUAL),
                 "none": sum(1 for _, v in violations if v.fix is None),
             },
@@ -185,9 +192,46 @@ def tally(text: str, path: Path, registry) -> FileTally:
             governed += 1
             if is_violating:
                 violating += 1
-            elif module in registry.config.canonical_modules:
+            elif module in registry.config.canonical_modules or (
+                    not registry.config.canonical_modules and _is_replacement(registry, statement, module, span)):
                 canonical += 1
     return FileTally(str(path), governed, canonical, violating, violations)
+
+
+def _is_replacement(registry, statement, module: Optional[str], span: Optional[Span]) -> bool:
+    """Whether an import name brings in what a rule says to use instead (module, symbol or callee)."""
+    if module is None:
+        return False
+    modules, names = replacement_targets(registry.config.rules)
+    if any(module == target or module.startswith(target + ".") for target in modules):
+        return True
+    imported = _imported(statement, span)
+    return imported is not None and f"{module}.{imported.name}" in names
+
+
+@lru_cache(maxsize=32)
+def replacement_targets(rules: tuple) -> tuple[frozenset[str], frozenset[str]]:
+    """(modules, dotted names) the rules point to: module rules' replacements, symbol rules'
+    replacements, and what call rules' `imports` bind (or a dotted callee)."""
+    import ast
+
+    modules: set[str] = set()
+    names: set[str] = set()
+    for rule in rules:
+        if rule.kind == "module" and rule.replace:
+            modules.add(rule.replace)
+        elif rule.kind == "symbol" and rule.replace:
+            names.add(rule.replace)
+        elif rule.kind == "call":
+            if rule.replacement and "." in rule.replacement:
+                names.add(rule.replacement)
+            for statement in rule.imports:
+                node = ast.parse(statement).body[0]
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names.update(f"{node.module}.{alias.name}" for alias in node.names)
+                elif isinstance(node, ast.Import):
+                    modules.update(alias.name for alias in node.names)
+    return frozenset(modules), frozenset(names)
 
 
 def _names(statement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
@@ -211,6 +255,8 @@ def _governed(registry, statement, module: Optional[str], span: Optional[Span]) 
         return registry.in_scope(module) or (
             imported is not None and registry.in_scope(f"{module}.{imported.name}"))
     if module in registry.config.canonical_modules or registry.module_rule(module):
+        return True
+    if not registry.config.canonical_modules and _is_replacement(registry, statement, module, span):
         return True
     if imported is None:
         return False
@@ -251,12 +297,13 @@ def tally_one(item: tuple[Path, Path]) -> FileTally:
 
 
 # -- entry points ---------------------------------------------------------------------
-def discover_governed(paths: Iterable[str], config: Optional[Path] = None):
-    """The files under `paths` and their configurations, each registry checked; raises ConfigurationError."""
+def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery=None):
+    """The files under `paths` (unless `discovery` has them) and their configurations, each
+    registry checked; raises ConfigurationError."""
     from .engine import registry_for
     from .runner import discover
 
-    discovery = discover(list(paths), config)
+    discovery = discovery or discover(list(paths), config)
     if discovery.errors:
         raise ConfigurationError(discovery.errors)
     configs = {cfg.path: cfg for _, cfg in discovery.files}
@@ -271,12 +318,13 @@ def discover_governed(paths: Iterable[str], config: Optional[Path] = None):
 
 
 def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress=None) -> Report:
-    """Discover the files under `paths` and count them; raises ConfigurationError."""
+                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None) -> Report:
+    """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError."""
+    from . import phases
     from .engine import registry_for
     from .runner import parallel_map
 
-    discovery, configs = discover_governed(paths, config)
+    discovery, configs = discover_governed(paths, config, discovery)
     overlays = {Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()}
     if overlays:
         tallies = [
@@ -288,8 +336,6 @@ def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: O
         items = [(path, cfg.path) for path, cfg in discovery.files]
         tallies = parallel_map(tally_one, items, jobs, progress)
     scope = tuple(dict.fromkeys(s for cfg in configs.values() for s in cfg.scope))
-    from . import phases
-
     counted = [phases.count_file(cfg, path, t.governed, t.canonical, t.violations)
                for t, (path, cfg) in zip(tallies, discovery.files)]
     return Report(tallies, scope, phases.declared(configs.values()), counted)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
 
 from .config import Config, config_file_in, load_config
-from .model import ConfigError, ConfigurationError, Violation
+from .model import ConfigError, ConfigurationError, Span, Violation
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+# The code of a file that could not be read or decoded (ruff's E902): an error in every output.
+READ_ERROR = "SSOT-E902"
 T = TypeVar("T")
 A = TypeVar("A")
 
@@ -27,7 +29,8 @@ class Discovery:
 
     files: list[tuple[Path, Config]] = field(default_factory=list)
     errors: list[ConfigError] = field(default_factory=list)
-    unconfigured: int = 0
+    unconfigured: list[str] = field(default_factory=list)  # Python files no config governs
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path named, why it is not checked)
 
 
 class ConfigLookup:
@@ -67,30 +70,67 @@ class ConfigLookup:
         return self._by_folder[folder]
 
 
-def discover(paths: Iterable[str], forced_config: Optional[Path] = None) -> Discovery:
-    """Python files under `paths`, skipping excluded ones, each paired with its config."""
+def discover(paths: Iterable[str], forced_config: Optional[Path] = None,
+             extra_exclude: tuple[str, ...] = ()) -> Discovery:
+    """Python files under `paths`, skipping excluded ones, each paired with its config.
+
+    `extra_exclude`: gitignore-style patterns (relative to each config's folder) excluded
+    on top of the config's own `exclude` (`--exclude` / `--extend-exclude`). A file named
+    directly that is not Python or is excluded is listed in `skipped`, not checked.
+    """
     lookup = ConfigLookup(forced_config)
     discovery = Discovery()
     seen: set[str] = set()
     for raw in paths:
         start = os.path.abspath(raw)
         if not os.path.exists(start):
-            discovery.errors.append(ConfigError(raw, "<path>", "no such file or folder"))
+            discovery.errors.append(ConfigError(raw, "", "no such file or folder"))
             continue
-        for file, config in _walk(start, lookup):
+        if os.path.isfile(start):
+            reason = _named_file_problem(start, lookup, extra_exclude)
+            if reason:
+                discovery.skipped.append((raw, reason))
+                continue
+        for file, config in _walk(start, lookup, extra_exclude):
             if file in seen:
                 continue
             seen.add(file)
             if config is None:
-                discovery.unconfigured += 1
+                discovery.unconfigured.append(file)
             else:
                 discovery.files.append((Path(file), config))
     discovery.errors.extend(lookup.errors)
     return discovery
 
 
-def _walk(start: str, lookup: ConfigLookup) -> Iterator[tuple[str, Optional[Config]]]:
-    """Python files under `start` with their configs; a file named directly is never excluded."""
+def _named_file_problem(path: str, lookup: ConfigLookup, extra_exclude: tuple[str, ...]) -> Optional[str]:
+    """Why a file named on the command line is not checked (None when it is)."""
+    if not path.endswith(PYTHON_SUFFIXES):
+        return "not a Python file (.py or .pyi)"
+    config = lookup.config_in(os.path.dirname(path))
+    if config is None:
+        return None
+    relative = config.relative(Path(path))
+    if relative is not None and _excluder(config, extra_exclude)(relative):
+        return f"excluded by {display_path(config.path)} or the command line"
+    return None
+
+
+def _excluder(config: Config, extra_exclude: tuple[str, ...]) -> Callable[[str], bool]:
+    excluded = config.excluder()
+    if not extra_exclude:
+        return excluded
+    extra = replace(config, exclude=tuple(extra_exclude), _matchers={})
+
+    def either(relative: str) -> bool:
+        return excluded(relative) or extra._matches_relative(extra.exclude, relative)
+
+    return either
+
+
+def _walk(start: str, lookup: ConfigLookup,
+          extra_exclude: tuple[str, ...] = ()) -> Iterator[tuple[str, Optional[Config]]]:
+    """Python files under `start` with their configs (a file named directly: itself)."""
     if os.path.isfile(start):
         yield start, lookup.config_in(os.path.dirname(start))
         return
@@ -103,7 +143,7 @@ def _walk(start: str, lookup: ConfigLookup) -> Iterator[tuple[str, Optional[Conf
             relative = config.relative(folder)
             if relative is not None:
                 if config.path not in excluders:
-                    excluders[config.path] = config.excluder()
+                    excluders[config.path] = _excluder(config, extra_exclude)
                 excluded = excluders[config.path]
                 prefix = "" if relative == "." else relative + "/"
         kept = []
@@ -178,3 +218,8 @@ def select(violations: Iterable[Violation], selected: list[str], ignored: list[s
         v for v in violations
         if (not selected or matches(v.code, selected)) and not matches(v.code, ignored)
     ]
+
+
+def read_error(reason: str) -> Violation:
+    """The entry that reports a file which could not be read or decoded (line 1, column 1)."""
+    return Violation(READ_ERROR, "error", Span(0, 0, 0, 0), f"cannot read the file: {reason}", "error")

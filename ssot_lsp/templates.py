@@ -118,3 +118,34 @@ def render(choice: TemplateChoice, argument_text, args_text: str, placeholder=No
         else:
             pieces.append(field_name)
     return "".join(pieces)
+
+
+_SIMPLE = (ast.Name, ast.Constant)
+
+
+def is_plain(node: ast.expr) -> bool:
+    """A plain name, a literal, or an attribute chain of names: evaluating it has no effect."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        return True
+    return isinstance(node, _SIMPLE)
+
+
+def reorders_effects(choice: TemplateChoice, call: ast.Call) -> bool:
+    """Whether the template evaluates effectful arguments in another order, or more than once (SPEC §12)."""
+    original = [argument for argument in call_arguments(call) if not is_plain(argument.node)]
+    if not original:
+        return False
+    rendered: list[int] = []
+    for _, field_name, _, _ in string.Formatter().parse(choice.template):
+        if field_name is None:
+            continue
+        if field_name in choice.bound:
+            argument = choice.bound[field_name]
+            if not is_plain(argument.node):
+                rendered.append(id(argument.node))
+        elif field_name == ARGS and choice.uses_args:
+            rendered += [id(argument.node) for argument in original]
+    order = [id(argument.node) for argument in original]
+    return rendered != order

@@ -231,19 +231,15 @@ def run_verify(args) -> int:
 
 def _plan(args) -> tuple[list[Candidate], int, Optional[int]]:
     """The files whose safe fixes change them (nothing written yet), and violations left elsewhere."""
-    from .cli import _registry_problems, report_errors, split_ids
+    from .cli import prepare
     from .fix_files import fix_file
-    from .runner import Progress, discover, display_path, parallel_map
+    from .runner import Progress, display_path, parallel_map
 
-    forced = Path(args.config).resolve() if args.config else None
-    discovery = discover(args.paths, forced)
-    errors = discovery.errors or _registry_problems({c.path: c for _, c in discovery.files}.values())
-    if errors:
-        report_errors(errors)
-        return [], 0, 2
-    selected, ignored = split_ids(args.select), split_ids(args.ignore)
-    items = [(path, config.path, False, display_path(path), selected, ignored, args.unsafe_fixes)
-             for path, config in discovery.files]
+    run = prepare(args)
+    if isinstance(run, int):
+        return [], 0, run
+    items = [(path, config.path, False, display_path(path), run.selected, run.ignored, args.unsafe_fixes)
+             for path, config in run.discovery.files]
     outcomes = parallel_map(fix_file, items, args.jobs, Progress("planning"))
     candidates, remaining = [], 0
     for item, outcome in zip(items, outcomes):

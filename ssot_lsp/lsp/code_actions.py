@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .server import SsotServer
 
 FIX_ALL_KIND = "source.fixAll.ssot"
-KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND]
+KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND, "refactor.ssot.addRule"]
 
 
 def register(server: "SsotServer") -> None:
@@ -49,6 +49,10 @@ async def text_document_code_action(ls: "SsotServer", params: types.CodeActionPa
             actions.extend(await ls.run_engine(_quick_fix_actions, ls, uri, result, pairs))
     if _wanted(params.context.only, FIX_ALL_KIND) and any(v.fix == "auto" for v in result.violations):
         actions.append(_fix_all_action(ls, uri, result))
+    if _wanted(params.context.only, "refactor.ssot.addRule") and ls.path_of(uri) is not None:
+        from .infer_actions import add_rule_actions  # on a deprecated definition (SPEC §13)
+
+        actions.extend(await ls.run_engine(add_rule_actions, ls, ls.path_of(uri), result, requested.start_line))
     return actions
 
 

@@ -15,6 +15,7 @@ from typing import Optional
 
 from ..config import find_config_file, load_config
 from ..model import ConfigError, ConfigurationError
+from ..modules import Workspace
 from ..registry import Registry
 
 
@@ -49,8 +50,9 @@ class ConfigStore:
             return Lookup(config_path, None, exc.errors)
         registry = self._registries.get(config_path)
         if registry is None or registry.config is not config:
-            registry = Registry(config)
-            registry.workspace.overlays = self.overlays
+            workspace = Workspace(config.src)
+            workspace.overlays = self.overlays  # before the registry reads any file (inferred rules)
+            registry = Registry(config, workspace)
             self._registries[config_path] = registry
         _ = registry.canonical  # reading the canonical modules reports missing ones
         if registry.problems:
@@ -86,4 +88,6 @@ class ConfigStore:
         if path.name.startswith("__init__."):
             return True
         absolute = Path(os.path.abspath(path))
+        if any(r.inference is not None and r.inference.holds_evidence(absolute) for r in self._registries.values()):
+            return True  # its deprecations are rules for other files
         return any(absolute in registry.canonical_modules_paths() for registry in self._registries.values())

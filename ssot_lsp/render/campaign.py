@@ -48,14 +48,17 @@ def history_markdown(points: list[dict[str, Any]]) -> str:
     lines = ["# SSOT compliance history", "", "| Commit | Date | Score | Canonical | Governed | Violations |",
              "|---|---|---:|---:|---:|---:|"]
     lines += [f"| {p['commit'][:10]} | {p['date'][:10]} | {p['score']:.1f}% | {p['canonical']} | {p['total']} "
-              f"| {p['violations']} |" for p in points]
+              f"| {p['violations']} |" if "error" not in p else
+              f"| {p['commit'][:10]} | {p['date'][:10]} | error: {p['error'].replace('|', '/')} | | | |"
+              for p in points]
     if not points:
         lines += ["", "No commits in the selected range."]
     return "\n".join(lines) + "\n"
 
 
 def burndown_svg(points: list[dict[str, Any]], width: int = 640, height: int = 220) -> str:
-    """Violations per commit (red line, left axis) and score (green line, 0–100 %)."""
+    """Violations per commit (red line, left axis) and score (green line, 0–100 %); commits in error are left out."""
+    points = [p for p in points if "error" not in p]
     left, right, top, bottom = 48, 16, 12, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     largest = max((p["violations"] for p in points), default=0) or 1
@@ -87,7 +90,8 @@ def burndown_svg(points: list[dict[str, Any]], width: int = 640, height: int = 2
 
 def history_html(points: list[dict[str, Any]], title: Optional[str] = None) -> str:
     rows = "".join(f"<tr><td><code>{escape(p['commit'][:10])}</code></td><td>{escape(p['date'][:10])}</td>"
-                   f"<td>{p['score']:.1f}%</td><td>{p['violations']}</td></tr>" for p in points)
+                   + (f"<td>{p['score']:.1f}%</td><td>{p['violations']}</td></tr>" if "error" not in p
+                      else f"<td colspan=\"2\">error: {escape(p['error'])}</td></tr>") for p in points)
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(title or 'SSOT compliance history')}</title>",

@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 
 from .campaign import phases_html
+from .markdown import TERMS
 
 _BAR_WIDTH = 360
 _ROW = 26
@@ -51,6 +52,7 @@ def render_html(report: dict[str, Any]) -> str:
         f"<div><strong>{report['violations']}</strong> violations in {report['files']} files checked</div>",
         f"<div>{report['fixes']['auto']} fixable with <code>ssot-lsp fix</code>, "
         f"{report['fixes']['manual']} need manual arguments, {report['fixes']['none']} flag-only</div>",
+        f'<div class="terms">{escape(TERMS)}</div>',
         '<div class="legend"><span class="swatch canonical"></span> canonical '
         '<span class="swatch violating"></span> violating <span class="swatch other"></span> other governed</div>',
     ]

@@ -19,6 +19,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"file{'s' if report['files'] != 1 else ''} checked: {report['fixes']['auto']} fixable with "
         f"`ssot-lsp fix`, {report['fixes']['manual']} need manual arguments, "
         f"{report['fixes']['none']} flag-only.",
+        "",
+        TERMS,
     ]
     if report.get("scope"):
         lines += ["", "Scope: " + ", ".join(f"`{prefix}`" for prefix in report["scope"])]
@@ -48,6 +50,15 @@ def render_markdown(report: dict[str, Any]) -> str:
     if report.get("errors"):
         lines += ["", "## Files that could not be read", ""] + [f"- {_cell(e)}" for e in report["errors"]]
     return "\n".join(lines) + "\n"
+
+
+TERMS = (
+    "Governed: import names the registry speaks about (under scope, or named by a rule or the "
+    "canonical registry). Canonical: governed names imported the way the registry wants (from a "
+    "canonical module or, without canonical-modules, from a rule's replacement). Violating: governed "
+    "names that carry a violation (every name imported from a flagged module counts). Violations: every "
+    "diagnostic, calls and references included; those are not import names and do not move the score."
+)
 
 
 def _cell(text: str) -> str:

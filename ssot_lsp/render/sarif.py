@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..model import CANON_CODE, FIX_AUTO, Rule, Span, Violation
+from ..runner import READ_ERROR
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
@@ -45,10 +46,10 @@ def sarif_log(found: list[tuple[str, Violation]], config: Optional[Path] = None)
     ids = sorted({v.code for _, v in found} | set(rules), key=lambda code: (code == CANON_CODE, code))
     index = {code: i for i, code in enumerate(ids)}
     fixes = _fixes_for(found, config)
-    fingerprints = _fingerprints(found)
+    prints = fingerprints(found)
     results = [_result(path, v, index[v.code], fixes.get((path, v.code, v.span))) for path, v in found]
     for result, (path, violation) in zip(results, found):
-        fingerprint = fingerprints.get((path, violation.code, violation.span))
+        fingerprint = prints.get((path, violation.code, violation.span))
         if fingerprint:
             result["partialFingerprints"] = {FINGERPRINT: fingerprint}
     root = Path(os.getcwd()).as_uri() + "/"
@@ -104,6 +105,8 @@ def _descriptor(code: str, rule: Optional[Rule], found: list[tuple[str, Violatio
     severity = rule.severity if rule else (example.severity if example else "warning")
     if code == CANON_CODE:
         text = "A canonical symbol imported from somewhere other than its canonical module"
+    elif code == READ_ERROR:
+        text = "A file that could not be read or decoded"
     elif rule is not None:
         text = rule.message or _describe(rule)
     else:
@@ -145,17 +148,17 @@ def _rules_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> di
     return rules
 
 
-def _fingerprints(found: list[tuple[str, Violation]]) -> dict[tuple, str]:
+def fingerprints(found: list[tuple[str, Violation]]) -> dict[tuple, str]:
     """Line-number-free fingerprints, the baseline's keys: they survive edits above a result."""
     from ..baseline import keys_of
 
     seen: dict[tuple, int] = {}
-    fingerprints: dict[tuple, str] = {}
+    result: dict[tuple, str] = {}
     for key, (path, violation) in keys_of(found, Path(os.getcwd())):
         occurrence = seen[key] = seen.get(key, -1) + 1
         digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()
-        fingerprints[(path, violation.code, violation.span)] = digest[:32]
-    return fingerprints
+        result[(path, violation.code, violation.span)] = digest[:32]
+    return result
 
 
 def _fixes_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> dict[tuple, dict]:

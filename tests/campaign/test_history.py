@@ -117,3 +117,17 @@ def test_history_outside_a_repository_is_an_error(tmp_path: Path, env: dict):
     folder = write_workspace(tmp_path / "plain")
     result = ssot(folder, "report", "--history", env={**env, "GIT_CEILING_DIRECTORIES": str(tmp_path)})
     assert result.returncode == 2 and "error: --history:" in result.stderr
+
+
+def test_a_commit_with_a_broken_configuration_is_reported_not_skipped(repo: Path, env: dict):
+    config = repo / "ssot.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('kind = "module"', 'kind = "modul"'),
+                      encoding="utf-8")
+    commit_all(repo, "a typo", "2026-01-21")
+    result = ssot(repo, "report", "--history", "--commits", "2", env=env)
+    assert result.returncode == 2
+    last = result.stdout.strip().splitlines()[-1]
+    assert "| error: " in last and "rules[0].kind" in last and "'modul'" in last
+    assert f"error: {git(repo, 'rev-parse', 'HEAD')[:10]}" in result.stderr
+    html = ssot(repo, "report", "--history", "--commits", "2", "--format", "html", env=env)
+    assert html.returncode == 2 and "<polyline" in html.stdout and "error:" in html.stdout

@@ -100,10 +100,11 @@ def test_text_output_and_summary() -> None:
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "netra_backend/app/routes/websocket_routes.py:3:8: SSOT001 The websocket factory module is "
+        "netra_backend/app/routes/websocket_routes.py:3:8: SSOT001 [*] The websocket factory module is "
         "deprecated; import from canonical_imports (use 'netra_backend.app.websocket_core.canonical_imports')"
     )
-    assert lines[-1].startswith("Found 6 violations in 1 file")
+    assert lines[-2].startswith("Found 6 violations in 1 file")
+    assert lines[-1].startswith("[*] ") and "fixable with `ssot-lsp fix`" in lines[-1]
 
 
 def test_select_ignore_statistics_and_exit_zero() -> None:

@@ -56,3 +56,40 @@ def test_configuration_errors_exit_2(tmp_path: Path, content: str):
     result = ssot("report", ".", cwd=tmp_path)
     assert result.returncode == 2
     assert "ssot.toml" in result.stderr
+
+
+HALF_MIGRATED = {
+    # Django 3 spellings: each carries a violation of the django-4 preset.
+    "old_views.py": "from django.utils.encoding import force_text\nfrom django.utils.translation import ugettext\n",
+    # Django 4 spellings: the preset rules' replacements, canonical without canonical-modules.
+    "new_views.py": "from django.utils.encoding import force_str\nfrom django.utils.translation import gettext\n",
+    "urls.py": "from django.urls import reverse\nimport os\n",  # replacement of the urlresolvers module rule
+    # Not governed: no rule names these.
+    "other.py": "from django.db import models\nimport json\n",
+}
+
+
+def test_presets_only_projects_score_their_replacements_as_canonical(project, ssot):
+    folder = project(HALF_MIGRATED, config='presets = ["django-4"]\n')
+    report = json.loads(ssot(folder, "report", "--format", "json").out)
+    assert (report["canonical"], report["violating"], report["total"]) == (3, 2, 5)
+    assert report["score"] == 60.0
+    assert report["violations"] == 2
+
+
+def test_canonical_modules_still_decide_when_they_are_set(project, ssot):
+    files = dict(HALF_MIGRATED, **{"api.py": "from django.utils.encoding import force_str\n"})
+    folder = project(files, config='presets = ["django-4"]\ncanonical-modules = ["api"]\n')
+    report = json.loads(ssot(folder, "report", "--format", "json").out)
+    assert report["canonical"] == 0  # nothing is imported from `api`
+    assert report["violating"] == 2
+
+
+def test_the_report_explains_its_terms(project, ssot):
+    folder = project({"a.py": "from oldmod import a, b\n"})
+    markdown = ssot(folder, "report").out
+    report = json.loads(ssot(folder, "report", "--format", "json").out)
+    assert (report["violating"], report["violations"]) == (2, 1)  # one flagged module path, two names
+    for term in ("Governed:", "Canonical:", "Violating:", "Violations:", "every name imported from a flagged module"):
+        assert term in markdown, term
+    assert "every name imported from a flagged module" in ssot(folder, "report", "--format", "html").out

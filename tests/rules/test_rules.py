@@ -64,6 +64,14 @@ kind = "symbol"
 name = "old.factory.gone"
 message = "removed without a replacement"
 """
+SAME_CALLEE = """
+[[rules]]
+id = "C3"
+kind = "call"
+name = "lib.get_manager"
+replace = ["lib.create_manager()"]
+imports = ["import lib"]
+"""
 SAME_MODULE = """
 [[rules]]
 id = "S3"
@@ -202,6 +210,11 @@ CASES = {
     "module-fix-waits-for-a-name-with-its-own-rule": Case(
         MODULE + SPECIFIC, "from old.factory import gone, kept\nprint(gone, kept)\n",
         "from old.factory import gone, kept\nprint(gone, kept)\n", ("M1", "S4"), refused=("M1",)),
+    "call-template-through-the-same-module-keeps-its-import": Case(
+        SAME_CALLEE, "import lib\ny = lib.get_manager()\n", "import lib\ny = lib.create_manager()\n", ("C3",)),
+    "module-replacement-top-name-taken-gets-a-fresh-name": Case(
+        PACKAGE, "import pkg.old\nother = {'a': 1}\nprint(pkg.old.run(), other)\n",
+        "import other.new as new\nother = {'a': 1}\nprint(new.run(), other)\n", ("M2",)),
     "broken-file-untouched": Case(
         SYMBOL, "from lib.legacy import make_thing\nmake_thing(\n", "from lib.legacy import make_thing\nmake_thing(\n",
         ("S1",), refused=("S1",)),

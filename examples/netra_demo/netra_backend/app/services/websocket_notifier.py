@@ -1,7 +1,11 @@
-"""Old home of WebSocketNotifier, kept as an alias."""
+"""Old home of WebSocketNotifier, kept as a subclass that warns."""
+
+import warnings
 
 from .agent_websocket_bridge import WebSocketNotifier as _Notifier
 
 
 class WebSocketNotifier(_Notifier):
-    pass
+    def __init__(self, *args, **kwargs):
+        warnings.warn("WebSocketNotifier moved to agent_websocket_bridge", DeprecationWarning, stacklevel=2)
+        super().__init__(*args, **kwargs)

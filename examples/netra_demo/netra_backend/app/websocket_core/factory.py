@@ -4,6 +4,13 @@ import warnings
 
 from .websocket_manager import WebSocketManager, WebSocketManagerMode
 
+warnings.warn(
+    "netra_backend.app.websocket_core.factory is deprecated; import from "
+    "netra_backend.app.websocket_core.canonical_imports",
+    DeprecationWarning,
+    stacklevel=2,
+)
+
 _SINGLETON = None
 
 

@@ -1,0 +1,5 @@
+from pkg.text import slugify
+
+
+def url(title):
+    return "/pages/" + slugify(title)

@@ -1,0 +1,5 @@
+from legacy.utils import make_slug
+
+
+def url(title):
+    return "/posts/" + make_slug(title)

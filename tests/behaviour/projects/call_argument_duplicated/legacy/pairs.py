@@ -1,0 +1,2 @@
+def twin(value):
+    return (value, value)

@@ -1,0 +1,2 @@
+def pair(left, right):
+    return (left, right)

@@ -1,0 +1,5 @@
+from pkg.chat import Message
+
+
+def post(user, room):
+    return Message(room=room, user=user)

@@ -1,0 +1,3 @@
+import app
+
+print(app.view({"user": "ann"}), app.background())

@@ -1,0 +1,2 @@
+def user_of(request):
+    return request["user"]

@@ -1,0 +1,5 @@
+from pkg.managers import Manager
+
+
+def get_manager():
+    return Manager()

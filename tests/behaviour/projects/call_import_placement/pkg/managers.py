@@ -1,0 +1,3 @@
+class Manager:
+    def __repr__(self):
+        return "Manager()"

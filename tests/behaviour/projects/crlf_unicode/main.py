@@ -1,0 +1,3 @@
+import app
+
+print(ascii(app.LOUD), ascii(app.greet()))

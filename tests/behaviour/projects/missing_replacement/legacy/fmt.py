@@ -1,0 +1,2 @@
+def money(value):
+    return "$%d" % value

@@ -1,0 +1,3 @@
+import labels
+
+print(labels.label(b"x"), labels.TITLE)

@@ -1,0 +1,3 @@
+import compat
+
+print(compat.run())

@@ -1,0 +1,3 @@
+import app
+
+print(app.FIRST, app.echo("ab"), app.later(), app.SECOND)

@@ -1,0 +1,1 @@
+from newlib.helpers import parse  # noqa: F401

@@ -1,0 +1,2 @@
+def fetch_v2(key):
+    return {"key": key, "source": "db"}

@@ -1,0 +1,1 @@
+from .core import fetch_v1  # noqa: F401

@@ -1,0 +1,2 @@
+def fetch_v1(key):
+    return {"key": key, "source": "db"}

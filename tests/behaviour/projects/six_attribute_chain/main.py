@@ -1,0 +1,3 @@
+import status
+
+print(status.status_line())

@@ -1,0 +1,3 @@
+from app import plain, star
+
+print(star.run(), plain.run())

@@ -1,0 +1,9 @@
+import legacy.text
+
+
+def loud():
+    return legacy.text.old_shout("c")
+
+
+def soft():
+    return legacy.text.whisper("D")

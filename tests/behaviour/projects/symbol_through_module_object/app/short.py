@@ -1,0 +1,5 @@
+from legacy import text
+
+
+def run():
+    return text.old_shout("a") + " " + text.mumble("b")

@@ -1,0 +1,5 @@
+from legacy.text import shout
+
+
+def unfinished(value:
+    return shout(value)

@@ -1,0 +1,5 @@
+from legacy.text import shout
+
+
+def run():
+    return shout("good")

@@ -1,0 +1,3 @@
+from app import good
+
+print(good.run())

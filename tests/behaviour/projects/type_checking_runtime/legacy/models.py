@@ -1,0 +1,6 @@
+class OldModel:
+    pass
+
+
+def make_model(name):
+    return "Model(%r)" % name

@@ -1,0 +1,6 @@
+class Model:
+    pass
+
+
+def make_model(name):
+    return "Model(%r)" % name

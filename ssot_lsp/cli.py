@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-non-zero-on-fix", action="store_true",
                        help="with --fix: exit 1 when anything was fixed, even if nothing remains")
     check.add_argument("--baseline", metavar="FILE", help="report only violations not in this baseline")
-    check.add_argument("--phase", metavar="NAME", help="only the violations of this phase (SPEC §14)")
+    check.add_argument("--phase", metavar="NAME", help="only the violations of this phase ([[phases]] in the registry)")
     check.add_argument("--fix", action="store_true", help="apply automatic fixes, then report what remains")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
     check.add_argument("--unsafe-fixes", action="store_true",

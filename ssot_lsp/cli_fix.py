@@ -39,7 +39,7 @@ def add_fix_command(commands) -> None:
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument("--unsafe-fixes", action="store_true",
                      help="also apply fixes that may change behaviour (arguments reordered or duplicated)")
-    fix.add_argument("--verify", metavar="CMD", help="keep only fixes after which CMD still exits 0 (SPEC §14)")
+    fix.add_argument("--verify", metavar="CMD", help="keep only the fixes after which CMD still exits 0 (bisecting failures)")
     fix.add_argument("--batch-size", type=int, default=8, metavar="N", help="with --verify: files per CMD run")
     fix.add_argument("--undo", action="store_true", help="restore the files of the last --verify run")
     fix.set_defaults(run=run_fix)

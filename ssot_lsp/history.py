@@ -11,8 +11,8 @@ Incremental: each file's counts are cached (SQLite, in the same cache folder) un
 blob id, its path and a *context* key: the ssot-lsp version, the configuration blobs,
 the list of Python paths (which modules exist), and the blobs of the files whose content
 can change another file's result — packages' `__init__.py`, stubs, canonical modules and
-the modules the rules name. A new commit that edits ordinary modules costs only those
-files. (A re-export through an ordinary module not named by any rule is the one thing the
+the modules the rules name (every file, with `infer = true`: inferred rules come from any
+module). A new commit that edits ordinary modules costs only those files. (A re-export through an ordinary module not named by any rule is the one thing the
 key does not see; `--no-cache` recomputes everything.)
 """
 
@@ -192,11 +192,13 @@ def _context_key(tree: dict[str, str], configs: Iterable, version: str) -> str:
             targets.add(rule.name)
             if rule.replacement:
                 targets.add(rule.replacement)
+    # Inferred rules (SPEC §13) come from any module's deprecations: then every blob counts.
+    inferred = any(getattr(config, "infer", False) for config in configs)
     digest = hashlib.sha256(f"{FORMAT}\0{version}".encode("utf-8"))
     for path in sorted(tree):
         name = path.rsplit("/", 1)[-1]
         digest.update(path.encode("utf-8") + b"\0")
-        if name in _CONFIG_NAMES or name in _CONTEXT_NAMES or name.endswith(".pyi") or _named(path, targets):
+        if inferred or name in _CONFIG_NAMES or name in _CONTEXT_NAMES or name.endswith(".pyi") or _named(path, targets):
             digest.update(tree[path].encode("ascii"))
     return digest.hexdigest()
 

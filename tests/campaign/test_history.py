@@ -131,3 +131,24 @@ def test_a_commit_with_a_broken_configuration_is_reported_not_skipped(repo: Path
     assert f"error: {git(repo, 'rev-parse', 'HEAD')[:10]}" in result.stderr
     html = ssot(repo, "report", "--history", "--commits", "2", "--format", "html", env=env)
     assert html.returncode == 2 and "<polyline" in html.stdout and "error:" in html.stdout
+
+
+def test_the_cache_context_sees_what_can_change_other_files():
+    from types import SimpleNamespace
+
+    from ssot_lsp.history import _context_key
+
+    rule = SimpleNamespace(name="pkg.old", replacement="pkg.new")
+    config = SimpleNamespace(canonical_modules=("pkg.new",), rules=(rule,), infer=False)
+    tree = {"ssot.toml": "c1", "pkg/__init__.py": "i1", "pkg/new.py": "n1", "app/a.py": "a1"}
+
+    def key(changes: dict, infer: bool = False, removed: tuple = ()) -> str:
+        changed = {path: blob for path, blob in {**tree, **changes}.items() if path not in removed}
+        return _context_key(changed, [SimpleNamespace(**{**vars(config), "infer": infer})], "1.0")
+
+    same = key({})
+    assert key({"app/a.py": "a2"}) == same  # an ordinary module: only its own count changes
+    for changes in ({"ssot.toml": "c2"}, {"pkg/__init__.py": "i2"}, {"pkg/new.py": "n2"}, {"app/b.py": "b1"}):
+        assert key(changes) != same, changes
+    assert key({}, removed=("app/a.py",)) != same
+    assert key({"app/a.py": "a2"}, infer=True) != key({}, infer=True)  # inferred rules: any module counts

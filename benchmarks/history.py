@@ -29,7 +29,9 @@ kind = "module"
 name = "pkg.old"
 replace = "pkg.new"
 """
-MODULE = "from pkg.{source} import thing\nfrom pkg.new import other\n\n\ndef run_{index}():\n    return thing(), other()\n"
+MODULE = "from pkg.{source} import thing\nfrom pkg.new import other\n" + "".join(
+    f"\n\ndef run_{{index}}_{number}(value):\n    total = thing() + other() + value\n    return [total] * {number}\n"
+    for number in range(40))  # about 200 lines
 
 
 def git(*args: str) -> None:
@@ -71,7 +73,7 @@ def main() -> None:
     shutil.rmtree(env["SSOT_LSP_CACHE_DIR"], ignore_errors=True)
     cold = timed(env)
     warm = timed(env)
-    (WORK / "app/m0.py").write_text(MODULE.format(source="old", index=0))
+    (WORK / "app/m0.py").write_text(MODULE.format(source="old", index=0) + "# one more\n")
     git("commit", "-qam", "one more")
     one_more = timed(env)
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")

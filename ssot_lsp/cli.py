@@ -504,21 +504,23 @@ def run_report(args: argparse.Namespace) -> int:
     except ConfigurationError as exc:
         report_errors(exc.errors)
         return EXIT_ERROR
+    from .render.html import render_html
+    from .render.markdown import render_markdown
+
+    write_report(data, args, render_html, render_markdown)
+    return EXIT_CLEAN
+
+
+def write_report(data, args: argparse.Namespace, html, markdown) -> None:
+    """`data` as JSON, or through the `html` / `markdown` renderer, to `--output` or stdout."""
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    elif args.format == "html":
-        from .render.html import render_html
-
-        text = render_html(data)
     else:
-        from .render.markdown import render_markdown
-
-        text = render_markdown(data)
+        text = html(data) if args.format == "html" else markdown(data)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    return EXIT_CLEAN
 
 
 def run_baseline(args: argparse.Namespace) -> int:

@@ -308,6 +308,7 @@ def _version() -> str:
 
 def run_history(args) -> int:
     """`report --history`: print the points (json, markdown) or the burn-down page (html)."""
+    from .cli import write_report
     from .render.campaign import history_html, history_markdown
 
     if not args.history:
@@ -318,16 +319,7 @@ def run_history(args) -> int:
     except HistoryError as exc:
         print(f"error: --history: {exc}", file=sys.stderr)
         return 2
-    if args.format == "json":
-        text = json.dumps(points, indent=2, ensure_ascii=False) + "\n"
-    elif args.format == "html":
-        text = history_html(points)
-    else:
-        text = history_markdown(points)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_report(points, args, history_html, history_markdown)
     failed = [p for p in points if "error" in p]
     for point in failed:
         print(f"error: {point['commit'][:10]}: {point['error']}", file=sys.stderr)

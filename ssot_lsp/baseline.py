@@ -72,16 +72,21 @@ def keys_of(found: list[tuple[str, Violation]], folder: Path,
 def write(found: list[tuple[str, Violation]], path: Path, loader: Optional[Loader] = None) -> int:
     """Record `found` in the baseline file `path`; returns the number of violations."""
     folder = Path(os.path.abspath(path)).parent
-    counts = Counter(key for key, _ in keys_of(found, folder, loader))
+    write_counts(Counter(key for key, _ in keys_of(found, folder, loader)), path)
+    return len(found)
+
+
+def write_counts(counts: Counter, path: Path) -> None:
+    """Write the baseline file `path` recording `counts` (key -> occurrences)."""
     entries = [
         {"file": file, "code": code, "text": text, "source": source, "count": count}
         for (file, code, text, source), count in sorted(counts.items())
     ]
-    document = {"version": FORMAT_VERSION, "tool": "ssot-lsp", "violations": len(found), "entries": entries}
+    document = {"version": FORMAT_VERSION, "tool": "ssot-lsp", "violations": sum(counts.values()),
+                "entries": entries}
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(temporary, path)
-    return len(found)
 
 
 def load(path: Path) -> Counter:

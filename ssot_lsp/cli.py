@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-non-zero-on-fix", action="store_true",
                        help="with --fix: exit 1 when anything was fixed, even if nothing remains")
     check.add_argument("--baseline", metavar="FILE", help="report only violations not in this baseline")
+    check.add_argument("--phase", metavar="NAME", help="only the violations of this phase ([[phases]] in the registry)")
     check.add_argument("--fix", action="store_true", help="apply automatic fixes, then report what remains")
     check.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
     check.add_argument("--unsafe-fixes", action="store_true",
@@ -348,6 +349,13 @@ def run_check(args: argparse.Namespace) -> int:
         return run
     results = check_files(args, run, "checking")
     found = selected_violations(results, run)
+    if args.phase:
+        from .phases import only_phase
+
+        found, problem = only_phase(found, args.phase, Path(args.config).resolve() if args.config else None)
+        if problem:
+            print(f"error: --phase: {problem}", file=sys.stderr)
+            return EXIT_ERROR
     if args.add_noqa:
         from .cli_fix import add_noqa
 
@@ -357,8 +365,13 @@ def run_check(args: argparse.Namespace) -> int:
         from .runner import READ_ERROR
 
         try:
+            readable = [item for item in found if item[1].code != READ_ERROR]
+            if args.output_format == "sarif":  # every result with its baselineState (SPEC §14)
+                from .ratchet import states
+
+                args.baseline_states = states(readable, Path(args.baseline))
             found = [item for item in found if item[1].code == READ_ERROR] + baseline.filter_new(
-                [item for item in found if item[1].code != READ_ERROR], Path(args.baseline))
+                readable, Path(args.baseline))
         except (OSError, ValueError) as exc:
             print(f"error: {args.baseline}: {exc}", file=sys.stderr)
             return EXIT_ERROR
@@ -461,6 +474,9 @@ def add_report_commands(commands) -> None:
     add_file_options(report)
     report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
     report.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    report.add_argument("--history", action="store_true", help="score and counts per commit of the git history")
+    report.add_argument("--commits", type=int, metavar="N", help="with --history: the last N commits")
+    report.add_argument("--since", metavar="YYYY-MM-DD", help="with --history: commits since this date")
     report.set_defaults(run=run_report)
 
     baseline = commands.add_parser("baseline", help="record current violations so --baseline reports new ones")
@@ -468,6 +484,8 @@ def add_report_commands(commands) -> None:
     add_selection_options(baseline)
     baseline.add_argument("--output", "-o", metavar="FILE", default=".ssot-baseline.json",
                           help="baseline file to write (default: .ssot-baseline.json)")
+    baseline.add_argument("--update", action="store_true",
+                          help="only remove the entries that no longer match (a ratchet); never add")
     baseline.set_defaults(run=run_baseline)
 
 
@@ -475,6 +493,10 @@ def run_report(args: argparse.Namespace) -> int:
     from .report import build_report
     from .runner import Progress
 
+    if args.history or args.commits is not None or args.since:
+        from .history import run_history
+
+        return run_history(args)
     run = prepare(args)
     if isinstance(run, int):
         return run
@@ -485,21 +507,23 @@ def run_report(args: argparse.Namespace) -> int:
     except ConfigurationError as exc:
         report_errors(exc.errors)
         return EXIT_ERROR
+    from .render.html import render_html
+    from .render.markdown import render_markdown
+
+    write_report(data, args, render_html, render_markdown)
+    return EXIT_CLEAN
+
+
+def write_report(data, args: argparse.Namespace, html, markdown) -> None:
+    """`data` as JSON, or through the `html` / `markdown` renderer, to `--output` or stdout."""
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    elif args.format == "html":
-        from .render.html import render_html
-
-        text = render_html(data)
     else:
-        from .render.markdown import render_markdown
-
-        text = render_markdown(data)
+        text = html(data) if args.format == "html" else markdown(data)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    return EXIT_CLEAN
 
 
 def run_baseline(args: argparse.Namespace) -> int:
@@ -515,6 +539,10 @@ def run_baseline(args: argparse.Namespace) -> int:
     for path, violation in unreadable:
         print(f"{path}: error: {violation.message}", file=sys.stderr)
     output = Path(args.output)
+    if args.update:
+        from .ratchet import run_update
+
+        return run_update([item for item in found if item[1].code != READ_ERROR], output)
     try:
         count = baseline.write([item for item in found if item[1].code != READ_ERROR], output)
     except OSError as exc:

@@ -39,6 +39,9 @@ def add_fix_command(commands) -> None:
     fix.add_argument("--diff", action="store_true", help="print a unified diff and write nothing")
     fix.add_argument("--unsafe-fixes", action="store_true",
                      help="also apply fixes that may change behaviour (arguments reordered or duplicated)")
+    fix.add_argument("--verify", metavar="CMD", help="keep only the fixes after which CMD still exits 0 (bisecting failures)")
+    fix.add_argument("--batch-size", type=int, default=8, metavar="N", help="with --verify: files per CMD run")
+    fix.add_argument("--undo", action="store_true", help="restore the files of the last --verify run")
     fix.set_defaults(run=run_fix)
 
 
@@ -46,6 +49,10 @@ def run_fix(args: argparse.Namespace) -> int:
     """Fix files in place (or print the diff); exit 0 clean, 1 work left, 2 on errors."""
     if args.stdin_filename or args.paths == ["-"]:
         return fix_stdin(args)
+    if args.verify or args.undo:
+        from .verify import run_verify
+
+        return run_verify(args)
     run = prepare(args)
     if isinstance(run, int):
         return run

@@ -47,6 +47,7 @@ TOP_LEVEL_KEYS = {
     "infer": bool,
     "infer-confidence": str,
     "infer-decorators": list,
+    "phases": list,  # SPEC §14, validated in phases.py
 }
 CONFIDENCES = ("low", "medium", "high")  # of inferred rules (SPEC §13), weakest first
 RULE_KEYS = {
@@ -82,6 +83,7 @@ class Config:
     infer: bool = False  # rules inferred from the workspace's deprecations are active (SPEC §13)
     infer_confidence: str = "high"
     infer_decorators: tuple[str, ...] = ()
+    phases: tuple = ()  # phases.Phase, in declaration order
     _matchers: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -303,6 +305,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
             rule = _parse_rule(raw, f"rules[{index}]", where, error)
             if rule is not None:
                 keyed_rules.append((f"rules[{index}].id", rule))
+    from .phases import parse_phases
+
+    phases = parse_phases(table.get("phases", []), error)
     seen: set[str] = set()
     for key, rule in keyed_rules:
         if rule.id in seen:
@@ -330,6 +335,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         infer=table.get("infer") is True,
         infer_confidence=infer_confidence,
         infer_decorators=infer_decorators,
+        phases=phases,
     )
 
 

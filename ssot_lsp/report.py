@@ -54,6 +54,8 @@ class Report:
 
     files: list[FileTally] = field(default_factory=list)
     scope: tuple[str, ...] = ()
+    phases: list = field(default_factory=list)  # phases.Phase declared by the configs (SPEC §14)
+    phase_counts: list = field(default_factory=list)  # phases.Counted, one per file
 
     @property
     def governed(self) -> int:
@@ -88,6 +90,7 @@ class Report:
                 "none": sum(1 for _, v in violations if v.fix is None),
             },
             "errors": [f"{self.display(f.path)}: {f.error}" for f in self.files if f.error],
+            "by_phase": _by_phase(self.phases, self.phase_counts),
         }
 
     def display(self, path: str) -> str:
@@ -108,6 +111,12 @@ class Report:
             counts["canonical"] += tally.canonical
             counts["violations"] += len(tally.violations)
         return dict(sorted(folders.items(), key=lambda item: (-item[1]["violations"], item[0])))
+
+
+def _by_phase(phases: list, counted: list) -> list[dict[str, Any]]:
+    from .phases import by_phase
+
+    return by_phase(phases, counted)
 
 
 def _by_rule(violations: list[Violation]) -> list[dict[str, Any]]:
@@ -288,14 +297,13 @@ def tally_one(item: tuple[Path, Path]) -> FileTally:
 
 
 # -- entry points ---------------------------------------------------------------------
-def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None) -> Report:
-    """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError."""
+def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery=None):
+    """The files under `paths` (unless `discovery` has them) and their configurations, each
+    registry checked; raises ConfigurationError."""
     from .engine import registry_for
-    from .runner import discover, parallel_map
+    from .runner import discover
 
-    paths = list(paths)
-    discovery = discovery or discover(paths, config)
+    discovery = discovery or discover(list(paths), config)
     if discovery.errors:
         raise ConfigurationError(discovery.errors)
     configs = {cfg.path: cfg for _, cfg in discovery.files}
@@ -306,6 +314,17 @@ def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: O
         problems.extend(registry.problems)
     if problems:
         raise ConfigurationError(problems)
+    return discovery, configs
+
+
+def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
+                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None) -> Report:
+    """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError."""
+    from . import phases
+    from .engine import registry_for
+    from .runner import parallel_map
+
+    discovery, configs = discover_governed(paths, config, discovery)
     overlays = {Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()}
     if overlays:
         tallies = [
@@ -317,7 +336,9 @@ def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: O
         items = [(path, cfg.path) for path, cfg in discovery.files]
         tallies = parallel_map(tally_one, items, jobs, progress)
     scope = tuple(dict.fromkeys(s for cfg in configs.values() for s in cfg.scope))
-    return Report(tallies, scope)
+    counted = [phases.count_file(cfg, path, t.governed, t.canonical, t.violations)
+               for t, (path, cfg) in zip(tallies, discovery.files)]
+    return Report(tallies, scope, phases.declared(configs.values()), counted)
 
 
 def report_for_paths(paths: list[Path], overlays: Optional[dict[Path, str]] = None) -> dict:

@@ -157,6 +157,11 @@ def text_edit(lines: LineIndex, edit: Edit, encoding: str) -> types.TextEdit:
     return types.TextEdit(range=lsp_range(lines, edit.span, encoding), new_text=edit.text)
 
 
+def annotated_edit(lines: LineIndex, edit: Edit, encoding: str, annotation: str) -> types.AnnotatedTextEdit:
+    return types.AnnotatedTextEdit(range=lsp_range(lines, edit.span, encoding), new_text=edit.text,
+                                   annotation_id=annotation)
+
+
 def snippet_edit(lines: LineIndex, edit: Edit, encoding: str) -> types.SnippetTextEdit:
     return types.SnippetTextEdit(range=lsp_range(lines, edit.span, encoding),
                                  snippet=types.StringValue(value=edit.text))

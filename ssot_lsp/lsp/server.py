@@ -197,11 +197,11 @@ def exit_process(ls: SsotServer, *args: Any) -> None:
 
 
 def create_server() -> SsotServer:
-    from . import code_actions, completion, diagnostics, hover, workspace
+    from . import code_actions, completion, diagnostics, fix_workspace, hover, workspace
 
     server = SsotServer()
     server.feature(types.EXIT)(exit_process)
-    for module in (diagnostics, code_actions, completion, hover, workspace):
+    for module in (diagnostics, code_actions, completion, hover, workspace, fix_workspace):
         module.register(server)
     return server
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .campaign import phases_html
 from .markdown import TERMS
 
 _BAR_WIDTH = 360
@@ -58,6 +59,7 @@ def render_html(report: dict[str, Any]) -> str:
     if report.get("scope"):
         parts.append("<div>Scope: " + ", ".join(f"<code>{escape(s)}</code>" for s in report["scope"]) + "</div>")
     parts.append("</div></div>")
+    parts += phases_html(report)
     if report["by_rule"]:
         parts += ["<h2>Violations by rule</h2>",
                   _bars("by-rule", [(f"{r['code']} ({r['severity']})", r["count"]) for r in report["by_rule"]]),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .campaign import phases_markdown
+
 
 def render_markdown(report: dict[str, Any]) -> str:
     """Markdown text of a report produced by `Report.as_json()`."""
@@ -22,6 +24,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     ]
     if report.get("scope"):
         lines += ["", "Scope: " + ", ".join(f"`{prefix}`" for prefix in report["scope"])]
+    lines += phases_markdown(report)
     if report["by_rule"]:
         lines += ["", "## By rule", "", "| Rule | Kind | Severity | Count | Share | Auto | Manual |",
                   "|---|---|---|---:|---:|---:|---:|"]

@@ -30,7 +30,12 @@ FINGERPRINT = "ssotLsp/v1"
 
 def render_sarif(found: list[tuple[str, Violation]], args: Any, files: int) -> None:
     forced = getattr(args, "config", None)
-    log = sarif_log(found, Path(forced) if forced else None)
+    states = getattr(args, "baseline_states", None)
+    log = sarif_log(states.found if states else found, Path(forced) if forced else None)
+    if states is not None:
+        from ..ratchet import sarif_results
+
+        sarif_results(states, log["runs"][0]["results"], _location)
     json.dump(log, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
 

@@ -1,5 +1,6 @@
 /** Activation of the SSOT import registry extension: wires the pieces together (SPEC §9). */
 import * as vscode from 'vscode';
+import { fixOnePhase } from './fixWorkspace';
 import { ComplianceReportView } from './reportView';
 import { SsotServer } from './server';
 import { ComplianceStatusBar } from './statusBar';
@@ -20,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('ssot.restartServer', () => running.restart()),
     vscode.commands.registerCommand('ssot.showComplianceReport', () => reportView.show()),
     vscode.commands.registerCommand('ssot.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('ssot.fixPhase', () => fixOnePhase(running)),
   );
   server.watchConfiguration();
   // Not awaited: activation finishes at once; failures are reported by the server object.

@@ -6,6 +6,8 @@
  * Pure: no `vscode` import.
  */
 
+import { currentPhase, parsePhases, type PhaseRow } from './phases';
+
 export const REPORT_REQUEST = 'ssot/complianceReport';
 
 export interface RuleRow {
@@ -37,6 +39,8 @@ export interface ComplianceReport {
   byRule: RuleRow[];
   byFolder: FolderRow[];
   topFiles: FileRow[];
+  /** The campaign's phases (SPEC §14), when the registry declares some. */
+  byPhase?: PhaseRow[];
 }
 
 type Json = Record<string, unknown>;
@@ -109,6 +113,7 @@ export function parseReport(raw: unknown): ComplianceReport | undefined {
       const file = str(row.file) ?? str(row.path);
       return file === undefined ? undefined : { file, violations: num(row.violations) ?? 0 };
     }),
+    byPhase: parsePhases(raw),
   };
 }
 
@@ -121,7 +126,9 @@ export function formatPercent(value: number): string {
 
 /** The status bar text: `SSOT 87.5%`, or `SSOT` when nothing is governed yet. */
 export function statusText(report: ComplianceReport | undefined): string {
-  return report?.score === undefined ? 'SSOT' : `SSOT ${formatPercent(report.score)}`;
+  const text = report?.score === undefined ? 'SSOT' : `SSOT ${formatPercent(report.score)}`;
+  const phase = currentPhase(report?.byPhase);
+  return phase?.score === undefined ? text : `${text} · ${phase.name} ${formatPercent(phase.score)}`;
 }
 
 export function statusTooltip(report: ComplianceReport | undefined): string {
@@ -223,6 +230,19 @@ export function renderReportHtml(report: ComplianceReport, options: RenderOption
     ]),
     'No files with violations.',
   );
+  const inProgress = currentPhase(report.byPhase);
+  const phases = (report.byPhase ?? []).length > 1 ? `<h2>By phase</h2>\n${table(
+    ['Phase', 'Violations', 'Score', 'Deadline', 'On track', ''],
+    (report.byPhase ?? []).map((p) => [
+      escapeHtml(p.name),
+      String(p.violations),
+      optional(p.score, formatPercent),
+      p.deadline === undefined ? '–' : escapeHtml(p.deadline),
+      p.onTrack === undefined ? '–' : p.onTrack ? 'yes' : 'no',
+      p === inProgress ? 'in progress' : '',
+    ]),
+    'No phases.',
+  )}` : '';
   const generated = options.generatedAt
     ? `<p class="muted">Generated ${escapeHtml(options.generatedAt.toLocaleString())}</p>`
     : '';
@@ -252,6 +272,7 @@ code { font-family: var(--vscode-editor-font-family); }
 <p class="score" id="score">${escapeHtml(score)}</p>
 <p>${escapeHtml(counts)}</p>
 ${generated}
+${phases}
 <h2>By rule</h2>
 ${rules}
 <h2>By folder</h2>

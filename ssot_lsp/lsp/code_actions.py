@@ -42,6 +42,7 @@ async def text_document_code_action(ls: "SsotServer", params: types.CodeActionPa
     if result is None or result.registry is None:
         return None
     requested = convert.engine_span(result.lines, params.range, ls.encoding)
+    ls.fix_helper.warm()
     actions: list[types.CodeAction] = []
     if _wanted(params.context.only, types.CodeActionKind.QuickFix):
         pairs = _addressed(ls, result, params, requested)
@@ -181,7 +182,12 @@ def _fix_all_action(ls: "SsotServer", uri: str, result: Result) -> types.CodeAct
 
 
 async def _fix_all_edit(ls: "SsotServer", uri: str, result: Result) -> types.WorkspaceEdit:
-    return await ls.run_engine(_fix_all_edit_now, ls, uri, result)
+    """Fix-all in the helper process (the event loop keeps answering), else on the engine thread."""
+    path = ls.path_of(uri)
+    fixed = await ls.fix_helper.fix(path, result.text, dict(ls.configs.overlays)) if path is not None else None
+    if fixed is None:
+        return await ls.run_engine(_fix_all_edit_now, ls, uri, result)
+    return _edit(ls, uri, result, [whole_text_edit(result.lines, fixed)] if fixed != result.text else [])
 
 
 def _fix_all_edit_now(ls: "SsotServer", uri: str, result: Result) -> types.WorkspaceEdit:

@@ -31,6 +31,7 @@ from .configs import ConfigStore
 from .convert import PositionOutOfRange, choose_encoding
 from .document_text import apply_changes
 from .documents import DocumentState, engine_executor
+from .fix_jobs import FixHelper
 from .settings import Settings
 
 log = logging.getLogger("ssot_lsp")
@@ -133,6 +134,7 @@ class SsotServer(LanguageServer):
         self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
         self.noted: set[str] = set()  # documents whose size-policy note was logged
         self._engine = engine_executor()
+        self.fix_helper = FixHelper()  # fix-all in a helper process (lsp/fix_jobs.py)
 
     # -- client capabilities -----------------------------------------------------------
     def supports(self, field: str, default: Any = None) -> Any:

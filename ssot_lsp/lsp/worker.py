@@ -37,6 +37,7 @@ JOBS = {
     "scan.check": "ssot_lsp.lsp.scan:check_batch",
     "jedi.complete": "ssot_lsp.lsp.jedi_jobs:complete",
     "jedi.prime": "ssot_lsp.lsp.jedi_jobs:prime",
+    "fix.all": "ssot_lsp.lsp.fix_jobs:fix_text",
     "worker.ping": "ssot_lsp.lsp.worker:ping",
 }
 _HEADER = struct.Struct(">I")

@@ -279,7 +279,8 @@ def _changes_for_helper(ls: "SsotServer", scan: Scan) -> list:
 
 
 def note_watched_change(ls: "SsotServer", kind: str, path: Optional[Path] = None) -> None:
-    """Tell a running scan's helper process about a changed module or configuration."""
+    """Tell the helper processes (a running scan's, fix-all's) about a changed module or configuration."""
+    ls.fix_helper.note(kind, path)
     scan = _SCANS.get(ls)
     if scan is not None:
         scan.events.append((kind, path, None))

@@ -42,3 +42,44 @@ async def test_scan_in_a_helper_process_equals_the_scan_in_the_server(tmp_path: 
     assert with_helper == in_server
     assert sum(len(items) for items in with_helper.values()) >= 30
     assert (demo / "netra_backend/app/routes/admin_routes.py").as_uri() in with_helper
+
+
+async def fix_all_text(root: Path, relative: str, **env: str) -> str:
+    """The text fix-all (code action + resolve) gives for one document of `root`."""
+    from .helpers import apply_text_edits, edits_of
+
+    config = ClientServerConfig(server_command=[sys.executable, "-m", "ssot_lsp"], server_env={**os.environ, **env})
+    client = await config.start()
+    accept_registrations(client)
+    client.set_configuration({"debounceMs": 0, "scanOnStartup": False}, section="ssot")
+    capabilities = neovim_capabilities()  # push diagnostics; fix-all's edit resolved lazily
+    capabilities.text_document.code_action.resolve_support = types.ClientCodeActionResolveOptions(properties=["edit"])
+    await client.initialize_session(initialize_params(root, capabilities, scanOnStartup=False))
+    try:
+        path = root / relative
+        text = path.read_text()
+        uri = path.as_uri()
+        client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+            uri=uri, language_id="python", version=1, text=text)))
+        await wait_for(lambda: client.diagnostics.get(uri), timeout=60)
+        actions = await client.text_document_code_action_async(types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.ssot"])))
+        action = actions[0] if actions[0].edit is not None else await client.code_action_resolve_async(actions[0])
+        return apply_text_edits(text, edits_of(action.edit, uri))
+    finally:
+        try:
+            await asyncio.wait_for(client.shutdown_session(), timeout=30)
+        finally:
+            await client.stop()
+
+
+async def test_fix_all_in_a_helper_process_equals_fix_all_in_the_server(tmp_path: Path):
+    """Fix-all runs in a helper process so hover and completion are answered meanwhile (lsp/fix_jobs.py)."""
+    demo = copy_demo(tmp_path)
+    routes = "netra_backend/app/routes/websocket_routes.py"
+    with_helper = await fix_all_text(demo, routes)
+    in_server = await fix_all_text(demo, routes, SSOT_LSP_HELPERS="0")
+    assert with_helper == in_server
+    assert "create_isolated_manager(user_id=user_id" in with_helper and ".factory" not in with_helper

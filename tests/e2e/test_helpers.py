@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -14,25 +15,32 @@ from .conftest import accept_registrations, copy_demo, initialize_params
 from .helpers import neovim_capabilities, wait_for
 
 
-async def scan_diagnostics(root: Path, **env: str) -> dict[str, list[tuple]]:
-    """The diagnostics of closed files a server publishes for `root` (workspace scope), once its scan ended."""
+@contextlib.asynccontextmanager
+async def started_server(root: Path, capabilities: types.ClientCapabilities, settings: dict, **env: str):
+    """A server on `root` (with `env` added to its environment), shut down afterwards."""
     config = ClientServerConfig(server_command=[sys.executable, "-m", "ssot_lsp"], server_env={**os.environ, **env})
     client = await config.start()
     accept_registrations(client)
-    client.set_configuration({"debounceMs": 0, "diagnosticScope": "workspace"}, section="ssot")
-    await client.initialize_session(initialize_params(root, neovim_capabilities(), diagnosticScope="workspace"))
+    client.set_configuration({"debounceMs": 0, **settings}, section="ssot")
+    await client.initialize_session(initialize_params(root, capabilities, **settings))
     try:
+        yield client
+    finally:
+        try:
+            await asyncio.wait_for(client.shutdown_session(), timeout=30)
+        finally:
+            await client.stop()
+
+
+async def scan_diagnostics(root: Path, **env: str) -> dict[str, list[tuple]]:
+    """The diagnostics of closed files a server publishes for `root` (workspace scope), once its scan ended."""
+    async with started_server(root, neovim_capabilities(), {"diagnosticScope": "workspace"}, **env) as client:
         ended = await wait_for(lambda: [r for r in client.progress_reports.values()
                                         if r and isinstance(r[-1], types.WorkDoneProgressEnd)], timeout=120)
         assert "violation(s)" in ended[0][-1].message
         return {uri: sorted((d.range.start.line, d.range.start.character, d.range.end.character, d.code, d.message)
                             for d in items)
                 for uri, items in client.diagnostics.items() if items}
-    finally:
-        try:
-            await asyncio.wait_for(client.shutdown_session(), timeout=30)
-        finally:
-            await client.stop()
 
 
 async def test_scan_in_a_helper_process_equals_the_scan_in_the_server(tmp_path: Path):
@@ -48,14 +56,9 @@ async def fix_all_text(root: Path, relative: str, **env: str) -> str:
     """The text fix-all (code action + resolve) gives for one document of `root`."""
     from .helpers import apply_text_edits, edits_of
 
-    config = ClientServerConfig(server_command=[sys.executable, "-m", "ssot_lsp"], server_env={**os.environ, **env})
-    client = await config.start()
-    accept_registrations(client)
-    client.set_configuration({"debounceMs": 0, "scanOnStartup": False}, section="ssot")
     capabilities = neovim_capabilities()  # push diagnostics; fix-all's edit resolved lazily
     capabilities.text_document.code_action.resolve_support = types.ClientCodeActionResolveOptions(properties=["edit"])
-    await client.initialize_session(initialize_params(root, capabilities, scanOnStartup=False))
-    try:
+    async with started_server(root, capabilities, {"scanOnStartup": False}, **env) as client:
         path = root / relative
         text = path.read_text()
         uri = path.as_uri()
@@ -68,11 +71,6 @@ async def fix_all_text(root: Path, relative: str, **env: str) -> str:
             context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.ssot"])))
         action = actions[0] if actions[0].edit is not None else await client.code_action_resolve_async(actions[0])
         return apply_text_edits(text, edits_of(action.edit, uri))
-    finally:
-        try:
-            await asyncio.wait_for(client.shutdown_session(), timeout=30)
-        finally:
-            await client.stop()
 
 
 async def test_fix_all_in_a_helper_process_equals_fix_all_in_the_server(tmp_path: Path):

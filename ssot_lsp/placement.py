@@ -16,6 +16,8 @@ from typing import Optional
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_COMPOUND = tuple(getattr(ast, name) for name in ("If", "For", "AsyncFor", "While", "Try", "TryStar", "With",
+                                                  "AsyncWith", "Match", "ExceptHandler") if hasattr(ast, name))
 
 
 @dataclass
@@ -73,7 +75,7 @@ class Placement:
                     defined = self._by_node[id(child)] = NameScope(child, kind, scope)
                     self.scopes.append(defined)
                     self._walk_blocks(child, False, defined)
-                else:
+                elif isinstance(child, _COMPOUND):  # simple statements hold no blocks
                     self._walk_blocks(child, inner, scope)
         for case in getattr(owner, "cases", ()) or ():  # match statements
             for child in case.body:

@@ -193,6 +193,7 @@ class SsotServer(LanguageServer):
         self.configs = ConfigStore()
         self.documents: dict[str, DocumentState] = {}
         self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
+        self.workspace_cleared: set[str] = set()  # closed files whose diagnostics the next pull clears
         self.noted: set[str] = set()  # documents whose size-policy note was logged
         self._engine = engine_executor()
 

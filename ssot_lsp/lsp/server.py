@@ -3,8 +3,10 @@
 Handlers live in one module per feature (diagnostics, code_actions, completion, hover,
 workspace) and are registered here under their LSP method names. The protocol class
 adds what pygls 2 leaves out: a request whose params do not validate gets an
-InvalidParams error response (pygls would log it and never answer), and edits for
-documents that were never opened are ignored with a log line.
+InvalidParams error response (pygls would log it and never answer), a request before
+`initialize` gets ServerNotInitialized, a message that is not a JSON-RPC 2.0 request or
+notification (and each element of a batch) gets InvalidRequest, and edits for documents
+that were never opened are ignored with a log line.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ def register(server: "SsotServer") -> None:
 async def text_document_did_open(ls: "SsotServer", params: types.DidOpenTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.workspace_results.pop(uri, None)
+    ls.workspace_cleared.discard(uri)
     await _overlay(ls, uri)
     schedule_check(ls, uri, delay=0)
 
@@ -64,7 +65,11 @@ async def text_document_did_close(ls: "SsotServer", params: types.DidCloseTextDo
     path = ls.path_of(uri)
     if path is not None:
         await ls.run_engine(ls.configs.set_overlay, path, None)
-    if not ls.pull_diagnostics and not ls.settings.workspace_scope:
+    if ls.settings.workspace_scope:  # the file as saved: unsaved changes are gone
+        from .workspace import refresh_from_disk
+
+        await refresh_from_disk(ls, uri, closing=True)
+    elif not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     memory.release_soon()
 
@@ -89,11 +94,18 @@ def schedule_check(ls: "SsotServer", uri: str, delay: float) -> None:
     state.pending = asyncio.ensure_future(_check_later(ls, uri, delay))
 
 
-def recheck_open_documents(ls: "SsotServer", skip: Optional[str] = None) -> None:
+def recheck_open_documents(ls: "SsotServer", skip: Optional[str] = None, refresh: bool = True) -> None:
+    """Check the open documents again; `refresh`: ask a pulling client to pull again."""
     for uri in list(ls.workspace.text_documents):
         if uri != skip:
             ls.state(uri).stale = True
             schedule_check(ls, uri, delay=ls.settings.debounceMs / 1000)
+    if refresh:
+        refresh_client(ls)
+
+
+def refresh_client(ls: "SsotServer") -> None:
+    """Ask a pulling client for the workspace's diagnostics again (when it can be asked)."""
     if ls.pull_diagnostics and ls.supports("workspace.diagnostics.refresh_support"):
         ls.workspace_diagnostic_refresh(None)
 
@@ -218,4 +230,7 @@ async def workspace_diagnostic(ls: "SsotServer", params: types.WorkspaceDiagnost
             if uri not in ls.workspace.text_documents:
                 reports.append(types.WorkspaceFullDocumentDiagnosticReport(
                     uri=uri, version=None, items=diagnostics_of(ls, result)))
+    for uri in sorted(ls.workspace_cleared - set(ls.workspace.text_documents)):  # gone, or out of scope: once
+        reports.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=[]))
+    ls.workspace_cleared.clear()
     return types.WorkspaceDiagnosticReport(items=reports)

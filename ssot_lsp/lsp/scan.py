@@ -83,6 +83,17 @@ def apply_changes(store: ConfigStore, changes: Iterable[Change]) -> None:
             store.config_changed()
 
 
+def check_saved_file(store: ConfigStore, path: Path) -> Optional[ScanRecord]:
+    """The record of one file as saved on disk; None when it is gone or the scan would not check it.
+
+    A file is checked when the workspace scan would find it: a Python file under a
+    configuration that does not exclude it.
+    """
+    if not path.is_file() or path not in discover_files([str(path)]):
+        return None
+    return check_file(store, path)
+
+
 def check_file(store: ConfigStore, path: Path) -> Optional[ScanRecord]:
     try:
         text = decode(read_source(path)).text

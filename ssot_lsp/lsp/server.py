@@ -3,8 +3,10 @@
 Handlers live in one module per feature (diagnostics, code_actions, completion, hover,
 workspace) and are registered here under their LSP method names. The protocol class
 adds what pygls 2 leaves out: a request whose params do not validate gets an
-InvalidParams error response (pygls would log it and never answer), and edits for
-documents that were never opened are ignored with a log line.
+InvalidParams error response (pygls would log it and never answer), a request before
+`initialize` gets ServerNotInitialized, a message that is not a JSON-RPC 2.0 request or
+notification (and each element of a batch) gets InvalidRequest, and edits for documents
+that were never opened are ignored with a log line.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import Any, Callable, Optional, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError
+from pygls.exceptions import (JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError,
+                               JsonRpcServerNotInitialized)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import RPCRequest
@@ -39,10 +42,53 @@ T = TypeVar("T")
 _DROPPED = object()  # a message that could not be structured and was answered already
 
 
+class _Invalid:
+    """A message that is not a JSON-RPC 2.0 request or notification, and the id to answer it with."""
+
+    def __init__(self, msg_id: Any, reason: str) -> None:
+        self.id, self.reason = msg_id, reason
+
+
+def _valid_id(value: Any) -> bool:
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
+
+
+def _id_of(message: Any) -> Any:
+    """The id to answer an invalid message with: its own when it is a valid one, else null."""
+    value = message.get("id") if isinstance(message, dict) else getattr(message, "id", None)
+    return value if _valid_id(value) else None
+
+
+def _invalid_reason(data: dict[str, Any]) -> Optional[str]:
+    """Why a JSON object with a `jsonrpc` member is not a valid request or notification (None: it is, or a response)."""
+    if data.get("jsonrpc") != "2.0":
+        return f"jsonrpc must be \"2.0\", not {data.get('jsonrpc')!r}"
+    if "method" not in data:
+        return None if "id" in data else "a message without a method or an id"
+    if not isinstance(data["method"], str):
+        return "the method must be a string"
+    if "id" in data and not _valid_id(data["id"]):
+        return "a request id must be an integer or a string"
+    return None
+
+
 class SsotProtocol(LanguageServerProtocol):
     """LanguageServerProtocol that answers malformed requests and tolerates stray edits."""
 
+    _initialize_seen = False
+
+    def send_error(self, msg_id: Any, error: JsonRpcException) -> None:
+        """An error response; `msg_id` None is sent as `"id": null`, as JSON-RPC wants."""
+        self._send_data(self.error_message(msg_id, error))
+
+    @staticmethod
+    def error_message(msg_id: Any, error: JsonRpcException) -> dict[str, Any]:
+        return {"jsonrpc": "2.0", "id": msg_id, "error": {"code": error.code, "message": error.message}}
+
     def structure_message(self, data: dict[str, Any]):
+        reason = _invalid_reason(data) if isinstance(data, dict) and "jsonrpc" in data else None
+        if reason is not None:
+            return _Invalid(_id_of(data), reason)
         try:
             return super().structure_message(data)
         except Exception as exc:
@@ -55,6 +101,23 @@ class SsotProtocol(LanguageServerProtocol):
 
     def handle_message(self, message):
         if message is _DROPPED:
+            return None
+        if isinstance(message, list):
+            # LSP has no batches: every element is refused, in one array as JSON-RPC answers a batch.
+            log.warning("refusing a batch of %d message(s): LSP has no batches", len(message))
+            error = JsonRpcInvalidRequest("batches are not supported")
+            if not message:
+                return self.send_error(None, JsonRpcInvalidRequest("an empty batch"))
+            return self._send_data([self.error_message(_id_of(element), error) for element in message])
+        if isinstance(message, _Invalid) or not hasattr(message, "jsonrpc") or isinstance(message, dict):
+            reason = message.reason if isinstance(message, _Invalid) else "not a JSON-RPC 2.0 message"
+            log.warning("invalid request: %s", reason)
+            return self.send_error(_id_of(message), JsonRpcInvalidRequest(reason))
+        if not self._initialize_seen and getattr(message, "method", None) not in (types.INITIALIZE, types.EXIT):
+            if isinstance(message, RPCRequest):
+                return self.send_error(message.id, JsonRpcServerNotInitialized(
+                    f"{message.method!r} before initialize"))
+            log.warning("dropping %r: the server is not initialized", getattr(message, "method", None))
             return None
         if self._shutdown and isinstance(message, RPCRequest) and message.method != types.EXIT:
             # pygls drops these without an answer; LSP wants InvalidRequest.
@@ -91,6 +154,7 @@ class SsotProtocol(LanguageServerProtocol):
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(self, params: types.InitializeParams):
         # pygls takes the client's first preference; we prefer UTF-8 whenever it is offered.
+        self._initialize_seen = True
         general = params.capabilities.general
         if general is not None:
             general.position_encodings = [choose_encoding(general.position_encodings)]
@@ -132,6 +196,7 @@ class SsotServer(LanguageServer):
         self.configs = ConfigStore()
         self.documents: dict[str, DocumentState] = {}
         self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
+        self.workspace_cleared: set[str] = set()  # closed files whose diagnostics the next pull clears
         self.noted: set[str] = set()  # documents whose size-policy note was logged
         self._engine = engine_executor()
         self.fix_helper = FixHelper()  # fix-all in a helper process (lsp/fix_jobs.py)
@@ -175,7 +240,7 @@ class SsotServer(LanguageServer):
         log.error("%s: %s", getattr(source, "__name__", source), error)
         if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
             # A body that is not JSON at all: JSON-RPC answers with a ParseError and a null id.
-            self.protocol._send_response(None, error=JsonRpcParseError(str(error)).to_response_error())
+            self.protocol.send_error(None, JsonRpcParseError(str(error)))
 
 
 def position_guard(handler: Callable[..., Any]) -> Callable[..., Any]:

@@ -21,8 +21,8 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.uris import from_fs_path
 
 from ..model import ConfigurationError
-from .diagnostics import diagnostics_of, recheck_open_documents, report_config_errors
-from .scan import ScanRecord, check_batch, discover_files
+from .diagnostics import diagnostics_of, recheck_open_documents, refresh_client, report_config_errors
+from .scan import ScanRecord, check_batch, check_saved_file, discover_files
 from .settings import SECTION
 from .worker import JobFailed, Worker, WorkerDied
 
@@ -107,6 +107,7 @@ async def register_watchers(ls: "SsotServer") -> None:
 
 async def workspace_did_change_watched_files(ls: "SsotServer", params: types.DidChangeWatchedFilesParams) -> None:
     config_changed = False
+    closed_files: list[str] = []
     for change in params.changes:
         path = ls.path_of(change.uri)
         if path is None:
@@ -116,18 +117,89 @@ async def workspace_did_change_watched_files(ls: "SsotServer", params: types.Did
         elif change.uri not in ls.workspace.text_documents:
             await ls.run_engine(ls.configs.module_changed, path)
             note_watched_change(ls, "module", path)
+            if change.type == types.FileChangeType.Deleted:
+                forget_results_under(ls, path)  # a deleted folder takes its files' diagnostics along
+            else:
+                closed_files.append(change.uri)
     if config_changed:
         await ls.run_engine(ls.configs.config_changed)
         note_watched_change(ls, "config")
         from . import diagnostics
 
         diagnostics._reported.clear()
-    recheck_open_documents(ls)
+        if ls.settings.workspace_scope:  # every closed file's findings may change: scan again
+            asyncio.ensure_future(scan_workspace(ls))
+    recheck_open_documents(ls, refresh=not closed_files)
+    for uri in dict.fromkeys(closed_files):  # one file at a time: edits of open documents go in between
+        await refresh_from_disk(ls, uri, ask_client=False)
+    if closed_files:  # once they are all checked
+        refresh_client(ls)
 
 
-async def workspace_did_change_workspace_folders(ls: "SsotServer", params: Any) -> None:
-    if ls.settings.scanOnStartup:
+async def workspace_did_change_workspace_folders(ls: "SsotServer", params: types.DidChangeWorkspaceFoldersParams) -> None:
+    remaining = folders(ls)  # pygls has applied the change already
+    for removed in params.event.removed or []:
+        path = ls.path_of(removed.uri)
+        if path is not None and not any(root == path or root in path.parents for root in remaining):
+            forget_results_under(ls, path, keep=remaining)
+    if params.event.removed:
+        refresh_client(ls)
+    if ls.settings.scanOnStartup and params.event.added:
         asyncio.ensure_future(scan_workspace(ls))
+
+
+# -- closed files: the disk's truth ----------------------------------------------------
+# With `diagnosticScope` = `workspace`, a closed file's diagnostics are those of the file as
+# saved: a watched-file event (created, changed, deleted) checks it again or clears them,
+# and so does closing a document without saving its changes. Files outside the workspace
+# folders, or that the scan would not check (excluded, not under a configuration), have none.
+def in_workspace(ls: "SsotServer", path: Path) -> bool:
+    return any(root == path or root in path.parents for root in folders(ls))
+
+
+async def refresh_from_disk(ls: "SsotServer", uri: str, ask_client: bool = True, closing: bool = False) -> None:
+    """Give a closed file the diagnostics of its text on disk, or none when it is gone or out of scope.
+
+    `closing`: the document was just closed, so the client shows its diagnostics until told otherwise.
+    """
+    path = ls.path_of(uri)
+    if path is None or uri in ls.workspace.text_documents or not ls.settings.workspace_scope:
+        return
+    record = None
+    if path.suffix in (".py", ".pyi") and in_workspace(ls, path):
+        record = await ls.run_engine(check_saved_file, ls.configs, path)
+    if uri in ls.workspace.text_documents:  # opened meanwhile: the document's text wins
+        return
+    if record is not None and record.skipped is not None:
+        ls.log(f"ssot: skipped {path}: {record.skipped}", types.MessageType.Warning)
+    if record is None or record.skipped is not None:
+        forget_result(ls, uri, always=closing)
+    else:
+        report_config_errors(ls, record.config_path, record.config_errors)
+        _keep_workspace_result(ls, path, record)
+    if ask_client:
+        refresh_client(ls)
+
+
+def forget_result(ls: "SsotServer", uri: str, always: bool = False) -> None:
+    """Clear a closed file's diagnostics (pushed now, or in the next workspace pull) if it had any, or `always`."""
+    if ls.workspace_results.pop(uri, None) is None and not always:
+        return
+    if ls.pull_diagnostics:
+        ls.workspace_cleared.add(uri)
+    else:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+def forget_results_under(ls: "SsotServer", path: Path, keep: Optional[list[Path]] = None) -> None:
+    """Clear the diagnostics of the closed files at or under `path` (not those under a folder in `keep`)."""
+    for uri in list(ls.workspace_results):
+        file = ls.path_of(uri)
+        if file is None or not (file == path or path in file.parents):
+            continue
+        if keep and any(root in file.parents for root in keep):
+            continue
+        forget_result(ls, uri)
 
 
 # -- the background scan ---------------------------------------------------------------
@@ -299,6 +371,7 @@ def _keep_workspace_result(ls: "SsotServer", path: Path, record: ScanRecord) -> 
     if not uri or uri in ls.workspace.text_documents or not ls.settings.workspace_scope:
         return
     ls.workspace_results[uri] = record
+    ls.workspace_cleared.discard(uri)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, diagnostics=diagnostics_of(ls, record)))

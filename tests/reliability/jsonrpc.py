@@ -55,6 +55,7 @@ class RawServer:
             stderr=self.stderr, env={**os.environ, **(env or {})})
         self.ids = itertools.count(1)
         self.received: list[dict] = []
+        self.batches: list[list] = []  # replies that are JSON arrays
         self.closed = False
         self._changed = threading.Condition()
         self._reader = threading.Thread(target=self._read_frames, daemon=True)
@@ -69,6 +70,11 @@ class RawServer:
                 message = read_message(stream)
                 if message is None:
                     return
+                if isinstance(message, list):  # a batch reply: kept apart, its elements have no method
+                    with self._changed:
+                        self.batches.append(message)
+                        self._changed.notify_all()
+                    continue
                 self._answer_server_request(message)
                 with self._changed:
                     self.received.append(message)

@@ -7,11 +7,9 @@
  */
 import * as vscode from 'vscode';
 import { phaseNames } from './phases';
-import { REPORT_REQUEST } from './report';
+import { FIX_WORKSPACE, REPORT_REQUEST } from './report';
 import type { SsotServer } from './server';
 import { errorMessage } from './statusBar';
-
-export const FIX_WORKSPACE = 'ssot.fixWorkspace';
 
 export async function fixOnePhase(server: SsotServer): Promise<void> {
   const client = server.runningClient;

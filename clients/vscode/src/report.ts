@@ -1,7 +1,8 @@
 /**
  * The compliance report (SPEC §7) as the `ssot/complianceReport` request returns it: read
  * tolerantly (extra fields ignored, missing ones defaulted), formatted for the status bar
- * and rendered as a self-contained HTML page (no scripts, no network).
+ * and rendered as a self-contained HTML page (no scripts, no network; its only links are
+ * the phases' "Fix this phase" command links).
  *
  * Pure: no `vscode` import.
  */
@@ -9,6 +10,8 @@
 import { currentPhase, parsePhases, type PhaseRow } from './phases';
 
 export const REPORT_REQUEST = 'ssot/complianceReport';
+/** The server's workspace fix command: the one command the report page may run. */
+export const FIX_WORKSPACE = 'ssot.fixWorkspace';
 
 export interface RuleRow {
   code: string;
@@ -159,6 +162,22 @@ export interface RenderOptions {
   generatedAt?: Date;
 }
 
+/**
+ * A `command:` link running `ssot.fixWorkspace` for one phase: VS Code runs it on a click
+ * when the webview allows that command (`enableCommandUris`), no script needed.
+ */
+export function fixPhaseUri(phase: string): string {
+  return `command:${FIX_WORKSPACE}?${encodeURIComponent(JSON.stringify([{ phase }]))}`;
+}
+
+function fixPhaseButton(phase: PhaseRow): string {
+  if (phase.violations <= 0) {
+    return '';
+  }
+  return `<a class="button" href="${escapeHtml(fixPhaseUri(phase.name))}" ` +
+    `title="Safe fixes of this phase in every file, shown in a preview first">Fix this phase</a>`;
+}
+
 /** A bar as inline SVG: attributes, not inline styles, so the CSP needs no 'unsafe-inline'. */
 function bar(fraction: number, width = 160): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
@@ -232,7 +251,7 @@ export function renderReportHtml(report: ComplianceReport, options: RenderOption
   );
   const inProgress = currentPhase(report.byPhase);
   const phases = (report.byPhase ?? []).length > 1 ? `<h2>By phase</h2>\n${table(
-    ['Phase', 'Violations', 'Score', 'Deadline', 'On track', ''],
+    ['Phase', 'Violations', 'Score', 'Deadline', 'On track', '', ''],
     (report.byPhase ?? []).map((p) => [
       escapeHtml(p.name),
       String(p.violations),
@@ -240,6 +259,7 @@ export function renderReportHtml(report: ComplianceReport, options: RenderOption
       p.deadline === undefined ? '–' : escapeHtml(p.deadline),
       p.onTrack === undefined ? '–' : p.onTrack ? 'yes' : 'no',
       p === inProgress ? 'in progress' : '',
+      fixPhaseButton(p),
     ]),
     'No phases.',
   )}` : '';
@@ -265,6 +285,9 @@ th { font-weight: 600; }
 .bar-bg { fill: var(--vscode-editorWidget-background, #8882); }
 .bar-fill { fill: var(--vscode-charts-orange, #d18616); }
 code { font-family: var(--vscode-editor-font-family); }
+a.button { display: inline-block; padding: 2px 10px; border-radius: 2px; text-decoration: none;
+  color: var(--vscode-button-foreground); background: var(--vscode-button-background); }
+a.button:hover { background: var(--vscode-button-hoverBackground); }
 </style>
 </head>
 <body>

@@ -1,10 +1,11 @@
 /**
  * "SSOT: Show Compliance Report": asks the server for the report (SPEC §7) and shows it in
- * a webview with scripts disabled and a CSP that allows nothing but the page's own style.
+ * a webview with scripts disabled and a CSP that allows nothing but the page's own style;
+ * its links may run one command, `ssot.fixWorkspace` (a phase's "Fix this phase" button).
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { REPORT_REQUEST, parseReport, renderReportHtml } from './report';
+import { FIX_WORKSPACE, REPORT_REQUEST, parseReport, renderReportHtml } from './report';
 import type { SsotServer } from './server';
 import { errorMessage, type ComplianceStatusBar } from './statusBar';
 
@@ -65,7 +66,7 @@ export class ComplianceReportView implements vscode.Disposable {
       'ssot.complianceReport',
       'SSOT Compliance Report',
       vscode.ViewColumn.Active,
-      { enableScripts: false, enableCommandUris: false, localResourceRoots: [] },
+      { enableScripts: false, enableCommandUris: [FIX_WORKSPACE], localResourceRoots: [] },
     );
     panel.onDidDispose(() => {
       if (this.panel === panel) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { currentPhase, parsePhases, phaseNames } from '../src/phases';
-import { parseReport, renderReportHtml, statusText } from '../src/report';
+import { FIX_WORKSPACE, fixPhaseUri, parseReport, renderReportHtml, statusText } from '../src/report';
 
 const report = {
   score: 40.9,
@@ -37,4 +37,35 @@ test('the report view lists the phases and marks the one in progress', () => {
   assert.match(html, /<h2>By phase<\/h2>/);
   assert.match(html, /<td>routes<\/td><td>11<\/td><td>0%<\/td><td>2026-12-11<\/td><td>no<\/td><td>in progress<\/td>/);
   assert.doesNotMatch(renderReportHtml(parseReport({ score: 1 })!, { nonce: 'n' }), /By phase/);
+});
+
+/** The targets of the page's links, as the browser reads them (HTML entities decoded). */
+function links(html: string): string[] {
+  return [...html.matchAll(/<a [^>]*href="([^"]*)"[^>]*>Fix this phase<\/a>/g)].map((m) =>
+    (m[1] ?? '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+}
+
+/** The command and its arguments, as VS Code reads a `command:` link. */
+function commandOf(uri: string): [string, unknown] {
+  const match = /^command:([^?]+)\?(.*)$/.exec(uri);
+  assert.ok(match, `not a command link with arguments: ${uri}`);
+  return [match[1] ?? '', JSON.parse(decodeURIComponent(match[2] ?? ''))];
+}
+
+test('each phase with violations left has a "Fix this phase" button running ssot.fixWorkspace for it', () => {
+  const html = renderReportHtml(parseReport(report)!, { nonce: 'n' });
+  // golden-path has nothing left to fix: no button; routes and rest have one each, in order.
+  assert.deepEqual(links(html).map(commandOf), [
+    [FIX_WORKSPACE, [{ phase: 'routes' }]],
+    [FIX_WORKSPACE, [{ phase: 'rest' }]],
+  ]);
+  assert.ok(!html.includes('<script'), 'the button is a command link: the page still has no script');
+});
+
+test('a phase name with quotes and markup stays inside the button\'s link', () => {
+  const name = 'a"b<c>&d e?f#g';
+  const html = renderReportHtml(parseReport({ by_phase: [{ name, violations: 2 }, { name: 'rest', violations: 0 }] })!, { nonce: 'n' });
+  assert.deepEqual(links(html).map(commandOf), [[FIX_WORKSPACE, [{ phase: name }]]]);
+  assert.equal(links(html)[0], fixPhaseUri(name));
+  assert.ok(!html.includes('<c>'), 'the name is not markup');
 });

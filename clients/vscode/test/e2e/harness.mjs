@@ -87,6 +87,7 @@ export function requireStep(value, what) {
 /** The workspace of every scenario: one module rule and one file that breaks it. */
 export const MAIN_BEFORE = 'from app.legacy import thing\n';
 export const MAIN_AFTER = 'from app.canonical import thing\n';
+export const RULES = '[[rules]]\nid = "SSOT001"\nkind = "module"\nname = "app.legacy"\nreplace = "app.canonical"\n';
 
 function writeFiles(folder, files) {
   for (const [name, text] of Object.entries(files)) {
@@ -131,8 +132,9 @@ export class Workbench {
    * @param options.userSettings extra user settings
    * @param options.workspaceSettings the workspace's .vscode/settings.json
    * @param options.trust false: workspace trust on and this workspace untrusted (restricted mode)
+   * @param options.files more workspace files (path -> text), or replacements of the default ones
    */
-  constructor(name, { userSettings = {}, workspaceSettings = {}, trust = true } = {}) {
+  constructor(name, { userSettings = {}, workspaceSettings = {}, trust = true, files = {} } = {}) {
     this.name = name;
     this.trust = trust;
     this.root = mkdtempSync(join(tmpdir(), `ssot-vscode-e2e-${name}-`));
@@ -140,12 +142,13 @@ export class Workbench {
     this.userData = join(this.root, 'user-data');
     mkdirSync(outputDir, { recursive: true });
     writeFiles(this.workspace, {
-      'ssot.toml': '[[rules]]\nid = "SSOT001"\nkind = "module"\nname = "app.legacy"\nreplace = "app.canonical"\n',
+      'ssot.toml': RULES,
       'app/__init__.py': '',
       'app/legacy.py': 'thing = "legacy"\n',
       'app/canonical.py': 'thing = "canonical"\n',
       'main.py': MAIN_BEFORE,
       '.vscode/settings.json': JSON.stringify(workspaceSettings, null, 2),
+      ...files,
     });
     writeFiles(this.root, {
       'code-server.yaml': 'auth: none\n',

@@ -2,13 +2,18 @@
 // `ssot.importStrategy` = `fromEnvironment`: the packaged extension starts the ssot-lsp
 // installed in SSOT_PYTHON (`python -m ssot_lsp`), the SSOT001 diagnostic appears on an
 // import of a deprecated module, Ctrl+. applies the quick fix, and the saved file on disk
-// imports the canonical module; then the status bar score and report, a crash, and a Python
-// without ssot-lsp. bundled.e2e.mjs runs the same quick fix with the bundled server.
+// imports the canonical module; then the status bar score and report, a crash, a Python
+// without ssot-lsp, and the report's "Fix this phase" button, whose workspace fix VS Code
+// shows in its refactor preview before anything changes on disk. bundled.e2e.mjs runs the
+// same quick fix with the bundled server.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
+  MAIN_AFTER,
+  MAIN_BEFORE,
+  RULES,
   SCORE,
   Workbench,
   log,
@@ -19,13 +24,19 @@ import {
 } from './harness.mjs';
 
 const FROM_ENVIRONMENT = { 'ssot.importStrategy': 'fromEnvironment', 'ssot.interpreter': [python] };
+/** One declared phase, `lib`, with one file never opened; tail.py, also never opened, is in `rest`. */
+const PHASED_FILES = {
+  'ssot.toml': `${RULES}\n[[phases]]\nname = "lib"\npaths = ["lib/"]\n`,
+  'lib/other.py': MAIN_BEFORE,
+  'tail.py': MAIN_BEFORE,
+};
 
 /** Shared by the steps below; each step needs the ones before it. */
 const run = { workbench: undefined, opened: false, diagnosticShown: false };
 
 before(() => {
   Workbench.checkEnvironment();
-  run.workbench = new Workbench('quickfix', { workspaceSettings: FROM_ENVIRONMENT });
+  run.workbench = new Workbench('quickfix', { workspaceSettings: FROM_ENVIRONMENT, files: PHASED_FILES });
 });
 
 after(async () => {
@@ -139,5 +150,71 @@ test('a Python without ssot-lsp gives a notification with the fix, and the serve
     writeFileSync(settingsFile, JSON.stringify(FROM_ENVIRONMENT, null, 2));
     await page.locator('.statusbar-item', { hasText: SCORE }).first().waitFor({ timeout: 45_000 })
       .catch(() => { throw new Error('the server did not come back after restoring the interpreter'); });
+  });
+});
+
+test('"Fix this phase" in the report opens the refactor preview; only the ticked file of that phase changes', { timeout: 120_000 }, async () => {
+  requireStep(run.opened, 'opening the workbench');
+  const workbench = run.workbench;
+  const { page } = workbench;
+  const onDisk = (name) => readFileSync(join(workbench.workspace, name), 'utf8');
+  await workbench.step('fix-phase', async () => {
+    // A fresh report (the server may have restarted since the last one): its page loads
+    // into a new frame, the old one goes away.
+    const item = page.locator('.statusbar-item', { hasText: SCORE }).first();
+    await item.waitFor({ timeout: 45_000 });
+    const oldFrames = new Set(page.frames());
+    await item.click();
+    const button = await waitFor('a "Fix this phase" button in the refreshed report page', 30_000, async () => {
+      for (const frame of page.frames().filter((f) => !oldFrames.has(f) && !f.isDetached())) {
+        const link = frame.locator('a.button', { hasText: 'Fix this phase' });
+        if ((await link.count().catch(() => 0)) > 0) {
+          return link;
+        }
+      }
+      return undefined;
+    });
+    // A button per phase with violations left: lib (lib/other.py) and rest (tail.py).
+    const targets = await button.evaluateAll((links) => links.map((a) => decodeURIComponent(a.getAttribute('href'))));
+    log(`report buttons: ${targets.join(' | ')}`);
+    assert.deepEqual(targets, ['command:ssot.fixWorkspace?[{"phase":"lib"}]', 'command:ssot.fixWorkspace?[{"phase":"rest"}]']);
+    await button.first().click();
+
+    const preview = page.locator('.bulk-edit-panel[data-state="data"]').first();
+    await preview.waitFor({ state: 'visible', timeout: 45_000 })
+      .catch(() => { throw new Error('no refactor preview (.bulk-edit-panel) after "Fix this phase"'); });
+    const rows = preview.locator('.monaco-list-row');
+    await waitFor('lib/other.py in the refactor preview', 15_000, async () =>
+      (await rows.allInnerTexts()).some((text) => text.includes('other.py')));
+    const listed = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+    log(`refactor preview rows: ${JSON.stringify(listed)}`);
+    assert.ok(!listed.some((text) => text.includes('tail.py')), 'tail.py is in phase rest, not lib');
+    await workbench.screenshot('fix-phase-preview.png');
+    // Nothing is written before the user accepts the preview.
+    assert.equal(onDisk('lib/other.py'), MAIN_BEFORE, 'lib/other.py changed before the preview was applied');
+    // Changes that need confirmation start unticked: the user ticks the file, then applies.
+    const fileRow = rows.filter({ hasText: 'other.py' }).first();
+    const checkbox = fileRow.locator('.edit-checkbox').first();
+    const ticked = async () => (await checkbox.getAttribute('aria-checked')) === 'true';
+    assert.equal(await ticked(), false, 'an edit needing confirmation should start unticked');
+    await checkbox.click();
+    await waitFor('the other.py box to be ticked', 5000, ticked);
+    await workbench.screenshot('fix-phase-ticked.png');
+    assert.equal(onDisk('lib/other.py'), MAIN_BEFORE, 'ticking a file should not write it');
+
+    // Apply changes the file in the editor (VS Code opens it, unsaved); saving writes it.
+    await preview.locator('.buttons .monaco-button', { hasText: 'Apply' }).first().click();
+    await page.locator('.tab.dirty', { hasText: 'other.py' }).first().waitFor({ timeout: 15_000 })
+      .catch(() => { throw new Error('no unsaved other.py editor after Apply'); });
+    await page.locator('.statusbar-item', { hasText: 'SSOT 66.7%' }).first().waitFor({ timeout: 30_000 })
+      .catch(() => { throw new Error('the score did not count the applied fix (2 of 3 imports canonical)'); });
+    assert.equal(onDisk('lib/other.py'), MAIN_BEFORE, 'Apply alone should not save lib/other.py');
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').fill('>File: Save All Files');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Save All Files' }).first().waitFor({ timeout: 5000 });
+    await page.keyboard.press('Enter');
+    await waitFor('lib/other.py on disk to import app.canonical after saving', 20_000, () => onDisk('lib/other.py') === MAIN_AFTER)
+      .catch((error) => { throw new Error(`${error.message}; it reads ${JSON.stringify(onDisk('lib/other.py'))}`); });
+    assert.equal(onDisk('tail.py'), MAIN_BEFORE, 'a file of another phase was changed');
   });
 });

@@ -42,7 +42,6 @@ async def text_document_code_action(ls: "SsotServer", params: types.CodeActionPa
     if result is None or result.registry is None:
         return None
     requested = convert.engine_span(result.lines, params.range, ls.encoding)
-    ls.fix_helper.warm()
     actions: list[types.CodeAction] = []
     if _wanted(params.context.only, types.CodeActionKind.QuickFix):
         pairs = _addressed(ls, result, params, requested)

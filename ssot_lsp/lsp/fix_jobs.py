@@ -2,7 +2,7 @@
 
 Fix-all is CPU-bound Python: run on the server's engine thread it takes the interpreter
 lock from the event loop, and a hover or completion asked meanwhile waits. So the server
-asks the fixes' helper process (`worker.py`) instead, with the document's text and what
+asks the fixes' helper process (`worker.py`, started by the first fix-all) instead, with the document's text and what
 the helper has not seen yet of the open documents' unsaved text and of watched-file events;
 the helper keeps its own `ConfigStore` and answers with the fixed text. When no helper can
 be started, or it fails, the server fixes on its engine thread as before. Imports nothing
@@ -48,11 +48,6 @@ class FixHelper:
         self.sent: dict[Path, str] = {}
         self.events: list[Change] = []
         self.failed = False
-
-    def warm(self) -> None:
-        """Start the process before the first fix-all needs it (a code action request hints one may come)."""
-        if not self.failed and self.worker.pid is None and not self.worker.busy:
-            self.worker.call("worker.ping")
 
     def note(self, kind: str, path: Optional[Path] = None) -> None:
         self.events.append((kind, path, None))

@@ -273,16 +273,10 @@ def create_server() -> SsotServer:
     return server
 
 
-SWITCH_INTERVAL_S = 0.001
-
-
 def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     """Run the server over stdio, or over TCP for debugging."""
     logging.basicConfig(level=os.environ.get("SSOT_LSP_LOG", "WARNING").upper(),
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # The engine thread runs CPU-bound Python; hand the interpreter lock to the event loop
-    # every millisecond rather than every five, so hover and completion answer during a check.
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
     server = create_server()
     if tcp:
         server.start_tcp(host, port)

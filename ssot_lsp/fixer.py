@@ -254,7 +254,7 @@ def _gated(text: str, checked: Checked, registry: Registry, fixes: list[Fix]) ->
         fixed = apply_edits(text, _edits_of(fixes))
     except OverlappingEdits:
         return None
-    rechecked = analyze(fixed, checked.path, registry)
+    rechecked = analyze(fixed, checked.path, registry, checked)  # re-parses only what the fixes touched
     if not _parsed(rechecked) or _still_reported(checked, rechecked, fixes):
         return None
     return fixed, rechecked
@@ -279,7 +279,7 @@ def safety_problem(text: str, checked: Checked, registry: Registry, fixes: list[
         fixed = apply_edits(text, _edits_of(fixes))
     except OverlappingEdits as exc:
         return f"conflicting edits ({exc})"
-    rechecked = analyze(fixed, checked.path, registry, classify_fixes=False)
+    rechecked = analyze(fixed, checked.path, registry, checked, classify_fixes=False)
     if not _parsed(rechecked):
         return "the fixed text would not parse"
     if _still_reported(checked, rechecked, fixes):

@@ -6,10 +6,13 @@ server per client capability set (module scope); tests open and close their own 
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Optional
 
 import pytest
 import pytest_lsp
@@ -84,3 +87,22 @@ async def own_client(root: Path, capabilities: types.ClientCapabilities, configu
     finally:
         await lsp_client.shutdown_session()
         await lsp_client.stop()
+
+
+@asynccontextmanager
+async def started_server(root: Path, capabilities: types.ClientCapabilities, settings: dict,
+                         env: Optional[dict] = None):
+    """A server of its own on `root` (`env`: its whole environment), shut down afterwards."""
+    config = ClientServerConfig(server_command=[sys.executable, "-m", "ssot_lsp"],
+                                server_env=env if env is not None else dict(os.environ))
+    client = await config.start()
+    accept_registrations(client)
+    client.set_configuration({"debounceMs": 0, **settings}, section="ssot")
+    await client.initialize_session(initialize_params(root, capabilities, **settings))
+    try:
+        yield client
+    finally:
+        try:
+            await asyncio.wait_for(client.shutdown_session(), timeout=30)
+        finally:
+            await client.stop()

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
-from .conftest import accept_registrations, copy_demo, initialize_params
+from .conftest import copy_demo, started_server
 from .helpers import neovim_capabilities
 from .test_diagnostics import open_document
 
@@ -33,17 +31,8 @@ async def server(root: Path, fake_jedi: str = ""):
         package.mkdir(parents=True)
         (package / "__init__.py").write_text(FAKE_JEDI[fake_jedi])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package.parent), env.get("PYTHONPATH")]))
-    client = await ClientServerConfig(server_command=[sys.executable, "-m", "ssot_lsp"], server_env=env).start()
-    accept_registrations(client)
-    client.set_configuration({"debounceMs": 0, "scanOnStartup": False}, section="ssot")
-    await client.initialize_session(initialize_params(root, neovim_capabilities(), scanOnStartup=False))
-    try:
+    async with started_server(root, neovim_capabilities(), {"scanOnStartup": False}, env) as client:
         yield client
-    finally:
-        try:
-            await asyncio.wait_for(client.shutdown_session(), timeout=30)
-        finally:
-            await client.stop()
 
 
 async def complete(client, uri: str, line: int, character: int) -> types.CompletionList:

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
-import sys
 from pathlib import Path
 
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig
 
-from .conftest import accept_registrations, copy_demo, initialize_params
+from .conftest import copy_demo, started_server
 from .helpers import neovim_capabilities, wait_for
-
-
-@contextlib.asynccontextmanager
-async def started_server(root: Path, capabilities: types.ClientCapabilities, settings: dict, **env: str):
-    """A server on `root` (with `env` added to its environment), shut down afterwards."""
-    config = ClientServerConfig(server_command=[sys.executable, "-m", "ssot_lsp"], server_env={**os.environ, **env})
-    client = await config.start()
-    accept_registrations(client)
-    client.set_configuration({"debounceMs": 0, **settings}, section="ssot")
-    await client.initialize_session(initialize_params(root, capabilities, **settings))
-    try:
-        yield client
-    finally:
-        try:
-            await asyncio.wait_for(client.shutdown_session(), timeout=30)
-        finally:
-            await client.stop()
 
 
 async def scan_diagnostics(root: Path, **env: str) -> dict[str, list[tuple]]:
     """The diagnostics of closed files a server publishes for `root` (workspace scope), once its scan ended."""
-    async with started_server(root, neovim_capabilities(), {"diagnosticScope": "workspace"}, **env) as client:
+    async with started_server(root, neovim_capabilities(), {"diagnosticScope": "workspace"},
+                              {**os.environ, **env}) as client:
         ended = await wait_for(lambda: [r for r in client.progress_reports.values()
                                         if r and isinstance(r[-1], types.WorkDoneProgressEnd)], timeout=120)
         assert "violation(s)" in ended[0][-1].message
@@ -58,7 +38,7 @@ async def fix_all_text(root: Path, relative: str, **env: str) -> str:
 
     capabilities = neovim_capabilities()  # push diagnostics; fix-all's edit resolved lazily
     capabilities.text_document.code_action.resolve_support = types.ClientCodeActionResolveOptions(properties=["edit"])
-    async with started_server(root, capabilities, {"scanOnStartup": False}, **env) as client:
+    async with started_server(root, capabilities, {"scanOnStartup": False}, {**os.environ, **env}) as client:
         path = root / relative
         text = path.read_text()
         uri = path.as_uri()

@@ -271,7 +271,6 @@ class _Matcher:
         self.add(rule, reference, reference.spans[-1], statement_line, _call_message(rule, callee), fix,
                  choice=choice, replacement=callee)
 
-
     def match_module_path(self, reference: Reference, statement_line: int) -> None:
         """`six.moves.http_client.OK` through `import six`: a deprecated module reached by attributes."""
         binding = reference.binding

@@ -174,14 +174,14 @@ def _apply_round(text: str, checked: Checked, registry: Registry, plans: list[Fi
                  reasons: dict) -> Optional[tuple[str, list[Violation], Checked]]:
     """Apply a composable batch of plans; fall back to the first one that passes alone."""
     batch = _compose(plans)
-    outcome = _gated(text, checked, registry, batch)
+    outcome, _ = _gated(text, checked, registry, batch)
     if outcome is not None:
         return outcome[0], [fix.violation for fix in batch], outcome[1]
     for fix in plans:
-        outcome = _gated(text, checked, registry, [fix])
+        outcome, reason = _gated(text, checked, registry, [fix])
         if outcome is not None:
             return outcome[0], [fix.violation], outcome[1]
-        reasons[fix_key(fix.violation)] = safety_problem(text, checked, registry, [fix]) or "the fix did not apply"
+        reasons[fix_key(fix.violation)] = reason
     return None
 
 
@@ -248,16 +248,20 @@ def _edits_of(fixes: list[Fix]) -> list[Edit]:
     return list(dict.fromkeys(edit for fix in fixes for edit in fix.edits))
 
 
-def _gated(text: str, checked: Checked, registry: Registry, fixes: list[Fix]) -> Optional[tuple[str, Checked]]:
-    """The fixed text and its analysis when the fixes pass the gate, else None."""
+def _gated(text: str, checked: Checked, registry: Registry, fixes: list[Fix], *,
+           classify_fixes: bool = True) -> tuple[Optional[tuple[str, Checked]], str]:
+    """The fixed text and its analysis when the fixes pass the gate, else None and why not."""
     try:
         fixed = apply_edits(text, _edits_of(fixes))
-    except OverlappingEdits:
-        return None
-    rechecked = analyze(fixed, checked.path, registry, checked)  # re-parses only what the fixes touched
-    if not _parsed(rechecked) or _still_reported(checked, rechecked, fixes):
-        return None
-    return fixed, rechecked
+    except OverlappingEdits as exc:
+        return None, f"conflicting edits ({exc})"
+    # Re-parses only what the fixes touched when it can (see source.reparse).
+    rechecked = analyze(fixed, checked.path, registry, checked, classify_fixes=classify_fixes)
+    if not _parsed(rechecked):
+        return None, "the fixed text would not parse"
+    if _still_reported(checked, rechecked, fixes):
+        return None, "a re-check still reports the violation"
+    return (fixed, rechecked), ""
 
 
 def _still_reported(checked: Checked, rechecked: Checked, fixes: list[Fix]) -> bool:
@@ -275,16 +279,7 @@ def _still_reported(checked: Checked, rechecked: Checked, fixes: list[Fix]) -> b
 # -- the safety gate --------------------------------------------------------------------
 def safety_problem(text: str, checked: Checked, registry: Registry, fixes: list[Fix]) -> str:
     """Why the fixes must not be applied together ('' when they are safe)."""
-    try:
-        fixed = apply_edits(text, _edits_of(fixes))
-    except OverlappingEdits as exc:
-        return f"conflicting edits ({exc})"
-    rechecked = analyze(fixed, checked.path, registry, checked, classify_fixes=False)
-    if not _parsed(rechecked):
-        return "the fixed text would not parse"
-    if _still_reported(checked, rechecked, fixes):
-        return "a re-check still reports the violation"
-    return ""
+    return _gated(text, checked, registry, fixes, classify_fixes=False)[1]
 
 
 def _parsed(checked: Checked) -> bool:

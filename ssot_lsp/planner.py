@@ -186,20 +186,15 @@ class Planner:
         depth = len(imported.name.split(".")) - 1
         through = list(module_references(self.analysis, imported))
         edits = []
-        written = module
+        written, bound = module, new_top
         if new_top != old_top:
             edits += self.keep_parent_bound(imported, through)
             if self.top_name_taken(new_top):
                 # `pkg` means something else here: bind the module under a fresh name instead.
-                written = self.fresh_name(module.rsplit(".", 1)[-1])
-                self._binds.append(written)
-                edits.append(Edit(imported.span, f"{module} as {written}"))
-                return edits + [Edit(reference.spans[depth], written) for reference in through]
-        self._binds.append(new_top)
-        edits.append(Edit(imported.span, module))
-        for reference in through:
-            edits.append(Edit(reference.spans[depth], written))
-        return edits
+                written = bound = self.fresh_name(module.rsplit(".", 1)[-1])
+        self._binds.append(bound)
+        edits.append(Edit(imported.span, module if written == module else f"{module} as {written}"))
+        return edits + [Edit(reference.spans[depth], written) for reference in through]
 
     def top_name_taken(self, name: str) -> bool:
         """Whether the file binds or reads `name` as something other than the package of that name."""

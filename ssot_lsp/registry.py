@@ -4,9 +4,9 @@ Rule names of symbol and call rules are compared after following workspace re-ex
 in the direction SPEC §3 gives: a rule that deprecates an object matches every path to
 it; a rule that deprecates only a path (its replacement is the same object, the usual
 `from new import x as old_x` shim) matches that path and the paths re-exporting through
-it, never the object's origin or the replacement. The canonical registry is learned by reading the canonical modules: every
-public name they bind (their `__all__` when they define one) is a canonical symbol, and
-where they import it from is its origin.
+it, never the object's origin or the replacement. The canonical registry is learned by
+reading the canonical modules: every public name they bind (their `__all__` when they
+define one) is a canonical symbol, and where they import it from is its origin.
 """
 
 from __future__ import annotations

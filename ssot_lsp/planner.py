@@ -538,7 +538,7 @@ class Planner:
     def binding_count(self, name: str) -> int:
         if self.word_count(name) == 0:
             return 0
-        return self.bindings().get(name, 0)
+        return self.placement.names().bound_counts.get(name, 0)
 
     def load_count(self, name: str, at_most: Optional[int] = None) -> int:
         """How many times the file reads `name` (any scope); exact, or known to be ≤ `at_most`.
@@ -551,7 +551,7 @@ class Planner:
             upper = words - sum(1 for s in self.analysis.imports for n in s.names if n.bound == name)
             if upper <= 0 or (at_most is not None and upper <= at_most):
                 return max(upper, 0)
-        return self.name_counts()[1].get(name, 0)
+        return self.placement.names().read_counts.get(name, 0)
 
     def word_count(self, name: str) -> Optional[int]:
         """How often `name` appears as a word in the text (strings, comments and attributes too).
@@ -559,12 +559,10 @@ class Planner:
         An upper bound of its reads and bindings, found without walking the tree; None when
         the text is not ASCII (identifiers are NFKC-normalised, so words may hide there).
         """
-        words = self.facts.get("words")
-        if words is None:
-            words = self.facts["words"] = Counter(_WORD.findall(self.text)) if self.text.isascii() else {}
-        if not self.text.isascii():
-            return None
-        return words.get(name, 0)
+        if "words" not in self.facts:
+            self.facts["words"] = Counter(_WORD.findall(self.text)) if self.text.isascii() else None
+        words = self.facts["words"]
+        return None if words is None else words.get(name, 0)
 
     def import_count(self, bound: str, target: str) -> int:
         return sum(1 for s in self.analysis.imports for n in s.names if n.bound == bound and self.same(n.target, target))
@@ -573,14 +571,6 @@ class Planner:
         return sum(1 for s in self.analysis.imports for n in s.names
                    if s.kind == "import" and n.asname is None and n.bound == bound)
 
-    def bindings(self) -> dict[str, int]:
-        """How often each name is bound anywhere in the file."""
-        return self.name_counts()[0]
-
-    def name_counts(self) -> tuple[dict[str, int], dict[str, int]]:
-        """How often each name is bound, and read, anywhere in the file."""
-        placement = self.placement.names()
-        return placement.bound_counts, placement.read_counts
 
 
 def spec_kind(spec: ImportSpec) -> str:

@@ -148,11 +148,12 @@ def merge_target(analysis: Analysis, module: str, scope, excluded: set = frozens
 
 def line_limit(lines: LineIndex) -> int:
     """The longest line the file already has (at least PEP 8's 79): new imports stay within it."""
-    limit = getattr(lines, "line_limit", None)
-    if limit is None:
-        limit = max(79, max(end - start for start, end in zip(lines.starts, lines.ends)))
-        lines.line_limit = limit  # type: ignore[attr-defined]
-    return limit
+    return max(79, lines.longest)
+
+
+def parenthesized(items: list[str], indent: str, newline: str) -> str:
+    """Names in parentheses, one per line with a trailing comma, as formatters wrap them."""
+    return "(" + "".join(f"{newline}{indent}    {item}," for item in items) + f"{newline}{indent})"
 
 
 def wraps_imports(analysis: Analysis) -> bool:
@@ -173,8 +174,8 @@ def append_name_edit(lines: LineIndex, statement: ImportStatement, item: str, wr
         indent = indentation(lines, statement.span.start_line)
         newline = lines.line_ending(last.end_line) or "\n"
         items = [span_text(lines, name.item_span) for name in statement.names] + [item]
-        body = "".join(f"{newline}{indent}    {text}," for text in items)
-        return Edit(Span(first.start_line, first.start_col, last.end_line, last.end_col), f"({body}{newline}{indent})")
+        return Edit(Span(first.start_line, first.start_col, last.end_line, last.end_col),
+                    parenthesized(items, indent, newline))
     newline = lines.line_ending(last.end_line) or "\n"
     multiline = statement.parenthesized and statement.span.end_line > last.end_line
     indent = indentation(lines, last.end_line)
@@ -213,12 +214,12 @@ def statement_module(statement: ImportStatement) -> str:
     return statement.resolved or (statement.names[0].name if statement.names else "") or ""
 
 
-def wrapped(statement: str, limit: int) -> str:
+def wrapped(statement: str, limit: int, newline: str) -> str:
     """`from m import a, b` wrapped in parentheses, one name per line, when longer than `limit`."""
     if len(statement) <= limit or not statement.startswith("from ") or " import " not in statement:
         return statement
     head, names = statement.split(" import ", 1)
-    return head + " import (\n" + "".join(f"    {name.strip()},\n" for name in names.split(",")) + ")"
+    return f"{head} import " + parenthesized([name.strip() for name in names.split(",")], "", newline)
 
 
 def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[str], newline: str,
@@ -232,7 +233,7 @@ def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[s
     after the last import of that section, or of an earlier one.
     """
     limit = line_limit(lines) if wraps_imports(analysis) else 1 << 30
-    block = newline.join(wrapped(statement, limit).replace("\n", newline) for statement in statements)
+    block = newline.join(wrapped(statement, limit, newline) for statement in statements)
     body = analysis.tree.body
     if before is not None and any(node is before for node in body):
         limit = next(index for index, node in enumerate(body) if node is before)

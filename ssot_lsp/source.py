@@ -18,6 +18,7 @@ import stat
 import sys
 import tokenize
 import warnings
+from functools import cached_property
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Optional, Union
@@ -129,6 +130,11 @@ class LineIndex:
 
     def __len__(self) -> int:
         return len(self.starts)
+
+    @cached_property
+    def longest(self) -> int:
+        """The length of the longest line, in code points."""
+        return max(end - start for start, end in zip(self.starts, self.ends))
 
     def line(self, number: int) -> str:
         """Line `number` (0-based) without its line ending; '' past the end."""

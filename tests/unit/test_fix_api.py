@@ -73,3 +73,16 @@ def test_a_line_that_would_grow_too_long_is_wrapped_when_the_file_wraps() -> Non
     assert wrapped.endswith("from a.b import (\n" + "".join(f"    name_{i},\n" for i in range(8))
                             + "    another_long_name,\n)\n")
     ast.parse(wrapped)
+
+
+def test_a_long_new_import_is_wrapped_in_a_file_that_wraps_its_imports() -> None:
+    from ssot_lsp.imports import new_statements_edit
+
+    text = "from x import (\r\n    y,\r\n)\r\n\r\nz = 1\r\n"
+    parsed = parse(text)
+    analysis = analyze_tree(parsed.tree, parsed.lines, "pkg.mod")
+    names = [f"name_number_{i}" for i in range(8)]
+    statement = "from a.b import " + ", ".join(names)
+    fixed = apply_edits(text, [new_statements_edit(parsed.lines, analysis, [statement], "\r\n")])
+    assert fixed == ("from x import (\r\n    y,\r\n)\r\nfrom a.b import (\r\n"
+                     + "".join(f"    {name},\r\n" for name in names) + ")\r\n\r\nz = 1\r\n")

@@ -76,13 +76,13 @@ class Environment:
             return UNKNOWN  # compiled, unreadable, or it fills its namespace at run time
         if name in exports.names:
             return True
-        if exports.stars or "__getattr__" in exports.names:
-            for star in exports.stars:
-                inner_path = self.locate(star)
-                inner = _exports(inner_path, star) if inner_path else None
-                if inner is None or name in inner.names:
-                    return UNKNOWN if inner is None else True
-            return UNKNOWN if "__getattr__" in exports.names else False
+        for star in exports.stars:  # (a module `__getattr__` made it `dynamic` above)
+            inner_path = self.locate(star)
+            inner = _exports(inner_path, star) if inner_path else None
+            if inner is None:
+                return UNKNOWN
+            if name in inner.names:
+                return True
         return False
 
 

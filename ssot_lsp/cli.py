@@ -30,8 +30,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    from .engine import Registries, using_registries
+
     try:
-        return int(args.run(args))
+        with using_registries(Registries()):  # compiled registries live as long as this run
+            return int(args.run(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -350,7 +353,7 @@ def run_check(args: argparse.Namespace) -> int:
     results = check_files(args, run, "checking")
     found = selected_violations(results, run)
     if args.phase:
-        from .phases import only_phase
+        from .runner import only_phase
 
         found, problem = only_phase(found, args.phase, Path(args.config).resolve() if args.config else None)
         if problem:

@@ -14,10 +14,11 @@ The gate: the fixed text parses and a re-check no longer reports the fixed viola
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Union
 
+from .classify import classify, fix_key
 from .config import Config
 from .edits import OverlappingEdits, apply_edits
 from .engine import Checked, Finding, analyze, registry_for
@@ -45,35 +46,6 @@ class FixAllResult:
     @property
     def changed(self) -> bool:
         return bool(self.applied)
-
-
-def fix_key(violation: Violation) -> tuple:
-    return violation.code, violation.span
-
-
-# -- classification (runs inside every full analysis) -------------------------------------
-def classify(text: str, checked: Checked, registry: Registry) -> None:
-    """Set each fixable finding's status to what the planner can do, and keep the plans."""
-    candidates = [i for i, f in enumerate(checked.findings)
-                  if f.violation.fix == FIX_AUTO or (f.violation.fix == FIX_MANUAL and f.choice is not None)]
-    if not candidates:
-        return
-    try:
-        planner = Planner(text, checked, registry)
-    except NoFix:
-        return
-    for index in candidates:
-        finding = checked.findings[index]
-        try:
-            fix: Optional[Fix] = planner.plan(finding)
-            status, note = fix.status, ""  # type: ignore[union-attr]
-        except NoFix as exc:
-            fix, status, note = None, None, str(exc)
-        violation = finding.violation if status == finding.violation.fix else replace(finding.violation, fix=status)
-        if fix is not None:
-            fix = replace(fix, violation=violation)
-        checked.findings[index] = replace(finding, violation=violation, note=note)
-        checked.plans[fix_key(violation)] = fix
 
 
 # -- single fixes (quick fixes, SARIF) ----------------------------------------------------

@@ -176,12 +176,15 @@ class Mirror:
 # -- counting -------------------------------------------------------------------------
 def _forget(folder: Path) -> None:
     """Drop the cached configurations and registries of the mirror (its files just changed)."""
-    from . import config as config_module, engine
+    from . import config as config_module
+    from .engine import registries_in_use
 
     prefix = str(folder)
-    for cache in (config_module._CACHE, engine._REGISTRIES):
-        for path in [p for p in cache if str(p).startswith(prefix)]:
-            del cache[path]
+    for path in [p for p in config_module._CACHE if str(p).startswith(prefix)]:
+        del config_module._CACHE[path]
+    registries = registries_in_use()
+    if registries is not None:
+        registries.forget_under(folder)
 
 
 def _context_key(tree: dict[str, str], configs: Iterable, version: str) -> str:

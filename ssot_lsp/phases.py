@@ -172,37 +172,3 @@ def _on_track(row: dict, today: datetime.date) -> Optional[bool]:
     if row["deadline"] is None:
         return None
     return today <= datetime.date.fromisoformat(row["deadline"])
-
-
-# -- check --phase --------------------------------------------------------------------
-def only_phase(found: list[tuple[str, Violation]], name: str,
-               forced_config: Optional[Path]) -> tuple[list[tuple[str, Violation]], Optional[str]]:
-    """The violations of `found` in phase `name`, or an error when no config declares it."""
-    from .config import find_config_file, load_config
-
-    configs: dict[str, Any] = {}
-    known: set[str] = {REST}
-
-    def config_for(path: str):
-        folder = str(Path(path).resolve().parent)
-        if folder not in configs:
-            config_path = forced_config or find_config_file(Path(folder))
-            configs[folder] = load_config(config_path) if config_path else None
-            if configs[folder] is not None:
-                known.update(phase.name for phase in configs[folder].phases)
-        return configs[folder]
-
-    if forced_config is not None:
-        config_for(str(forced_config))
-    else:
-        start = find_config_file(Path("."))
-        if start is not None:
-            known.update(phase.name for phase in load_config(start).phases)
-    kept = []
-    for path, violation in found:
-        config = config_for(path)
-        if config is not None and phase_of_violation(config, Path(path), violation.code) == name:
-            kept.append((path, violation))
-    if name not in known:
-        return [], f"no phase named {name!r} (declared: {', '.join(sorted(known))})"
-    return kept, None

@@ -16,11 +16,10 @@ import ast
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport
 from .edits import indentation, insert, joined, span_text
-from .engine import Checked, Finding
 from .environment import Environment, default_environment
 from .imports import (
     ImportSpec, append_name_edit, merge_target, module_references, module_rewrite_missing,
@@ -32,6 +31,9 @@ from .placement import Placement
 from .registry import Registry
 from .source import dominant_newline
 from .templates import Argument, TemplateChoice, render, reorders_effects
+
+if TYPE_CHECKING:
+    from .engine import Checked, Finding
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

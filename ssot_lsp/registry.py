@@ -12,23 +12,13 @@ define one) is a canonical symbol, and where they import it from is its origin.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .canonical import CanonicalSymbol, canonical_symbols
 from .config import Config
 from .model import ConfigError, Rule
 from .modules import Workspace
-
-
-@dataclass(frozen=True)
-class CanonicalSymbol:
-    """A name the canonical module offers, and where it comes from."""
-
-    name: str  # the name the canonical module binds
-    module: str  # the canonical module
-    origin: str  # the module it imports the name from (as written there)
-    identity: str  # the defining qualified name, re-exports followed
 
 
 class Registry:
@@ -115,23 +105,8 @@ class Registry:
         return self._canonical
 
     def _learn_canonical(self) -> dict[str, CanonicalSymbol]:
-        symbols: dict[str, CanonicalSymbol] = {}
-        for index, module in enumerate(self.config.canonical_modules):
-            exports = self.workspace.exports(module)
-            if exports is None:
-                self.problems.append(
-                    ConfigError(str(self.config.path), f"canonical-modules[{index}]",
-                                f"module {module!r} not found under src {[str(p) for p in self.config.src]}")
-                )
-                continue
-            for name in exports.public():
-                target = exports.names.get(name)
-                if target is None:
-                    origin, identity = module, f"{module}.{name}"
-                else:
-                    origin = target.rsplit(".", 1)[0]
-                    identity = self.workspace.canonicalize(target)
-                symbols.setdefault(identity, CanonicalSymbol(name, module, origin, identity))
+        symbols, problems = canonical_symbols(self.config, self.workspace)
+        self.problems.extend(problems)
         return symbols
 
     def canonical_modules_paths(self) -> list[Path]:

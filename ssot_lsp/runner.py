@@ -11,10 +11,11 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
-from .config import Config, config_file_in, load_config
+from .config import Config, config_file_in, find_config_file, load_config
 from .model import ConfigError, ConfigurationError, Span, Violation
+from .phases import REST, phase_of_violation
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 # The code of a file that could not be read or decoded (ruff's E902): an error in every output.
@@ -171,12 +172,19 @@ def parallel_map(function: Callable[[A], T], items: list[A], jobs: Optional[int]
                 progress(index + 1, total)
         return results
     chunk = max(1, min(64, total // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
         for index, result in enumerate(pool.map(function, items, chunksize=chunk)):
             results.append(result)
             if progress:
                 progress(index + 1, total)
     return results
+
+
+def _start_worker() -> None:
+    """A worker keeps the registries it compiles for its life (a forked one has its run's already)."""
+    from .engine import ensure_registries
+
+    ensure_registries()
 
 
 def display_path(path: Path) -> str:
@@ -219,6 +227,39 @@ def select(violations: Iterable[Violation], selected: list[str], ignored: list[s
         v for v in violations
         if (not selected or matches(v.code, selected)) and not matches(v.code, ignored)
     ]
+
+
+# -- check --phase --------------------------------------------------------------------
+def only_phase(found: list[tuple[str, Violation]], name: str,
+               forced_config: Optional[Path]) -> tuple[list[tuple[str, Violation]], Optional[str]]:
+    """The violations of `found` in phase `name`, or an error when no config declares it."""
+
+    configs: dict[str, Any] = {}
+    known: set[str] = {REST}
+
+    def config_for(path: str) -> Any:
+        folder = str(Path(path).resolve().parent)
+        if folder not in configs:
+            config_path = forced_config or find_config_file(Path(folder))
+            configs[folder] = load_config(config_path) if config_path else None
+            if configs[folder] is not None:
+                known.update(phase.name for phase in configs[folder].phases)
+        return configs[folder]
+
+    if forced_config is not None:
+        config_for(str(forced_config))
+    else:
+        start = find_config_file(Path("."))
+        if start is not None:
+            known.update(phase.name for phase in load_config(start).phases)
+    kept = []
+    for path, violation in found:
+        config = config_for(path)
+        if config is not None and phase_of_violation(config, Path(path), violation.code) == name:
+            kept.append((path, violation))
+    if name not in known:
+        return [], f"no phase named {name!r} (declared: {', '.join(sorted(known))})"
+    return kept, None
 
 
 def read_error(reason: str) -> Violation:

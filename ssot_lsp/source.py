@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Optional, Union
 
+from .lexer import statement_starts
+
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 BOM = codecs.BOM_UTF8
 
@@ -417,7 +419,7 @@ def neutralise_deep_statements(text: str, max_depth: int) -> tuple[str, list[int
     For documents whose analysis ran out of stack: a statement too deep (or too deep for
     the parser itself) becomes `pass` at its indentation, continuation lines become empty,
     and every other line, line ending and position stays as it was, so the rest of the
-    file is checked as usual. Top-level statements come from `sparse.statement_starts`
+    file is checked as usual. Top-level statements come from `lexer.statement_starts`
     (no parse); inside one that parses, only the deep statements go.
     """
     lines = LineIndex(text)
@@ -431,8 +433,6 @@ def neutralise_deep_statements(text: str, max_depth: int) -> tuple[str, list[int
 
 def deep_statement_lines(rows: list[str], max_depth: int) -> list[int]:
     """0-based lines of the statements nested deeper than `max_depth` (or than the parser goes)."""
-    from .sparse import statement_starts
-
     starts = statement_starts("\n".join(rows)) or [0]
     deep: set[int] = set()
     for first, end in zip(starts, [*starts[1:], len(rows)]):

@@ -26,98 +26,20 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .lexer import code_only, depth_change, starts_in_code
 from .source import LineIndex, Parsed, _attempt, normalize_newlines, words
 
-# Strings, then a quote that opens no complete string (unsure: parse everything), then
-# comments. No groups: they would keep the regex engine from skipping plain code quickly.
-_LEXEME = re.compile(
-    r'"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"""|\'\'\''
-    r'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|"|\''
-    r"|#[^\n]*",
-    re.S,
-)
-_UNFINISHED = frozenset(('"', "'", '"""', "'''"))
-_CODE_AT_COLUMN_0 = re.compile(r"\n(?=\S)")
-_JOINS_PREVIOUS = re.compile(r"(?:else|elif|except|finally)\b")
 _KEYWORDS = frozenset((b"from", b"import", b"as"))
 _ALIAS = re.compile(r"\bas\s+(\w+)")
 # A plain import statement (no `;`, no block): it uses none of the names it mentions.
 _IMPORT_ONLY = re.compile(r"(?:import|from)\b[^;:]*\Z")
 
 
-class _Unsure(Exception):
-    pass
-
-
-def _blank(match: re.Match) -> str:
-    """A string becomes `S` plus the line breaks it spans; a comment disappears.
-
-    The lines a string continues on (a triple-quoted one, or one continued by a backslash)
-    start with a space: they never start a statement.
-    """
-    lexeme = match.group()
-    if lexeme[0] == "#":
-        return ""
-    if lexeme in _UNFINISHED:
-        raise _Unsure
-    breaks = lexeme.count("\n")
-    return "S" + "\n " * breaks if breaks else "S"
-
-
-def code_only(text: str) -> Optional[str]:
-    """`text` with strings blanked to `S` and comments removed, line breaks kept (None: unsure)."""
-    try:
-        return _LEXEME.sub(_blank, text)
-    except _Unsure:
-        return None
-
-
-def statement_starts(text: str) -> Optional[list[int]]:
-    """0-based lines where the top-level statements of `text` start (0 first), or None when unsure."""
-    code = code_only(text)
-    return _starts_in_code(code) if code is not None else None
-
-
-def _starts_in_code(code: str) -> Optional[list[int]]:
-    """Statement starts in code whose strings and comments are blanked (`code_only`).
-
-    A line starting at column 0 starts a statement unless a bracket is still open or the
-    line before ends with a continuation backslash.
-    """
-    starts = [0]
-    depth = 0
-    line = 0
-    previous = 0
-    decorators = code.startswith("@")
-    for match in _CODE_AT_COLUMN_0.finditer(code):
-        start = match.end()
-        segment = code[previous:start]
-        depth += _depth_change(segment)
-        line += segment.count("\n")
-        previous = start
-        if depth < 0:
-            return None
-        if depth or code[start - 2:start - 1] == "\\" or _JOINS_PREVIOUS.match(code, start):
-            continue
-        if decorators:  # a decorator line is followed by its definition
-            decorators = code.startswith("@", start)
-            continue
-        decorators = code.startswith("@", start)
-        starts.append(line)
-    return starts if depth + _depth_change(code[previous:]) == 0 else None
-
-
-def _depth_change(code: str) -> int:
-    """Brackets opened minus brackets closed."""
-    opened = code.count("(") + code.count("[") + code.count("{")
-    return opened - code.count(")") - code.count("]") - code.count("}")
-
-
 def _split(text: str) -> Optional[tuple[list[str], list[str], list[int]]]:
     """The lines of `text`, the same lines as code (`code_only`), and the statement starts."""
     normalized = normalize_newlines(text)
     code = code_only(normalized)
-    starts = _starts_in_code(code) if code is not None else None
+    starts = starts_in_code(code) if code is not None else None
     if code is None or starts is None:
         return None
     return normalized.split("\n"), code.split("\n"), starts
@@ -252,7 +174,7 @@ def _class_layout(code_rows: list[str], first: int, last: int) -> Optional[tuple
     depth = 0
     while row < last:
         line = code_rows[row].rstrip()
-        depth += _depth_change(line)
+        depth += depth_change(line)
         row += 1
         if depth == 0:
             if line.endswith(":"):
@@ -268,7 +190,7 @@ def _class_layout(code_rows: list[str], first: int, last: int) -> Optional[tuple
         if line[:indent].strip():
             return None  # code left of the body's indentation: unsure
         dedented.append(line[indent:])
-    starts = _starts_in_code("\n".join(dedented))
+    starts = starts_in_code("\n".join(dedented))
     if starts is None:
         return None
     return row, indent, [row + start for start in starts]

@@ -11,7 +11,6 @@ bytes) are never parsed; a file that stops parsing while being edited keeps its 
 from __future__ import annotations
 
 import ast
-import dataclasses
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -174,10 +173,10 @@ class Inference:
         if not self.config.canonical_modules:
             return qualname
         if self._canonical is None:
-            from ..registry import Registry
+            from ..canonical import canonical_symbols
 
-            registry = Registry(dataclasses.replace(self.config, infer=False), self.workspace)
-            self._canonical = lambda: registry.canonical
+            symbols = canonical_symbols(self.config, self.workspace)[0]
+            self._canonical = lambda: symbols
         symbol = self._canonical().get(self.workspace.canonicalize(qualname))
         return f"{symbol.module}.{symbol.name}" if symbol is not None else qualname
 

@@ -18,7 +18,8 @@ from ssot_lsp.prefilter import build_prefilter
 from ssot_lsp.registry import Registry
 from ssot_lsp.source import decode, normalize_newlines, words
 from ssot_lsp.modules import Exports, _collect, _read_exports
-from ssot_lsp.sparse import code_only, outline, parse_sparse, statement_starts
+from ssot_lsp.lexer import code_only, statement_starts
+from ssot_lsp.sparse import outline, parse_sparse
 
 ROOT = Path(__file__).resolve().parents[2]
 

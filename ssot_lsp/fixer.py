@@ -2,7 +2,7 @@
 
 One planner (planner.py) plans every fix from one full analysis; everything here builds on
 it, so the CLI's `fix`, SARIF, the editor's quick fixes and fix-all agree:
-- `classify` runs inside every full analysis and sets each violation's `fix` to what the
+- `classify` (classify.py) runs inside every full analysis and sets each violation's `fix` to what the
   planner can do (`auto`, `unsafe`, `manual`, or None with the reason), so what `check`,
   diagnostics and SARIF call automatic is what `fix` applies;
 - `plan_fix` / `plan_fixes` give gated fixes for quick fixes and SARIF;

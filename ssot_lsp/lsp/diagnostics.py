@@ -1,9 +1,11 @@
-"""Diagnostics: push on open/change/save, pull when the client asks (SPEC §5, §11).
+"""Checking open documents and publishing their diagnostics (SPEC §5, §11).
 
-Clients that pull (`textDocument/diagnostic`) are not pushed the same diagnostics again.
 Checks after an edit are debounced per document; a result is published only if its
 version is still the document's current one and newer than what was published before.
-Configuration errors are shown on the config file and in a message.
+Clients that pull (`textDocument/diagnostic`) are not pushed the same diagnostics again.
+Configuration errors are shown on the config file and in a message, once per distinct
+set (the session remembers what it showed). The handlers that call these live in
+`handlers/documents.py`.
 """
 
 from __future__ import annotations
@@ -16,71 +18,13 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from ..model import ConfigError
-from . import convert, memory
+from . import convert
 from .documents import BIG_DOCUMENT_CHARS, Result, check_text, lex_big_document, plan_big_document
 
 if TYPE_CHECKING:
     from .server import SsotServer
 
-
-def register(server: "SsotServer") -> None:
-    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(text_document_did_open)
-    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(text_document_did_change)
-    server.feature(types.TEXT_DOCUMENT_DID_SAVE)(text_document_did_save)
-    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(text_document_did_close)
-    server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(
-        identifier="ssot", inter_file_dependencies=True, workspace_diagnostics=True))(text_document_diagnostic)
-    server.feature(types.WORKSPACE_DIAGNOSTIC)(workspace_diagnostic)
-
-
-# -- notifications ---------------------------------------------------------------------
-async def text_document_did_open(ls: "SsotServer", params: types.DidOpenTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    ls.workspace_results.pop(uri, None)
-    ls.workspace_cleared.discard(uri)
-    await _overlay(ls, uri)
-    schedule_check(ls, uri, delay=0)
-
-
-async def text_document_did_change(ls: "SsotServer", params: types.DidChangeTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    if ls.open_document(uri) is None:
-        return
-    others = await _overlay(ls, uri)
-    schedule_check(ls, uri, delay=ls.settings.debounceMs / 1000)
-    if others:
-        recheck_open_documents(ls, skip=uri)
-
-
-async def text_document_did_save(ls: "SsotServer", params: types.DidSaveTextDocumentParams) -> None:
-    if ls.open_document(params.text_document.uri) is not None:
-        schedule_check(ls, params.text_document.uri, delay=0)
-
-
-async def text_document_did_close(ls: "SsotServer", params: types.DidCloseTextDocumentParams) -> None:
-    uri = params.text_document.uri
-    state = ls.documents.pop(uri, None)
-    if state is not None and state.pending is not None:
-        state.pending.cancel()
-    path = ls.path_of(uri)
-    if path is not None:
-        await ls.run_engine(ls.configs.set_overlay, path, None)
-    if ls.settings.workspace_scope:  # the file as saved: unsaved changes are gone
-        from .workspace import refresh_from_disk
-
-        await refresh_from_disk(ls, uri, closing=True)
-    elif not ls.pull_diagnostics:
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-    memory.release_soon()
-
-
-async def _overlay(ls: "SsotServer", uri: str) -> bool:
-    """Put the document's text in the overlays; True when other documents may be affected."""
-    document, path = ls.open_document(uri), ls.path_of(uri)
-    if document is None or path is None or path.suffix not in (".py", ".pyi"):
-        return False
-    await ls.run_engine(ls.configs.set_overlay, path, document.source)
-    return ls.configs.affects_others(path)
+START_AFTER_S = 2.0  # longest wait for the first documents' diagnostics before background work starts
 
 
 # -- checking --------------------------------------------------------------------------
@@ -88,7 +32,7 @@ def schedule_check(ls: "SsotServer", uri: str, delay: float) -> None:
     """Check the document after `delay` seconds, replacing any check still waiting."""
     if ls.open_document(uri) is None:  # closed while an edit was being recorded
         return
-    state = ls.state(uri)
+    state = ls.session.state(uri)
     if state.pending is not None:
         state.pending.cancel()
     state.pending = asyncio.ensure_future(_check_later(ls, uri, delay))
@@ -98,8 +42,8 @@ def recheck_open_documents(ls: "SsotServer", skip: Optional[str] = None, refresh
     """Check the open documents again; `refresh`: ask a pulling client to pull again."""
     for uri in list(ls.workspace.text_documents):
         if uri != skip:
-            ls.state(uri).stale = True
-            schedule_check(ls, uri, delay=ls.settings.debounceMs / 1000)
+            ls.session.state(uri).stale = True
+            schedule_check(ls, uri, delay=ls.session.settings.debounceMs / 1000)
     if refresh:
         refresh_client(ls)
 
@@ -126,28 +70,28 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     document = ls.open_document(uri)
     if document is None:
         return None
-    state = ls.state(uri)
+    state = ls.session.state(uri)
     if state.result is not None and state.result.version == document.version and not state.stale:
         return state.result
     version, text, path = document.version, document.source, ls.path_of(uri)
     state.stale = False
     lexed = None
     if len(text) > BIG_DOCUMENT_CHARS:  # lexed off the engine thread: other documents need not wait
-        triggers = await ls.run_engine(plan_big_document, ls.configs, path, text)
+        triggers = await ls.run_engine(plan_big_document, ls.session.configs, path, text)
         if triggers is not None:
             lexed = await asyncio.get_running_loop().run_in_executor(None, lex_big_document, text, triggers)
-    result = await ls.run_engine(check_text, ls.configs, path, text, version, state.result, lexed)
-    if uri not in ls.documents:  # closed meanwhile
+    result = await ls.run_engine(check_text, ls.session.configs, path, text, version, state.result, lexed)
+    if uri not in ls.session.documents:  # closed meanwhile
         return None
     if result is None:  # cannot be parsed at all: keep what we had
         return state.result
     if state.result is None or (state.result.version or 0) <= (version or 0):
         state.result = result
     report_config_errors(ls, result.config_path, result.config_errors)
-    if result.note is not None and uri not in ls.noted:
-        ls.noted.add(uri)
+    if result.note is not None and uri not in ls.session.noted:
+        ls.session.noted.add(uri)
         ls.log(result.note, types.MessageType.Warning)
-        if len(ls.noted) == 1:  # one message per session: the log has the rest
+        if len(ls.session.noted) == 1:  # one message per session: the log has the rest
             ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Warning, message=result.note))
     return result
 
@@ -158,7 +102,7 @@ def diagnostics_of(ls: "SsotServer", result: Result) -> list[types.Diagnostic]:
 
 
 def publish(ls: "SsotServer", uri: str, result: Result) -> None:
-    state = ls.state(uri)
+    state = ls.session.state(uri)
     if state.published_version is not None and result.version is not None and result.version < state.published_version:
         return
     state.published_version = result.version
@@ -167,9 +111,6 @@ def publish(ls: "SsotServer", uri: str, result: Result) -> None:
 
 
 # -- configuration errors --------------------------------------------------------------
-_reported: dict[str, tuple] = {}
-
-
 def report_config_errors(ls: "SsotServer", config_path: Optional[Path], errors: Iterable[ConfigError]) -> None:
     """Show configuration errors on the config file and in a message (once per distinct set)."""
     if config_path is None:
@@ -177,9 +118,10 @@ def report_config_errors(ls: "SsotServer", config_path: Optional[Path], errors: 
     errors = list(errors)
     uri = from_fs_path(str(config_path)) or str(config_path)
     key = tuple(str(e) for e in errors)
-    if _reported.get(uri) == key:
+    reported = ls.session.reported_config_errors
+    if reported.get(uri) == key:
         return
-    _reported[uri] = key
+    reported[uri] = key
     text = _read(config_path)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
         uri=uri, diagnostics=[convert.config_diagnostic(_key_line(text, e.key), f"{e.key}: {e.reason}", e.key)
@@ -211,26 +153,13 @@ def _key_line(text: str, key: str) -> int:
     return 0
 
 
-# -- pull ------------------------------------------------------------------------------
-async def text_document_diagnostic(ls: "SsotServer", params: types.DocumentDiagnosticParams):
-    result = await current_result(ls, params.text_document.uri)
-    items = diagnostics_of(ls, result) if result is not None else []
-    return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=None)
-
-
-async def workspace_diagnostic(ls: "SsotServer", params: types.WorkspaceDiagnosticParams):
-    reports: list = []
-    for uri in list(ls.workspace.text_documents):
-        result = await current_result(ls, uri)
-        if result is not None:
-            reports.append(types.WorkspaceFullDocumentDiagnosticReport(
-                uri=uri, version=result.version, items=diagnostics_of(ls, result)))
-    if ls.settings.workspace_scope:
-        for uri, result in list(ls.workspace_results.items()):
-            if uri not in ls.workspace.text_documents:
-                reports.append(types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=uri, version=None, items=diagnostics_of(ls, result)))
-    for uri in sorted(ls.workspace_cleared - set(ls.workspace.text_documents)):  # gone, or out of scope: once
-        reports.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=[]))
-    ls.workspace_cleared.clear()
-    return types.WorkspaceDiagnosticReport(items=reports)
+async def after_first_diagnostics(ls: "SsotServer") -> None:
+    """Let the documents opened with the workspace be checked before background work competes for the processor."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + START_AFTER_S
+    await asyncio.sleep(0.05)  # clients send didOpen right after `initialized`
+    documents = ls.session.documents
+    while loop.time() < deadline:
+        if all(uri in documents and documents[uri].result is not None for uri in ls.workspace.text_documents):
+            return
+        await asyncio.sleep(0.02)

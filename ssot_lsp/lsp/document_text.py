@@ -14,6 +14,9 @@ LSP 3.17 and VS Code's text model:
   means the start of that character, as VS Code's `validatePosition` does;
 - a range whose start comes after its end is used with its ends swapped, as VS Code's
   `Range` constructor does, and a log line says so.
+
+The other way round, `whole_text_edit` turns a whole new text (fix-all's) into the one
+edit that changes only the part that differs.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any, Optional
 
 from lsprotocol import types
 
+from ..model import Edit, Span
 from ..source import LineIndex
 from .convert import from_client_column
 
@@ -76,3 +80,24 @@ def line_bounds(text: str, line: int) -> Optional[tuple[int, int]]:
         start = len(text) - len(rest[-1])
     end = text.find("\n", start)
     return start, end if end >= 0 else len(text)
+
+
+def whole_text_edit(lines: LineIndex, new_text: str) -> Edit:
+    """One edit turning `lines.text` into `new_text`, trimmed to the part that differs."""
+    old = lines.text
+    start = 0
+    limit = min(len(old), len(new_text))
+    while start < limit and old[start] == new_text[start]:
+        start += 1
+    end_old, end_new = len(old), len(new_text)
+    while end_old > start and end_new > start and old[end_old - 1] == new_text[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    # Keep "\r\n" pairs whole so a range never ends between the two characters.
+    while start > 0 and old[start - 1] == "\r":
+        start -= 1
+    while end_old < len(old) and old[end_old] == "\n" and end_old > 0 and old[end_old - 1] == "\r":
+        end_old += 1
+        end_new += 1
+    first, last = lines.position(start), lines.position(end_old)
+    return Edit(Span(first[0], first[1], last[0], last[1]), new_text[start:end_new])

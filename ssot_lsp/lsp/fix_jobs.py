@@ -4,7 +4,7 @@ Fix-all is CPU-bound Python: run on the server's engine thread it takes the inte
 lock from the event loop, and a hover or completion asked meanwhile waits. So the server
 asks the fixes' helper process (`worker.py`, started by the first fix-all) instead, with the document's text and what
 the helper has not seen yet of the open documents' unsaved text and of watched-file events;
-the helper keeps its own `ConfigStore` and answers with the fixed text. When no helper can
+the helper keeps its own `ConfigStore` (in `FixJobs`) and answers with the fixed text. When no helper can
 be started, or it fails, the server fixes on its engine thread as before. Imports nothing
 from pygls or lsprotocol.
 """
@@ -23,21 +23,22 @@ from .worker import JobFailed, Worker, WorkerDied
 log = logging.getLogger("ssot_lsp")
 FIXES_NICE = 0  # the user is waiting for this one
 
-_STORE: Optional[ConfigStore] = None
 
+class FixJobs:
+    """The helper's side: its own config store, kept up to date with what the server tells it."""
 
-def fix_text(text: str, path: str, changes: Iterable[Change] = ()) -> Optional[str]:
-    """The text after every safe fix (runs in the helper; None when no registry governs `path`)."""
-    from ..fixer import fix_all
+    def __init__(self) -> None:
+        self.store = ConfigStore()
 
-    global _STORE
-    if _STORE is None:
-        _STORE = ConfigStore()
-    apply_changes(_STORE, changes)
-    registry = _STORE.lookup(Path(path)).registry
-    if registry is None:
-        return None
-    return fix_all(text, Path(path), registry).text
+    def fix_text(self, text: str, path: str, changes: Iterable[Change] = ()) -> Optional[str]:
+        """The text after every safe fix (None when no registry governs `path`)."""
+        from ..fixer import fix_all
+
+        apply_changes(self.store, changes)
+        registry = self.store.lookup(Path(path)).registry
+        if registry is None:
+            return None
+        return fix_all(text, Path(path), registry).text
 
 
 class FixHelper:

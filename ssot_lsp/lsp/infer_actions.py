@@ -58,7 +58,7 @@ def add_rule_actions(ls: "SsotServer", path: Path, result: Result, line: int) ->
 
 
 def _config_text(ls: "SsotServer", path: Path):
-    overlay = ls.configs.overlays.get(path)
+    overlay = ls.session.configs.overlays.get(path)
     if overlay is not None:
         return overlay
     document = ls.workspace.text_documents.get(from_fs_path(str(path)) or "")

@@ -19,40 +19,42 @@ from typing import Any, Optional
 from ..environment import PROJECT_PYTHON, project_env_vars
 
 log = logging.getLogger(__name__)
-_environments: dict = {}
 
 
-def complete(text: str, path: Optional[str], line: int, column: int) -> list[tuple[str, str]]:
-    """(name, type) of jedi's completions at a 0-based line and code-point column, in jedi's order."""
-    return [(c.name, c.type) for c in _script(text, path).complete(line + 1, column)]
+class JediJobs:
+    """jedi's jobs, and the Python environments they have set up (one per interpreter asked for)."""
 
+    def __init__(self) -> None:
+        self._environments: dict[str, Any] = {}
 
-def prime(text: str, path: Optional[str]) -> int:
-    """Parse `text` (and what its first completion loads) so later requests pay only for changes."""
-    return len(_script(text, path).complete(1, 0))
+    def complete(self, text: str, path: Optional[str], line: int, column: int) -> list[tuple[str, str]]:
+        """(name, type) of jedi's completions at a 0-based line and code-point column, in jedi's order."""
+        return [(c.name, c.type) for c in self._script(text, path).complete(line + 1, column)]
 
+    def prime(self, text: str, path: Optional[str]) -> int:
+        """Parse `text` (and what its first completion loads) so later requests pay only for changes."""
+        return len(self._script(text, path).complete(1, 0))
 
-def _script(text: str, path: Optional[str]):
-    import jedi
+    def _script(self, text: str, path: Optional[str]) -> Any:
+        import jedi
 
-    folder = Path(path).parent if path else Path.cwd()
-    # In-process inference; jedi's default refuses to load the project's compiled extensions.
-    project = jedi.Project(folder, load_unsafe_extensions=False)
-    return jedi.Script(code=text, path=path, project=project, environment=_environment())
+        folder = Path(path).parent if path else Path.cwd()
+        # In-process inference; jedi's default refuses to load the project's compiled extensions.
+        project = jedi.Project(folder, load_unsafe_extensions=False)
+        return jedi.Script(code=text, path=path, project=project, environment=self._environment())
 
+    def _environment(self) -> Any:
+        """The project's Python (`SSOT_LSP_JEDI_PYTHON`), else the server's own interpreter."""
+        import jedi
 
-def _environment() -> Any:
-    """The project's Python (`SSOT_LSP_JEDI_PYTHON`), else the server's own interpreter."""
-    import jedi
-
-    executable = os.environ.get(PROJECT_PYTHON, "")
-    if executable not in _environments:
-        environment = None
-        if executable:
-            try:
-                environment = jedi.create_environment(executable, safe=False, env_vars=project_env_vars())
-            except Exception as exc:  # jedi raises InvalidPythonEnvironment, OSError, its own errors
-                log.warning("ssot: jedi uses the server's Python: cannot use %s (%s)", executable, exc)
-                environment = None
-        _environments[executable] = environment or jedi.InterpreterEnvironment()
-    return _environments[executable]
+        executable = os.environ.get(PROJECT_PYTHON, "")
+        if executable not in self._environments:
+            environment = None
+            if executable:
+                try:
+                    environment = jedi.create_environment(executable, safe=False, env_vars=project_env_vars())
+                except Exception as exc:  # jedi raises InvalidPythonEnvironment, OSError, its own errors
+                    log.warning("ssot: jedi uses the server's Python: cannot use %s (%s)", executable, exc)
+                    environment = None
+            self._environments[executable] = environment or jedi.InterpreterEnvironment()
+        return self._environments[executable]

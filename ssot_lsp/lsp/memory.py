@@ -33,8 +33,7 @@ def _load_trim() -> Optional[Callable[[int], int]]:
     return trim
 
 
-_trim = _load_trim()
-_pending: Optional[asyncio.TimerHandle] = None
+_trim = _load_trim()  # the C function, or None: the same for every server of the process
 
 
 def available() -> bool:
@@ -46,18 +45,21 @@ def release() -> bool:
     return bool(_trim(0)) if _trim is not None else False
 
 
-def release_soon(delay: Optional[float] = None) -> None:
-    """Release once no further call has come for `delay` seconds (closes come in bursts)."""
-    global _pending
-    if _trim is None:
-        return
-    if _pending is not None:
-        _pending.cancel()
-    _pending = asyncio.get_running_loop().call_later(DELAY_S if delay is None else delay, _release_pending)
+class MemoryRelease:
+    """One server's pending release: once its closes have stopped for a moment."""
 
+    def __init__(self) -> None:
+        self._pending: Optional[asyncio.TimerHandle] = None
 
-def _release_pending() -> None:
-    global _pending
-    _pending = None
-    gc.collect()  # what closed documents left in reference cycles is freed first
-    release()
+    def soon(self, delay: Optional[float] = None) -> None:
+        """Release once no further call has come for `delay` seconds (closes come in bursts)."""
+        if _trim is None:
+            return
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = asyncio.get_running_loop().call_later(DELAY_S if delay is None else delay, self._release)
+
+    def _release(self) -> None:
+        self._pending = None
+        gc.collect()  # what closed documents left in reference cycles is freed first
+        release()

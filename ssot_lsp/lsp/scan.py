@@ -1,7 +1,7 @@
 """The workspace scan's jobs: find the workspace's Python files and check them in batches.
 
-They run in the scan's helper process (`worker.py`), each with the child's own
-`ConfigStore`; when no helper process can be started, the server runs the same functions
+They run in the scan's helper process (`worker.py`) with the child's own
+`ConfigStore` (kept by `ScanJobs`); when no helper process can be started, the server runs the same functions
 on its engine thread with its own store, so both give the same results. A file's result
 is a `ScanRecord`: its violations and the text of the lines they touch (enough to convert
 their columns to the client's position encoding), never the file's text or syntax tree.
@@ -54,22 +54,23 @@ def discover_files(roots: list[str]) -> list[Path]:
     return [path for path, _ in discover(roots).files]
 
 
-_STORE: Optional[ConfigStore] = None
+class ScanJobs:
+    """The helper process's side of the scan: its own config store, kept up to date with the server's changes."""
+
+    def __init__(self) -> None:
+        self.store = ConfigStore()
+
+    def check(self, paths: list[Path], changes: Iterable[Change] = ()) -> list[Optional[ScanRecord]]:
+        return check_batch(paths, changes, self.store)
 
 
-def check_batch(paths: list[Path], changes: Iterable[Change] = (), store: Optional[ConfigStore] = None
-                ) -> list[Optional[ScanRecord]]:
+def check_batch(paths: list[Path], changes: Iterable[Change], store: ConfigStore) -> list[Optional[ScanRecord]]:
     """Check files as saved on disk (None for a file that cannot be parsed; `skipped` says why one was not read).
 
-    `store` is the server's own (in-process scan); the helper process keeps one of its own
-    and first applies `changes`: the open documents' unsaved text and watched-file events.
+    `changes` (the open documents' unsaved text and watched-file events the helper process
+    has not seen yet) are applied to `store` first; the server's own store needs none.
     """
-    global _STORE
-    if store is None:
-        if _STORE is None:
-            _STORE = ConfigStore()
-        store = _STORE
-        apply_changes(store, changes)
+    apply_changes(store, changes)
     return [check_file(store, Path(path)) for path in paths]
 
 

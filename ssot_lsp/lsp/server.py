@@ -1,7 +1,10 @@
-"""The ssot language server: pygls wiring and the state every feature shares (SPEC §5).
+"""The ssot language server: pygls wiring, the session, and the handlers' registration (SPEC §5).
 
-Handlers live in one module per feature (diagnostics, code_actions, completion, hover,
-workspace) and are registered here under their LSP method names. The protocol class
+Handlers live in `handlers/`, one module per feature (documents and diagnostics, code
+actions, completion, hover, workspace, commands); each declares its LSP method and
+whether it runs on the event loop or on the engine thread, and `create_server`
+registers them so. Everything the server keeps between messages is in its `Session`
+(`session.py`), created with the server. The protocol class
 adds what pygls 2 leaves out: a request whose params do not validate gets an
 InvalidParams error response (pygls would log it and never answer), a request before
 `initialize` gets ServerNotInitialized, a message that is not a JSON-RPC 2.0 request or
@@ -30,12 +33,11 @@ from pygls.protocol.json_rpc import RPCRequest
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
-from .configs import ConfigStore
-from .convert import PositionOutOfRange, choose_encoding
+from .convert import choose_encoding
 from .document_text import apply_changes
-from .documents import DocumentState, engine_executor
-from .fix_jobs import FixHelper
-from .settings import Settings
+from .documents import engine_executor
+from .handlers import declared
+from .session import Session
 
 log = logging.getLogger("ssot_lsp")
 T = TypeVar("T")
@@ -187,19 +189,13 @@ class SsotProtocol(LanguageServerProtocol):
 
 
 class SsotServer(LanguageServer):
-    """The server and the state its features share."""
+    """The server: its session and its engine thread."""
 
     def __init__(self) -> None:
         super().__init__("ssot-lsp", _version(), protocol_cls=SsotProtocol,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.settings = Settings()
-        self.configs = ConfigStore()
-        self.documents: dict[str, DocumentState] = {}
-        self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
-        self.workspace_cleared: set[str] = set()  # closed files whose diagnostics the next pull clears
-        self.noted: set[str] = set()  # documents whose size-policy note was logged
+        self.session = Session()
         self._engine = engine_executor()
-        self.fix_helper = FixHelper()  # fix-all in a helper process (lsp/fix_jobs.py)
 
     # -- client capabilities -----------------------------------------------------------
     def supports(self, field: str, default: Any = None) -> Any:
@@ -218,9 +214,6 @@ class SsotServer(LanguageServer):
     def open_document(self, uri: str) -> Optional[TextDocument]:
         """The open document at `uri`, or None (requests about other files get no answer)."""
         return self.workspace.text_documents.get(uri)
-
-    def state(self, uri: str) -> DocumentState:
-        return self.documents.setdefault(uri, DocumentState())
 
     @staticmethod
     def path_of(uri: str) -> Optional[Path]:
@@ -243,33 +236,11 @@ class SsotServer(LanguageServer):
             self.protocol.send_error(None, JsonRpcParseError(str(error)))
 
 
-def position_guard(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a position outside the document into an InvalidParams error response."""
-    import functools
-
-    @functools.wraps(handler)
-    async def guarded(ls: SsotServer, params: Any) -> Any:
-        try:
-            return await handler(ls, params)
-        except PositionOutOfRange as exc:
-            raise JsonRpcInvalidParams(str(exc)) from exc
-
-    return guarded
-
-
-def exit_process(ls: SsotServer, *args: Any) -> None:
-    """Leave at once on `exit` (0 after `shutdown`, 1 without): background work is abandoned."""
-    logging.shutdown()
-    os._exit(0 if ls.protocol._shutdown else 1)
-
-
 def create_server() -> SsotServer:
-    from . import code_actions, completion, diagnostics, fix_workspace, hover, workspace
-
+    """A server with every declared handler registered where it declares it runs."""
     server = SsotServer()
-    server.feature(types.EXIT)(exit_process)
-    for module in (diagnostics, code_actions, completion, hover, workspace, fix_workspace):
-        module.register(server)
+    for handler in declared():
+        handler.register(server)
     return server
 
 

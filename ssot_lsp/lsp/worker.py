@@ -10,7 +10,9 @@ keeps its caches between jobs and leaves as soon as its stdin closes (the server
 or closed it), even in the middle of a job.
 
 The child imports only the job's module (never pygls or lsprotocol); only the jobs in
-`JOBS` can be asked for. `SSOT_LSP_HELPERS=0` starts no helper processes: the server then
+`JOBS` can be asked for. A job named `module:Class.method` runs on one instance of
+`Class`, made by the child on first use and kept for the child's life: what the jobs
+keep between calls (a config store, jedi's environments) lives there, not in a module. `SSOT_LSP_HELPERS=0` starts no helper processes: the server then
 does the same work on its own threads.
 """
 
@@ -27,17 +29,17 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future
-from typing import Any, BinaryIO, Optional
+from typing import Any, BinaryIO, Callable, Optional, cast
 
 log = logging.getLogger("ssot_lsp")
 
 # name -> "module:function"; the child imports the module on the first call.
 JOBS = {
     "scan.discover": "ssot_lsp.lsp.scan:discover_files",
-    "scan.check": "ssot_lsp.lsp.scan:check_batch",
-    "jedi.complete": "ssot_lsp.lsp.jedi_jobs:complete",
-    "jedi.prime": "ssot_lsp.lsp.jedi_jobs:prime",
-    "fix.all": "ssot_lsp.lsp.fix_jobs:fix_text",
+    "scan.check": "ssot_lsp.lsp.scan:ScanJobs.check",
+    "jedi.complete": "ssot_lsp.lsp.jedi_jobs:JediJobs.complete",
+    "jedi.prime": "ssot_lsp.lsp.jedi_jobs:JediJobs.prime",
+    "fix.all": "ssot_lsp.lsp.fix_jobs:FixJobs.fix_text",
     "worker.ping": "ssot_lsp.lsp.worker:ping",
 }
 _HEADER = struct.Struct(">I")
@@ -197,9 +199,17 @@ def ping(value: Any = None) -> Any:
     return value
 
 
-def _resolve(job: str):
-    module, _, function = JOBS[job].partition(":")
-    return getattr(importlib.import_module(module), function)
+def _resolve(job: str, owners: dict[str, Any]) -> Callable[..., Any]:
+    """The function of `job`; for `Class.method`, bound to the child's one instance of `Class` (kept in `owners`)."""
+    module_name, _, name = JOBS[job].partition(":")
+    module = importlib.import_module(module_name)
+    owner_name, _, method = name.rpartition(".")
+    if not owner_name:
+        return cast(Callable[..., Any], getattr(module, name))
+    key = f"{module_name}:{owner_name}"
+    if key not in owners:
+        owners[key] = getattr(module, owner_name)()
+    return cast(Callable[..., Any], getattr(owners[key], method))
 
 
 def child_main(nice: int = 0) -> int:
@@ -217,11 +227,12 @@ def child_main(nice: int = 0) -> int:
         except OSError:
             pass
     inbox: queue.Queue = queue.Queue()
+    owners: dict[str, Any] = {}  # the jobs' instances (see the module docstring)
     threading.Thread(target=_receive, args=(requests, inbox), name="ssot-requests", daemon=True).start()
     while True:
         ident, job, args = inbox.get()
         try:
-            answer = (ident, True, _resolve(job)(*args))
+            answer = (ident, True, _resolve(job, owners)(*args))
         except Exception as exc:  # the job failed; the child goes on serving
             answer = (ident, False, f"{type(exc).__name__}: {exc}")
         try:

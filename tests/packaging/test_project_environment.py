@@ -25,13 +25,12 @@ def project_python(tmp_path: Path, monkeypatch) -> str:
                              capture_output=True, text=True, check=True).stdout.strip()
     (Path(purelib) / "projectonly").mkdir()
     (Path(purelib) / "projectonly" / "__init__.py").write_text("VALUE = 1\n")
-    monkeypatch.setattr(jedi_jobs, "_environments", {})
     return str(python)
 
 
 def names(text: str, folder: Path) -> list:
-    """jedi's completions at the end of a one-line file in `folder` (outside the repository)."""
-    return [name for name, _ in jedi_jobs.complete(text, str(folder / "edited.py"), 0, len(text))]
+    """jedi's completions at the end of a one-line file in `folder` (outside the repository), from fresh jobs."""
+    return [name for name, _ in jedi_jobs.JediJobs().complete(text, str(folder / "edited.py"), 0, len(text))]
 
 
 def test_completion_sees_the_project_environment(project_python, monkeypatch, tmp_path):
@@ -52,7 +51,6 @@ def test_the_server_library_folder_is_not_the_projects(project_python, monkeypat
 
 
 def test_an_unusable_project_python_falls_back_to_the_servers(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(jedi_jobs, "_environments", {})
     monkeypatch.setenv(jedi_jobs.PROJECT_PYTHON, str(tmp_path / "no-such-python"))
     assert "path" in names("import os; os.pa", tmp_path)  # the server's own environment answered
     assert "cannot use" in caplog.text

@@ -150,11 +150,11 @@ def test_closed_documents_leave_no_state_behind() -> None:
         closed = {document.uri for document in documents}
         paths = {document.path.resolve() for document in documents}
         assert set(server.workspace.text_documents) == {client.probe}
-        assert set(server.documents) <= {client.probe}
-        assert not closed & set(server.workspace_results)
-        assert not paths & set(server.configs.overlays)
-        for registry in server.configs.registries():
-            assert registry.workspace.overlays is server.configs.overlays
+        assert set(server.session.documents) <= {client.probe}
+        assert not closed & set(server.session.workspace_results)
+        assert not paths & set(server.session.configs.overlays)
+        for registry in server.session.configs.registries():
+            assert registry.workspace.overlays is server.session.configs.overlays
             assert not paths & set(registry.workspace._exports)
         assert stray_tasks(client) == []
 
@@ -180,7 +180,7 @@ def test_repeated_cycles_do_not_accumulate() -> None:
         sizes = []
         for cycle in range(3):
             await open_edit_close(client, rng, f"cycle{cycle}")
-            sizes.append((len(server.documents), len(server.workspace.text_documents), len(server.configs.overlays),
+            sizes.append((len(server.session.documents), len(server.workspace.text_documents), len(server.session.configs.overlays),
                           len(server.protocol._request_futures), len(stray_tasks(client))))
         assert sizes[0] == sizes[1] == sizes[2], sizes
 

@@ -9,19 +9,19 @@ from ssot_lsp.lsp import fix_jobs
 REGISTRY = '[[rules]]\nid = "S1"\nkind = "symbol"\nname = "pkg.old.make"\nreplace = "pkg.new.build"\n'
 
 
-def test_fix_text_follows_the_unsaved_text_it_is_told_about(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(fix_jobs, "_STORE", None)  # the helper's own store, fresh
+def test_fix_text_follows_the_unsaved_text_it_is_told_about(tmp_path: Path) -> None:
+    jobs = fix_jobs.FixJobs()  # what the helper process keeps: its own config store
     (tmp_path / "ssot.toml").write_text(REGISTRY)
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     (tmp_path / "pkg" / "new.py").write_text("def build(): ...\n")
     app = tmp_path / "app.py"
     text = "from pkg.old import make\nmake()\n"
-    assert fix_jobs.fix_text(text, str(app)) == "from pkg.new import build\nbuild()\n"
+    assert jobs.fix_text(text, str(app)) == "from pkg.new import build\nbuild()\n"
     # Unsaved: pkg/new.py no longer defines `build`, so the fix must not write that import.
     unsaved = [("overlay", tmp_path / "pkg" / "new.py", "def other(): ...\n")]
-    assert fix_jobs.fix_text(text, str(app), unsaved) == text
-    assert fix_jobs.fix_text("x = 1\n", str(tmp_path.parent / "elsewhere.py")) is None
+    assert jobs.fix_text(text, str(app), unsaved) == text
+    assert jobs.fix_text("x = 1\n", str(tmp_path.parent / "elsewhere.py")) is None
 
 
 def test_the_helper_process_answers_with_the_fixed_text(tmp_path: Path, monkeypatch) -> None:

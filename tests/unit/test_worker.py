@@ -88,7 +88,7 @@ def test_helper_modules_do_not_load_the_protocol_libraries():
 
 
 def test_jedi_answers_from_a_thread_when_no_helper_process_can_start(monkeypatch):
-    from ssot_lsp.lsp.completion import JediCompleter
+    from ssot_lsp.lsp.jedi_completer import JediCompleter
 
     monkeypatch.setattr(sys, "executable", "")
     completer = JediCompleter()

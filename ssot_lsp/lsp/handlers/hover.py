@@ -1,25 +1,26 @@
-"""Hover on a flagged element: the rule's message, the replacement, how to fix (SPEC §5)."""
+"""Hover on a flagged element: the rule's message, the replacement, how to fix (SPEC §5).
+
+On the event loop: the answer is read from the document's last result, so a hover is
+answered at once even while the engine thread checks another document.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types
 
-from ..hover import hover_markdown
-from . import convert
-from .diagnostics import current_result
-from .server import position_guard
+from ...hover import hover_markdown
+from .. import convert
+from ..diagnostics import current_result
+from .declare import on_loop
 
 if TYPE_CHECKING:
-    from .server import SsotServer
+    from ..server import SsotServer
 
 
-def register(server: "SsotServer") -> None:
-    server.feature(types.TEXT_DOCUMENT_HOVER)(position_guard(text_document_hover))
-
-
-async def text_document_hover(ls: "SsotServer", params: types.HoverParams):
+@on_loop(types.TEXT_DOCUMENT_HOVER, positions=True)
+async def text_document_hover(ls: "SsotServer", params: types.HoverParams) -> Optional[types.Hover]:
     result = await current_result(ls, params.text_document.uri)
     if result is None or result.registry is None:
         return None

@@ -6,7 +6,8 @@ only the violation asked about, on the engine thread (the event loop keeps answe
 and completion), once per document version. Unsafe fixes (SPEC §12) are offered but never
 preferred, and fix-all leaves them out. Fix-all is computed in `codeAction/resolve` when the
 client can resolve edits lazily. Every quick fix and ignore action carries the diagnostics
-it addresses.
+it addresses. `textDocument/codeAction` runs on the engine thread (planning fixes uses the
+engine's caches); `codeAction/resolve` on the event loop, asking the fix-all helper process.
 """
 
 from __future__ import annotations
@@ -15,47 +16,42 @@ from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types
 
-from ..model import Edit, Fix, Span, Violation
-from ..source import LineIndex
-from ..suppress import ignore_comment_edit
-from . import convert
-from .diagnostics import current_result
-from .documents import Result
-from .server import position_guard
+from ...model import Edit, Fix, Span, Violation
+from ...suppress import ignore_comment_edit
+from .. import convert
+from ..diagnostics import current_result
+from ..document_text import whole_text_edit
+from ..documents import Result
+from ..infer_actions import ADD_RULE_KIND, add_rule_actions
+from .declare import on_engine, on_loop
 
 if TYPE_CHECKING:
-    from .server import SsotServer
+    from ..server import SsotServer
 
 FIX_ALL_KIND = "source.fixAll.ssot"
-KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND, "refactor.ssot.addRule"]
+KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND, ADD_RULE_KIND]
 
 
-def register(server: "SsotServer") -> None:
-    options = types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True)
-    server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)(position_guard(text_document_code_action))
-    server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)
-
-
-async def text_document_code_action(ls: "SsotServer", params: types.CodeActionParams):
-    uri = params.text_document.uri
-    result = await current_result(ls, uri)
-    if result is None or result.registry is None:
+@on_engine(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=True),
+           positions=True)
+def text_document_code_action(ls: "SsotServer", params: types.CodeActionParams,
+                              result: Result) -> Optional[list[types.CodeAction]]:
+    if result.registry is None:
         return None
+    uri = params.text_document.uri
     requested = convert.engine_span(result.lines, params.range, ls.encoding)
     actions: list[types.CodeAction] = []
     if _wanted(params.context.only, types.CodeActionKind.QuickFix):
-        pairs = _addressed(ls, result, params, requested)
-        if pairs:
-            actions.extend(await ls.run_engine(_quick_fix_actions, ls, uri, result, pairs))
+        actions.extend(_quick_fix_actions(ls, uri, result, _addressed(ls, result, params, requested)))
     if _wanted(params.context.only, FIX_ALL_KIND) and any(v.fix == "auto" for v in result.violations):
         actions.append(_fix_all_action(ls, uri, result))
-    if _wanted(params.context.only, "refactor.ssot.addRule") and ls.path_of(uri) is not None:
-        from .infer_actions import add_rule_actions  # on a deprecated definition (SPEC §13)
-
-        actions.extend(await ls.run_engine(add_rule_actions, ls, ls.path_of(uri), result, requested.start_line))
+    path = ls.path_of(uri)
+    if _wanted(params.context.only, ADD_RULE_KIND) and path is not None:
+        actions.extend(add_rule_actions(ls, path, result, requested.start_line))  # on a deprecated definition
     return actions
 
 
+@on_loop(types.CODE_ACTION_RESOLVE)
 async def code_action_resolve(ls: "SsotServer", action: types.CodeAction) -> types.CodeAction:
     data = action.data if isinstance(action.data, dict) else {}
     if data.get("fixAll") and action.edit is None:
@@ -107,7 +103,7 @@ def _touches(span: Span, requested: Span) -> bool:
 # -- quick fixes -----------------------------------------------------------------------
 def _quick_fix_actions(ls: "SsotServer", uri: str, result: Result,
                        pairs: list[tuple[Violation, types.Diagnostic]]) -> list[types.CodeAction]:
-    """The quick fixes of the violations asked about (runs on the engine thread)."""
+    """The quick fixes of the violations asked about."""
     return [action for violation, diagnostic in pairs
             for action in _quick_fixes(ls, uri, result, violation, diagnostic)]
 
@@ -146,7 +142,7 @@ def _fix_for(ls: "SsotServer", result: Result, violation: Violation) -> Optional
     cache: dict = result.fixes  # type: ignore[assignment]
     key = (violation.code, violation.span, snippets)
     if key not in cache:
-        from ..fixer import plan_fix
+        from ...fixer import plan_fix
 
         finding = next((f for f in result.checked.findings if f.violation is violation), None)
         cache[key] = None if finding is None or result.registry is None else \
@@ -183,35 +179,15 @@ def _fix_all_action(ls: "SsotServer", uri: str, result: Result) -> types.CodeAct
 async def _fix_all_edit(ls: "SsotServer", uri: str, result: Result) -> types.WorkspaceEdit:
     """Fix-all in the helper process (the event loop keeps answering), else on the engine thread."""
     path = ls.path_of(uri)
-    fixed = await ls.fix_helper.fix(path, result.text, dict(ls.configs.overlays)) if path is not None else None
+    session = ls.session
+    fixed = await session.fix_helper.fix(path, result.text, dict(session.configs.overlays)) if path is not None else None
     if fixed is None:
         return await ls.run_engine(_fix_all_edit_now, ls, uri, result)
     return _edit(ls, uri, result, [whole_text_edit(result.lines, fixed)] if fixed != result.text else [])
 
 
 def _fix_all_edit_now(ls: "SsotServer", uri: str, result: Result) -> types.WorkspaceEdit:
-    from ..fixer import fix_all
+    from ...fixer import fix_all
 
     fixed = fix_all(result.text, ls.path_of(uri), result.registry)
     return _edit(ls, uri, result, [whole_text_edit(result.lines, fixed.text)] if fixed.text != result.text else [])
-
-
-def whole_text_edit(lines: LineIndex, new_text: str) -> Edit:
-    """One edit turning `lines.text` into `new_text`, trimmed to the part that differs."""
-    old = lines.text
-    start = 0
-    limit = min(len(old), len(new_text))
-    while start < limit and old[start] == new_text[start]:
-        start += 1
-    end_old, end_new = len(old), len(new_text)
-    while end_old > start and end_new > start and old[end_old - 1] == new_text[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    # Keep "\r\n" pairs whole so a range never ends between the two characters.
-    while start > 0 and old[start - 1] == "\r":
-        start -= 1
-    while end_old < len(old) and old[end_old] == "\n" and end_old > 0 and old[end_old - 1] == "\r":
-        end_old += 1
-        end_new += 1
-    first, last = lines.position(start), lines.position(end_old)
-    return Edit(Span(first[0], first[1], last[0], last[1]), new_text[start:end_new])

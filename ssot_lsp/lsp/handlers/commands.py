@@ -6,7 +6,8 @@ with `fix_all` and only its safe fixes. Nothing is written by the server: the re
 one `workspace/applyEdit` whose edits carry change annotations with
 `needsConfirmation: true`, so VS Code shows its refactor preview and the user can untick
 files. Progress goes out with `$/progress` (cancellable: a cancel, of the progress or of
-the request, sends no edit). The answer is `{files, fixed, skipped, applied}`.
+the request, sends no edit). The answer is `{files, fixed, skipped, applied}`. The
+command runs on the event loop and fixes one file at a time on the engine thread.
 """
 
 from __future__ import annotations
@@ -19,17 +20,16 @@ from typing import TYPE_CHECKING, Any, Optional
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from . import convert
+from .. import convert
+from ..document_text import whole_text_edit
+from ..workspace import folders
+from .declare import on_loop
 
 if TYPE_CHECKING:
-    from .server import SsotServer
+    from ..server import SsotServer
 
 COMMAND = "ssot.fixWorkspace"
 PROGRESS_EVERY = 10  # files between progress reports
-
-
-def register(server: "SsotServer") -> None:
-    server.command(COMMAND)(fix_workspace)
 
 
 @dataclass
@@ -63,9 +63,8 @@ def _options(arguments: tuple) -> tuple[Optional[str], Optional[str]]:
     return rule, phase
 
 
-async def fix_workspace(ls, *arguments):  # no annotations: pygls reads them to convert arguments
-    from .workspace import folders
-
+@on_loop(COMMAND, command=True)
+async def fix_workspace(ls, *arguments):  # type: ignore[no-untyped-def]  # pygls converts arguments by annotation
     rule, phase = _options(arguments)
     paths = await ls.run_engine(_discover, folders(ls))
     token = await _begin_progress(ls, len(paths))
@@ -98,7 +97,7 @@ async def fix_workspace(ls, *arguments):  # no annotations: pygls reads them to 
 
 
 def _discover(roots: list[Path]) -> list[Path]:
-    from ..runner import discover
+    from ...runner import discover
 
     return sorted({path for path, _ in discover([str(root) for root in roots]).files})
 
@@ -127,12 +126,12 @@ def _fix_one(ls: "SsotServer", path: Path, rule: Optional[str], phase: Optional[
     """Runs on the engine thread: fix one file's text (an open document's, or the file's)."""
     from pygls.uris import from_fs_path
 
-    from ..fixer import fix_all
-    from ..phases import phase_of_violation
-    from ..runner import display_path
-    from ..source import DecodeError, LineIndex, decode
+    from ...fixer import fix_all
+    from ...phases import phase_of_violation
+    from ...runner import display_path
+    from ...source import DecodeError, LineIndex, decode
 
-    lookup = ls.configs.lookup(path)
+    lookup = ls.session.configs.lookup(path)
     if lookup.registry is None:
         return
     uri = from_fs_path(str(path)) or path.as_uri()
@@ -161,8 +160,6 @@ def _fix_one(ls: "SsotServer", path: Path, rule: Optional[str], phase: Optional[
 
 
 def _workspace_edit(ls: "SsotServer", planned: list[Planned]) -> types.WorkspaceEdit:
-    from .code_actions import whole_text_edit
-
     encoding = ls.encoding
     if not ls.supports("workspace.workspace_edit.document_changes", False):
         return types.WorkspaceEdit(changes={

@@ -16,12 +16,12 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
 
-from .cli import (
+from .cli_common import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, FORMATS, Run, add_file_options, add_output_options,
     add_selection_options, check_selection, load_governing_config, output_stream, prepare, report_errors,
-    run_check, sort_found, split_ids, warn,
+    sort_found, split_ids, warn,
 )
 from .model import FIX_UNSAFE, Violation
 from .runner import Discovery
@@ -61,8 +61,8 @@ def run_fix(args: argparse.Namespace) -> int:
     return code
 
 
-def check_and_fix(args: argparse.Namespace) -> int:
-    """`check --fix` (fix, then report what remains) and `check --diff` (= `fix --diff`)."""
+def check_and_fix(args: argparse.Namespace, report: Callable[[argparse.Namespace], int]) -> int:
+    """`check --fix` (fix, then `report` what remains: `check` itself) and `check --diff` (= `fix --diff`)."""
     run = prepare(args)
     if isinstance(run, int):
         return run
@@ -74,7 +74,7 @@ def check_and_fix(args: argparse.Namespace) -> int:
     if code == EXIT_ERROR:
         return code
     args.fix = False
-    code = run_check(args)
+    code = report(args)
     if args.exit_non_zero_on_fix and applied and code == EXIT_CLEAN:
         return EXIT_VIOLATIONS
     return code

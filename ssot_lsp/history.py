@@ -311,7 +311,7 @@ def _version() -> str:
 
 def run_history(args) -> int:
     """`report --history`: print the points (json, markdown) or the burn-down page (html)."""
-    from .cli import write_report
+    from .cli_common import write_report
     from .render.campaign import history_html, history_markdown
 
     if not args.history:

@@ -231,7 +231,7 @@ def run_verify(args) -> int:
 
 def _plan(args) -> tuple[list[Candidate], int, Optional[int]]:
     """The files whose safe fixes change them (nothing written yet), and violations left elsewhere."""
-    from .cli import prepare
+    from .cli_common import prepare
     from .fix_files import fix_file
     from .runner import Progress, display_path, parallel_map
 
@@ -256,7 +256,7 @@ def _plan(args) -> tuple[list[Candidate], int, Optional[int]]:
 
 
 def _summary(run: Run, candidates: list[Candidate], remaining: int) -> int:
-    from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS
+    from .cli_common import EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS
     from .runner import display_path
 
     for candidate, tail in run.broken:

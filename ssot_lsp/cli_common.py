@@ -16,7 +16,7 @@ import sys
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence, Union
 
 from .model import CANON_CODE, ConfigError, ConfigurationError, Rule, Violation
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .runner import Discovery
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+Renderer = Callable[[list[tuple[str, Violation]], argparse.Namespace, int], None]  # found, args, files checked
 OUTPUT_FORMATS = ("text", "concise", "full", "json", "json-lines", "junit", "gitlab", "pylint", "sarif", "github")
 
 
@@ -163,7 +164,7 @@ def check_selection(run: Run, rules: dict[str, Rule]) -> bool:
     return good
 
 
-def _registry_problems(configs) -> list[ConfigError]:
+def _registry_problems(configs: list[Config]) -> list[ConfigError]:
     from .engine import registry_for
 
     problems: list[ConfigError] = []
@@ -197,7 +198,7 @@ def render_text(found: list[tuple[str, Violation]], args: argparse.Namespace, fi
     render(found, args, files)
 
 
-def _renderer(module: str, name: str):
+def _renderer(module: str, name: str) -> Renderer:
     def render(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
         import importlib
 
@@ -215,7 +216,8 @@ FORMATS = {
 }
 
 
-def write_report(data, args: argparse.Namespace, html, markdown) -> None:
+def write_report(data: Any, args: argparse.Namespace, html: Callable[[Any], str],
+                 markdown: Callable[[Any], str]) -> None:
     """`data` as JSON, or through the `html` / `markdown` renderer, to `--output` or stdout."""
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

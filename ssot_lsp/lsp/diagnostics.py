@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional, Protocol
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ..model import ConfigError
+from ..model import ConfigError, Violation
 from . import convert
 from .documents import BIG_DOCUMENT_CHARS, Result, check_text, lex_big_document, plan_big_document
 
@@ -96,7 +96,20 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     return result
 
 
-def diagnostics_of(ls: "SsotServer", result: Result) -> list[types.Diagnostic]:
+class Found(Protocol):
+    """What diagnostics are made of: an open document's `Result` or a closed file's `ScanRecord`."""
+
+    @property
+    def version(self) -> Optional[int]: ...
+
+    @property
+    def lines(self) -> convert.Lines: ...
+
+    @property
+    def violations(self) -> list[Violation]: ...
+
+
+def diagnostics_of(ls: "SsotServer", result: Found) -> list[types.Diagnostic]:
     tags = ls.supports("text_document.publish_diagnostics.tag_support") is not None or ls.pull_diagnostics
     return [convert.diagnostic(v, result.lines, ls.encoding, result.version, tags) for v in result.violations]
 

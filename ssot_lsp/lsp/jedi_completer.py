@@ -20,6 +20,7 @@ from .jedi_jobs import JediJobs
 from .worker import Worker, WorkerUnavailable
 
 log = logging.getLogger("ssot_lsp")
+Answer = Future[Optional[list[Candidate]]]  # jedi's candidates; None: replaced by a newer request
 JEDI_NICE = 3  # below the server (edits first), above the workspace scan
 CACHED_ANSWERS = 8
 
@@ -38,13 +39,13 @@ class JediCompleter:
         self._jobs: Optional[JediJobs] = None  # jedi's state on that thread
         self._lock = threading.RLock()  # an answer that is there at once settles while a request holds it
         self._answers: "OrderedDict[Hashable, list[Candidate]]" = OrderedDict()
-        self._running: Optional[tuple[Hashable, Future]] = None
-        self._queued: Optional[tuple[Hashable, tuple, Future]] = None
+        self._running: Optional[tuple[Hashable, Answer]] = None
+        self._queued: Optional[tuple[Hashable, tuple[str, tuple[Any, ...]], Answer]] = None
 
-    def request(self, key: Hashable, text: str, path: Optional[str], line: int, column: int) -> Future:
+    def request(self, key: Hashable, text: str, path: Optional[str], line: int, column: int) -> Answer:
         return self._ask(key, "jedi.complete", (text, path, line, column))
 
-    def budget_left(self, answer: Future, budget: float) -> float:
+    def budget_left(self, answer: Answer, budget: float) -> float:
         """How long a request may still wait for `answer`: the budget holds per question, from
         when it was first asked (a repeated question does not wait again), and nothing for a
         question queued behind another job (jedi is busy; its answer is kept for the next request)."""
@@ -53,14 +54,14 @@ class JediCompleter:
                 return 0.0
         return max(0.0, budget - (time.monotonic() - getattr(answer, "asked_at", time.monotonic())))
 
-    def prime(self, text: str, path: Optional[str]) -> Future:
+    def prime(self, text: str, path: Optional[str]) -> Answer:
         """Parse a document ahead of its first completion (nothing is kept but jedi's caches)."""
         return self._ask(None, "jedi.prime", (text, path))
 
     def close(self) -> None:
         self.worker.close()
 
-    def _ask(self, key: Optional[Hashable], job: str, args: tuple) -> Future:
+    def _ask(self, key: Optional[Hashable], job: str, args: tuple[Any, ...]) -> Answer:
         with self._lock:
             if key is not None and key in self._answers:
                 self._answers.move_to_end(key)
@@ -68,7 +69,7 @@ class JediCompleter:
             for pending in (self._running, self._queued):
                 if key is not None and pending is not None and pending[0] == key:
                     return pending[-1]
-            answer: Future = Future()
+            answer: Answer = Future()
             answer.asked_at = time.monotonic()  # type: ignore[attr-defined]
             if self._running is None:
                 self._start(key, job, args, answer)
@@ -78,7 +79,7 @@ class JediCompleter:
                 self._queued = (key, (job, args), answer)
             return answer
 
-    def _start(self, key: Optional[Hashable], job: str, args: tuple, answer: Future) -> None:
+    def _start(self, key: Optional[Hashable], job: str, args: tuple[Any, ...], answer: Answer) -> None:
         """Send one request (the lock is held)."""
         self._running = (key, answer)
         if self._thread is None:
@@ -87,7 +88,7 @@ class JediCompleter:
             call = self._thread.submit(self._in_thread, job, args)
         call.add_done_callback(lambda done: self._finished(key, job, args, answer, done))
 
-    def _finished(self, key: Optional[Hashable], job: str, args: tuple, answer: Future, done: Future) -> None:
+    def _finished(self, key: Optional[Hashable], job: str, args: tuple[Any, ...], answer: Answer, done: "Future[Any]") -> None:
         error = done.exception()
         if isinstance(error, WorkerUnavailable) and self._thread is None:
             log.warning("ssot: jedi runs in the server (%s)", error)
@@ -118,12 +119,12 @@ class JediCompleter:
         return (self._jobs.complete if job == "jedi.complete" else self._jobs.prime)(*args)
 
 
-def _done(value: Any) -> Future:
-    future: Future = Future()
+def _done(value: Any) -> Answer:
+    future: Answer = Future()
     future.set_result(value)
     return future
 
 
-def _settle(future: Future, value: Any) -> None:
+def _settle(future: Answer, value: Any) -> None:
     if not future.done():
         future.set_result(value)

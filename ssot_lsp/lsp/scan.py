@@ -21,7 +21,7 @@ from .documents import check_text
 
 # What the server tells the scan between batches: ("overlay", path, text or None),
 # ("module", path, None) or ("config", None, None).
-Change = tuple
+Change = tuple[str, Optional[Path], Optional[str]]
 
 
 @dataclass
@@ -76,12 +76,14 @@ def check_batch(paths: list[Path], changes: Iterable[Change], store: ConfigStore
 
 def apply_changes(store: ConfigStore, changes: Iterable[Change]) -> None:
     for kind, path, text in changes:
-        if kind == "overlay":
+        if kind == "config":
+            store.config_changed()
+        elif path is None:
+            raise TypeError(f"a {kind!r} change without a path")
+        elif kind == "overlay":
             store.set_overlay(Path(path), text)
         elif kind == "module":
             store.module_changed(Path(path))
-        elif kind == "config":
-            store.config_changed()
 
 
 def check_saved_file(store: ConfigStore, path: Path) -> Optional[ScanRecord]:

@@ -21,7 +21,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, BinaryIO, Callable, Optional, TypeVar, cast
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -87,7 +87,7 @@ class SsotProtocol(LanguageServerProtocol):
     def error_message(msg_id: Any, error: JsonRpcException) -> dict[str, Any]:
         return {"jsonrpc": "2.0", "id": msg_id, "error": {"code": error.code, "message": error.message}}
 
-    def structure_message(self, data: dict[str, Any]):
+    def structure_message(self, data: dict[str, Any]) -> Any:
         reason = _invalid_reason(data) if isinstance(data, dict) and "jsonrpc" in data else None
         if reason is not None:
             return _Invalid(_id_of(data), reason)
@@ -101,7 +101,7 @@ class SsotProtocol(LanguageServerProtocol):
                 log.warning("dropping malformed notification %r", data.get("method") if isinstance(data, dict) else None)
             return _DROPPED
 
-    def handle_message(self, message):
+    def handle_message(self, message: Any) -> Any:
         if message is _DROPPED:
             return None
         if isinstance(message, list):
@@ -128,7 +128,7 @@ class SsotProtocol(LanguageServerProtocol):
             return None
         return super().handle_message(message)
 
-    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         # pygls files the future of every handler it runs under an id, but only a request's
         # answer takes it out again: those of notifications (every didOpen, didChange and
@@ -154,7 +154,7 @@ class SsotProtocol(LanguageServerProtocol):
             pass
 
     @lsp_method(types.INITIALIZE)
-    def lsp_initialize(self, params: types.InitializeParams):
+    def lsp_initialize(self, params: types.InitializeParams) -> Any:
         # pygls takes the client's first preference; we prefer UTF-8 whenever it is offered.
         self._initialize_seen = True
         general = params.capabilities.general
@@ -163,7 +163,7 @@ class SsotProtocol(LanguageServerProtocol):
         return (yield from super().lsp_initialize(params))
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
         uri = params.text_document.uri
         document = self.workspace.text_documents.get(uri)
         if document is None:
@@ -181,7 +181,7 @@ class SsotProtocol(LanguageServerProtocol):
         return None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
         if params.text_document.uri not in self.workspace.text_documents:
             log.warning("ignoring didClose for %s: the document is not open", params.text_document.uri)
             return None
@@ -213,7 +213,7 @@ class SsotServer(LanguageServer):
     # -- documents ---------------------------------------------------------------------
     def open_document(self, uri: str) -> Optional[TextDocument]:
         """The open document at `uri`, or None (requests about other files get no answer)."""
-        return self.workspace.text_documents.get(uri)
+        return cast(Optional[TextDocument], self.workspace.text_documents.get(uri))
 
     @staticmethod
     def path_of(uri: str) -> Optional[Path]:
@@ -233,7 +233,7 @@ class SsotServer(LanguageServer):
         log.error("%s: %s", getattr(source, "__name__", source), error)
         if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
             # A body that is not JSON at all: JSON-RPC answers with a ParseError and a null id.
-            self.protocol.send_error(None, JsonRpcParseError(str(error)))
+            cast(SsotProtocol, self.protocol).send_error(None, JsonRpcParseError(str(error)))
 
 
 def create_server() -> SsotServer:
@@ -254,7 +254,7 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     else:
         from .stdio import ResyncingReader
 
-        server.start_io(ResyncingReader(sys.stdin.buffer))
+        server.start_io(cast(BinaryIO, ResyncingReader(sys.stdin.buffer)))  # pygls reads lines and bytes only
 
 
 def _version() -> str:

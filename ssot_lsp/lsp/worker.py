@@ -43,6 +43,8 @@ JOBS = {
     "worker.ping": "ssot_lsp.lsp.worker:ping",
 }
 _HEADER = struct.Struct(">I")
+Request = tuple[int, str, tuple[Any, ...]]  # (id, job, arguments)
+Outbox = queue.Queue[Optional[Request]]  # None: close the child's stdin
 
 
 class WorkerDied(RuntimeError):
@@ -86,9 +88,9 @@ class Worker:
         self.name = name
         self.nice = nice
         self._lock = threading.Lock()
-        self._process: Optional[subprocess.Popen] = None
-        self._outbox: Optional[queue.Queue] = None
-        self._pending: dict[int, Future] = {}
+        self._process: Optional[subprocess.Popen[bytes]] = None
+        self._outbox: Optional[Outbox] = None
+        self._pending: dict[int, Future[Any]] = {}
         self._ids = itertools.count(1)
 
     @property
@@ -101,11 +103,11 @@ class Worker:
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
 
-    def call(self, job: str, *args: Any) -> Future:
+    def call(self, job: str, *args: Any) -> Future[Any]:
         """Ask the child to run `JOBS[job](*args)`; the future gets its value or exception."""
         if job not in JOBS:
             raise KeyError(job)
-        future: Future = Future()
+        future: Future[Any] = Future()
         with self._lock:
             try:
                 outbox = self._ensure_started()
@@ -132,7 +134,7 @@ class Worker:
                 future.set_exception(WorkerDied(f"{self.name}: closed"))
 
     # -- plumbing ----------------------------------------------------------------------
-    def _ensure_started(self) -> queue.Queue:
+    def _ensure_started(self) -> Outbox:
         if self._process is not None and self._process.poll() is None and self._outbox is not None:
             return self._outbox
         if os.environ.get("SSOT_LSP_HELPERS", "1") == "0":
@@ -142,7 +144,7 @@ class Worker:
         command = [sys.executable, "-m", "ssot_lsp.lsp.worker", "--nice", str(self.nice)]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
                                    close_fds=True)
-        outbox: queue.Queue = queue.Queue()
+        outbox: Outbox = queue.Queue()
         self._process, self._outbox = process, outbox
         threading.Thread(target=self._write, args=(process, outbox), name=f"ssot-{self.name}-writer",
                          daemon=True).start()
@@ -150,24 +152,24 @@ class Worker:
                          daemon=True).start()
         return outbox
 
-    def _write(self, process: subprocess.Popen, outbox: queue.Queue) -> None:
+    def _write(self, process: subprocess.Popen[bytes], outbox: Outbox) -> None:
         while True:
             item = outbox.get()
             if item is None:
                 break
             try:
-                _write_frame(process.stdin, item)
+                _write_frame(cast(BinaryIO, process.stdin), item)
             except (OSError, ValueError):
                 break  # the child is gone: the reader fails the pending calls
         try:
-            process.stdin.close()
+            cast(BinaryIO, process.stdin).close()
         except (OSError, ValueError):
             pass
 
-    def _read(self, process: subprocess.Popen) -> None:
+    def _read(self, process: subprocess.Popen[bytes]) -> None:
         while True:
             try:
-                ident, ok, value = _read_frame(process.stdout)
+                ident, ok, value = _read_frame(cast(BinaryIO, process.stdout))
             except Exception:  # EOF, a broken pipe or a damaged frame: the child is done for
                 break
             with self._lock:
@@ -226,7 +228,7 @@ def child_main(nice: int = 0) -> int:
             os.nice(nice)
         except OSError:
             pass
-    inbox: queue.Queue = queue.Queue()
+    inbox: queue.Queue[Request] = queue.Queue()
     owners: dict[str, Any] = {}  # the jobs' instances (see the module docstring)
     threading.Thread(target=_receive, args=(requests, inbox), name="ssot-requests", daemon=True).start()
     while True:
@@ -243,7 +245,7 @@ def child_main(nice: int = 0) -> int:
             _write_frame(answers, (ident, False, f"unpicklable answer: {exc}"))
 
 
-def _receive(requests: BinaryIO, inbox: queue.Queue) -> None:
+def _receive(requests: BinaryIO, inbox: queue.Queue[Request]) -> None:
     """Read requests as they come; when stdin closes the server is gone (or done with us): leave at once,
     even in the middle of a job."""
     while True:

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, cast
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -184,26 +184,27 @@ async def _discover(scan: Scan, roots: list[Path]) -> list[Path]:
     return await asyncio.get_running_loop().run_in_executor(None, discover_files, names)
 
 
-async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> list:
+async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> list[Optional[ScanRecord]]:
     if not scan.in_process:
         try:
-            return await asyncio.wrap_future(scan.worker.call("scan.check", batch, _changes_for_helper(ls, scan)))
+            answer = scan.worker.call("scan.check", batch, _changes_for_helper(ls, scan))
+            return cast(list[Optional[ScanRecord]], await asyncio.wrap_future(answer))
         except (WorkerDied, JobFailed) as exc:
             if scan.cancelled:
                 return []
             log.warning("ssot: the workspace scan continues in the server (%s)", exc)
             scan.in_process = True
             scan.worker.close()
-    records = []
+    records: list[Optional[ScanRecord]] = []
     for path in batch:  # one file at a time, after the documents being edited
         await _yield_to_open_documents(ls)
         records.extend(await ls.run_engine(check_batch, [path], (), ls.session.configs))
     return records
 
 
-def _changes_for_helper(ls: "SsotServer", scan: Scan) -> list:
+def _changes_for_helper(ls: "SsotServer", scan: Scan) -> list[Change]:
     """The overlays and watched-file events the helper process has not seen yet."""
-    changes: list = list(scan.events)
+    changes: list[Change] = list(scan.events)
     scan.events.clear()
     current = dict(ls.session.configs.overlays)
     for path, text in current.items():

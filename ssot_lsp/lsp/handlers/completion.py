@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Hashable, Optional
 
 from lsprotocol import types
 
@@ -27,6 +26,8 @@ from ...model import Edit, Span
 from ...source import LineIndex
 from .. import convert
 from ..diagnostics import current_result
+from ..documents import Result
+from ..jedi_completer import Answer
 from .declare import on_loop
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ async def text_document_completion(ls: "SsotServer", params: types.CompletionPar
     context = completion.context_at(lines.line(line)[:column])
     word = Span(line, column - len(context.typed), line, column)
     settings, jedi = ls.session.settings, ls.session.jedi
-    jedi_answer: Optional[Future[Any]] = None
+    jedi_answer: Optional[Answer] = None
     if settings.jediCompletion:
         path = ls.path_of(uri)
         jedi_answer = jedi.request(*jedi_question(text, lines, word, str(path) if path else None))
@@ -77,7 +78,8 @@ async def text_document_completion(ls: "SsotServer", params: types.CompletionPar
     return types.CompletionList(is_incomplete=not complete, items=items)
 
 
-def jedi_question(text: str, lines: LineIndex, word: Span, path: Optional[str]) -> tuple:
+def jedi_question(text: str, lines: LineIndex, word: Span, path: Optional[str]
+                  ) -> tuple[Hashable, str, Optional[str], int, int]:
     """(key, text, path, line, column) of the jedi request for completing `word`.
 
     At the end of a word, jedi gets the text without the word and is asked at its start,
@@ -92,7 +94,7 @@ def jedi_question(text: str, lines: LineIndex, word: Span, path: Optional[str]) 
     return (path, question), question, path, word.start_line, word.start_col
 
 
-async def _await_jedi(answer: Optional[Future], budget: float) -> tuple[list[Candidate], bool]:
+async def _await_jedi(answer: Optional[Answer], budget: float) -> tuple[list[Candidate], bool]:
     """jedi's candidates if they arrive within `budget` seconds, and whether they did."""
     if answer is None:
         return [], True
@@ -105,7 +107,7 @@ async def _await_jedi(answer: Optional[Future], budget: float) -> tuple[list[Can
     return (value, True) if value is not None else ([], False)
 
 
-def _item(ls: "SsotServer", result, lines: LineIndex, word: Span, context: Context,
+def _item(ls: "SsotServer", result: Optional[Result], lines: LineIndex, word: Span, context: Context,
           candidate: Candidate) -> types.CompletionItem:
     item = types.CompletionItem(
         label=candidate.label,
@@ -138,9 +140,9 @@ def _supports_tag(ls: "SsotServer") -> bool:
     return types.CompletionItemTag.Deprecated in tags
 
 
-def _auto_import(ls: "SsotServer", result, candidate: Candidate) -> list[types.TextEdit]:
+def _auto_import(ls: "SsotServer", result: Optional[Result], candidate: Candidate) -> list[types.TextEdit]:
     """The edits that import the canonical symbol, unless the file already binds it."""
-    if result is None or result.checked.analysis is None:
+    if result is None or result.checked.analysis is None or candidate.module is None:
         return []
     try:
         from ...imports import add_import_edits

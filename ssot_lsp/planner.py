@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Iterable, Optional
 
-from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport
+from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport, node_span
 from .edits import indentation, insert, joined, span_text
 from .engine import Checked, Finding
 from .environment import Environment, default_environment
@@ -215,12 +215,13 @@ class Planner:
         old_top = imported.bound
         keeps_binding = any(
             other is not imported and other.statement.kind == "import" and other.asname is None
-            and other.bound == old_top and not self.placement.conditional(other.statement.node)
-            for statement in self.analysis.imports for other in statement.names
+            and not self.placement.conditional(other.statement.node)
+            for other in self.analysis.imported_as(old_top)
         )
         own = {id(reference) for reference in through}
-        others = [r for r in self.analysis.references if id(r) not in own and r.binding.statement.kind == "import"
-                  and r.binding.asname is None and r.binding.bound == old_top]
+        others = [r for other in self.analysis.imported_as(old_top)
+                  if other.statement.kind == "import" and other.asname is None
+                  for r in other.references if id(r) not in own]
         if keeps_binding or not others and self.load_count(old_top) == len(through):
             return []
         middle = imported.name.split(".")[1]
@@ -407,11 +408,7 @@ class Planner:
         return text
 
     def node_span(self, node: ast.AST) -> Span:
-        lines = self.lines
-        start_line = node.lineno - 1  # type: ignore[attr-defined]
-        end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-        return Span(start_line, lines.utf8_to_col(start_line, node.col_offset),  # type: ignore[attr-defined]
-                    end_line, lines.utf8_to_col(end_line, node.end_col_offset or 0))  # type: ignore[attr-defined]
+        return node_span(self.lines, node)
 
     # -- names a fix introduces -------------------------------------------------------------
     def usable_binding(self, spec: ImportSpec, site: Span) -> Optional[str]:
@@ -490,8 +487,8 @@ class Planner:
         if binding.bound in self.analysis.dunder_all or self.placement.conditional(binding.statement.node):
             return []
         if binding.statement.kind == "import" and binding.asname is None:
-            uses = [r for r in self.analysis.references
-                    if r.binding.statement.kind == "import" and r.binding.bound == binding.bound]
+            uses = [r for other in self.analysis.imported_as(binding.bound) if other.statement.kind == "import"
+                    for r in other.references]
         else:
             uses = binding.references
         if any(use is not leaving for use in uses) or self.load_count(binding.bound, at_most=len(uses)) > len(uses):
@@ -548,7 +545,7 @@ class Planner:
         """
         words = self.word_count(name)
         if words is not None:
-            upper = words - sum(1 for s in self.analysis.imports for n in s.names if n.bound == name)
+            upper = words - len(self.analysis.imported_as(name))
             if upper <= 0 or (at_most is not None and upper <= at_most):
                 return max(upper, 0)
         return self.placement.names().read_counts.get(name, 0)
@@ -565,11 +562,11 @@ class Planner:
         return None if words is None else words.get(name, 0)
 
     def import_count(self, bound: str, target: str) -> int:
-        return sum(1 for s in self.analysis.imports for n in s.names if n.bound == bound and self.same(n.target, target))
+        return sum(1 for imported in self.analysis.imported_as(bound) if self.same(imported.target, target))
 
     def plain_import_count(self, bound: str) -> int:
-        return sum(1 for s in self.analysis.imports for n in s.names
-                   if s.kind == "import" and n.asname is None and n.bound == bound)
+        return sum(1 for imported in self.analysis.imported_as(bound)
+                   if imported.statement.kind == "import" and imported.asname is None)
 
 
 

@@ -23,6 +23,7 @@ from itertools import combinations
 from typing import Callable, Optional
 
 from ..config import template_problem
+from ..exports import resolve_relative
 from ..model import Rule
 from .reader import Found, ModuleReader, without_docstring
 
@@ -398,8 +399,6 @@ def _name(node: ast.expr) -> Optional[str]:
 
 
 def _absolute(node: ast.ImportFrom, reader: ModuleReader) -> str:
-    from ..bindings import resolve_relative
-
     return resolve_relative(node.module, node.level or 0, reader.module, reader.is_package) or ""
 
 

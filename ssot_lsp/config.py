@@ -11,7 +11,6 @@ import ast
 import logging
 import os
 import re
-import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
 from .model import CANON_CODE, RULE_KINDS, SEVERITIES, ConfigError, ConfigurationError, Rule
+from .templates import IDENTIFIER, template_problem
 
 CONFIG_FILES = ("ssot.toml", "pyproject.toml")
 TOOL_TABLE = "ssot-lsp"
@@ -62,7 +62,6 @@ RULE_KEYS = {
     "imports": list,
 }
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")  # dots: inferred ids are INF-<dotted name>
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -408,7 +407,7 @@ def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
         bad("severity", f"{severity!r} is not one of {', '.join(SEVERITIES)}")
     params = tuple(_string_list(raw.get("params", []), "params", bad))
     for index, param in enumerate(params):
-        if not _IDENTIFIER.match(param):
+        if not IDENTIFIER.match(param):
             bad(f"params[{index}]", f"{param!r} is not an identifier")
     imports = tuple(_string_list(raw.get("imports", []), "imports", bad))
     for index, statement in enumerate(imports):
@@ -460,32 +459,6 @@ def _string_list(value: Any, key: str, bad) -> Iterable[str]:
         else:
             bad(f"{key}[{index}]", f"must be a string, not {_type_name(item)}")
     return result
-
-
-def template_placeholders(template: str) -> list[str]:
-    """Placeholder names of a call template, in order; `{{`/`}}` are literal braces."""
-    return [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
-
-
-def template_problem(template: str) -> Optional[str]:
-    """Why a call template is unusable, or None when it parses as a Python expression."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        return f"template {template!r} does not parse: {exc}"
-    pieces = []
-    for literal, field_name, format_spec, conversion in parsed:
-        pieces.append(literal)
-        if field_name is None:
-            continue
-        if not _IDENTIFIER.match(field_name) or format_spec or conversion:
-            return f"template {template!r}: placeholder {{{field_name}}} must be a plain name"
-        pieces.append(f"__ssot_{field_name}")
-    try:
-        ast.parse("".join(pieces), mode="eval")
-    except SyntaxError as exc:
-        return f"template {template!r} is not a Python expression: {exc.msg}"
-    return None
 
 
 def _import_problem(statement: str) -> Optional[str]:

@@ -369,7 +369,7 @@ class Planner:
         edits = [Edit(call.span, self.snippet(choice, call.node) if snippets and choice.missing else plain)]
         edits += self.new_import_edits(needed, call.span, exclude=[reference.binding.statement] if removed else [])
         edits += removed
-        callee = choice.template.split("(", 1)[0].strip()
+        callee = choice.callee
         title = f"Replace with {callee}(...)" + (f" (fill in {', '.join(choice.missing)})" if choice.missing else "")
         unsafe = reorders_effects(choice, call.node)
         if unsafe:

@@ -23,6 +23,7 @@ from .model import Span
 from .source import LineIndex
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+Table = dict[str, Optional["ImportedName"]]  # what each name of a scope is bound to right now
 
 
 @dataclass(eq=False)
@@ -31,7 +32,7 @@ class Scope:
 
     kind: str  # module | function | class | lambda | comprehension
     parent: Optional[Scope]
-    table: dict[str, Optional[ImportedName]] = field(default_factory=dict)
+    table: Table = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # every name ever bound here
 
     def lookup(self, name: str) -> tuple[bool, Optional[ImportedName]]:
@@ -258,7 +259,7 @@ class _Walker(ast.NodeVisitor):
         return scope
 
     # -- branches --------------------------------------------------------------------
-    def run_branches(self, *bodies: list[ast.stmt], start: Optional[dict] = None) -> None:
+    def run_branches(self, *bodies: list[ast.stmt], start: Optional[Table] = None) -> None:
         base = dict(self.scope.table) if start is None else start
         results = []
         for body in bodies:
@@ -358,7 +359,7 @@ class _Walker(ast.NodeVisitor):
             self.visit(element)
         self.scope = outer
 
-    def visit_ListComp(self, node: ast.ListComp) -> None:
+    def visit_ListComp(self, node: Union[ast.ListComp, ast.SetComp, ast.GeneratorExp]) -> None:
         self.visit_comprehension_node(node, [node.elt])
 
     visit_SetComp = visit_ListComp
@@ -401,7 +402,7 @@ class _Walker(ast.NodeVisitor):
 
     visit_AsyncWith = visit_With
 
-    def visit_Global(self, node: ast.Global) -> None:
+    def visit_Global(self, node: Union[ast.Global, ast.Nonlocal]) -> None:
         pass
 
     visit_Nonlocal = visit_Global
@@ -521,9 +522,9 @@ class _Walker(ast.NodeVisitor):
             self.string_imports.append(found)
 
 
-def _merge(tables: list[dict]) -> dict:
+def _merge(tables: list[Table]) -> Table:
     """Union of branch outcomes; a name an import binds in any branch stays that import."""
-    merged: dict = {}
+    merged: Table = {}
     for table in tables:
         for name, value in table.items():
             if name not in merged or (merged[name] is None and value is not None):

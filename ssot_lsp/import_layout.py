@@ -109,5 +109,5 @@ def import_layout(node: Union[ast.Import, ast.ImportFrom], lines: LineIndex, spa
 
 
 def fallback_layout(node: Union[ast.Import, ast.ImportFrom], span: Span) -> ImportLayout:
-    items = [(span, None, span) for alias in node.names if alias.name != "*"]
+    items: list[ItemSpans] = [(span, None, span) for alias in node.names if alias.name != "*"]
     return ImportLayout(items=items, module_span=span if isinstance(node, ast.ImportFrom) else None)

@@ -31,7 +31,7 @@ class Template:
     """A call template as written: literal text and placeholders in order, and its callee."""
 
     text: str
-    pieces: tuple[tuple[str, Optional[str], str, Optional[str]], ...]  # literal, placeholder, format spec, conversion
+    pieces: tuple[tuple[str, Optional[str], Optional[str], Optional[str]], ...]  # literal, placeholder, spec, conversion
 
     @property
     def placeholders(self) -> list[str]:

@@ -31,7 +31,7 @@ from .model import Edit, Fix, Span, Violation
 from .placement import Placement
 from .registry import Registry
 from .source import dominant_newline
-from .templates import Argument, TemplateChoice, render, reorders_effects
+from .templates import Argument, TemplateChoice, render, reorders_effects, template_names
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -356,9 +356,11 @@ class Planner:
         call = reference.call
         plain = render(choice, self.argument_text, self.args_text(call.node))
         try:
-            used = {n.id for n in ast.walk(ast.parse(plain.strip(), mode="eval")) if isinstance(n, ast.Name)}
+            ast.parse(plain.strip(), mode="eval")
         except SyntaxError:
             raise NoFix("the template does not render to an expression") from None
+        # Names the replacement itself reads; the arguments' names are bound already.
+        used = template_names(choice.template) | set(choice.context)
         needed = []
         for spec in self.template_specs(rule.imports, used):
             self.ensure_importable(spec.module, spec.name)

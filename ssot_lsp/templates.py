@@ -61,19 +61,34 @@ def template_problem(text: str) -> Optional[str]:
         template = parse_template(text)
     except ValueError as exc:
         return f"template {text!r} does not parse: {exc}"
-    pieces = []
-    for literal, field_name, format_spec, conversion in template.pieces:
-        pieces.append(literal)
-        if field_name is None:
-            continue
-        if not IDENTIFIER.match(field_name) or format_spec or conversion:
+    for _, field_name, format_spec, conversion in template.pieces:
+        if field_name is not None and (not IDENTIFIER.match(field_name) or format_spec or conversion):
             return f"template {text!r}: placeholder {{{field_name}}} must be a plain name"
-        pieces.append(f"__ssot_{field_name}")
     try:
-        ast.parse("".join(pieces), mode="eval")
+        _expression(template)
     except SyntaxError as exc:
         return f"template {text!r} is not a Python expression: {exc.msg}"
     return None
+
+
+@lru_cache(maxsize=4096)
+def template_names(text: str) -> frozenset[str]:
+    """The names a (valid) template's own text reads, placeholders excluded."""
+    names = (node.id for node in ast.walk(_expression(parse_template(text))) if isinstance(node, ast.Name))
+    return frozenset(name for name in names if not name.startswith(_PLACEHOLDER))
+
+
+_PLACEHOLDER = "__ssot_"
+
+
+def _expression(template: Template) -> ast.Expression:
+    """The template parsed with each placeholder standing as a name."""
+    pieces = []
+    for literal, field_name, _, _ in template.pieces:
+        pieces.append(literal)
+        if field_name is not None:
+            pieces.append(_PLACEHOLDER + field_name)
+    return ast.parse("".join(pieces), mode="eval")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import ast
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import Iterable, Optional
+from typing import AbstractSet, Iterable, Optional
 
 from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport, node_span
 from .edits import indentation, insert, joined, span_text
@@ -380,7 +380,7 @@ class Planner:
                    unsafe=unsafe)
 
     @staticmethod
-    def template_specs(statements: Iterable[str], used: set[str]) -> list[ImportSpec]:
+    def template_specs(statements: Iterable[str], used: AbstractSet[str]) -> list[ImportSpec]:
         return [spec for statement in statements for spec in parse_import_specs(statement) if spec.bound in used]
 
     def argument_text(self, argument: Argument) -> str:

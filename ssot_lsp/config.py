@@ -288,16 +288,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     root = path.parent
     src_entries = values.get("src", (".",) + (("src",) if (root / "src").is_dir() else ()))
     presets: tuple[str, ...] = values.get("presets", ())
-    keyed_rules: list[tuple[str, Rule]] = []
-    for preset in presets:
-        for rule in _load_preset(preset, lambda reason: error("presets", reason)):
-            keyed_rules.append(("presets", rule))
-    raw_rules = table.get("rules", [])
-    if isinstance(raw_rules, list):
-        for index, raw in enumerate(raw_rules):
-            parsed = _parse_rule(raw, f"rules[{index}]", where, error)
-            if parsed is not None:
-                keyed_rules.append((f"rules[{index}].id", parsed))
+    keyed_rules = _keyed_rules(presets, table.get("rules", []), where, error)
     phases = parse_phases(table.get("phases", []), error)
     seen: set[str] = set()
     for key, rule in keyed_rules:
@@ -328,6 +319,20 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
         infer_decorators=values.get("infer-decorators", ()),
         phases=phases,
     )
+
+
+def _keyed_rules(presets: tuple[str, ...], raw_rules: Any, where: str, error: ErrorSink) -> list[tuple[str, Rule]]:
+    """The rules of the presets, then of `rules`, each with the key a duplicate id is reported at."""
+    keyed_rules: list[tuple[str, Rule]] = []
+    for preset in presets:
+        for rule in _load_preset(preset, lambda reason: error("presets", reason)):
+            keyed_rules.append(("presets", rule))
+    if isinstance(raw_rules, list):
+        for index, raw in enumerate(raw_rules):
+            parsed = _parse_rule(raw, f"rules[{index}]", where, error)
+            if parsed is not None:
+                keyed_rules.append((f"rules[{index}].id", parsed))
+    return keyed_rules
 
 
 def _per_file_ignores(value: Any, rule_ids: list[str], error: ErrorSink) -> list[tuple[str, tuple[str, ...]]]:
@@ -547,13 +552,13 @@ def error_line(error: ConfigError) -> Optional[int]:
     except OSError:
         return None
     rows = text.splitlines()
-    parts = [quoted or bare or int(index) for quoted, bare, index in _KEY_PART.findall(error.key)]
+    parts: list[Union[str, int]] = [quoted or bare or int(index) for quoted, bare, index in _KEY_PART.findall(error.key)]
     table = ""
     if parts[:2] == ["tool", TOOL_TABLE]:
         parts, table = parts[2:], f"tool.{TOOL_TABLE}"
     if not parts:
         return _header_line(rows, table, 0)
-    name, rest = parts[0], parts[1:]
+    name, rest = str(parts[0]), parts[1:]
     qualified = f"{table}.{name}" if table else name
     if rest and isinstance(rest[0], int):
         header = _header_line(rows, qualified, rest[0], array=True)

@@ -7,6 +7,11 @@ that defines them (they see its final state, as they would when called), class b
 do not enclose their methods, and branches (`if`, `try`, loops) merge so that a name
 imported in any branch stays tracked. Only references rooted in an import are recorded:
 that is all the rules can match, and it keeps the analysis cheap.
+
+The walker here owns scopes and bindings; the rest lives beside it: where each part of an
+import statement is written (import_layout.py), what the module exports and its `__all__`
+(exports.py, read on first use), and which function bodies a batch run may skip
+(body_filter.py).
 """
 
 from __future__ import annotations

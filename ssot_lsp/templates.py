@@ -17,13 +17,20 @@ import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Optional
-
-if TYPE_CHECKING:  # model.py asks this module for a rule's callee
-    from .model import Rule
+from typing import Callable, Optional, Protocol
 
 ARGS = "args"
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class CallRule(Protocol):
+    """What matching a call needs of a rule (model.Rule; model.py asks this module for its callee)."""
+
+    @property
+    def params(self) -> tuple[str, ...]: ...
+
+    @property
+    def templates(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ def call_arguments(call: ast.Call) -> list[Argument]:
     return sorted(arguments, key=lambda a: (a.node.lineno, a.node.col_offset))
 
 
-def choose_template(rule: Rule, call: ast.Call, visible: set[str]) -> Optional[TemplateChoice]:
+def choose_template(rule: CallRule, call: ast.Call, visible: set[str]) -> Optional[TemplateChoice]:
     """The first template of `rule` that applies to `call`, or None (a manual violation)."""
     arguments = call_arguments(call)
     has_star = any(argument.star for argument in arguments)

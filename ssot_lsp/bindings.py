@@ -7,21 +7,28 @@ that defines them (they see its final state, as they would when called), class b
 do not enclose their methods, and branches (`if`, `try`, loops) merge so that a name
 imported in any branch stays tracked. Only references rooted in an import are recorded:
 that is all the rules can match, and it keeps the analysis cheap.
+
+The walker here owns scopes and bindings; the rest lives beside it: where each part of an
+import statement is written (import_layout.py), what the module exports and its `__all__`
+(exports.py, read on first use), and which function bodies a batch run may skip
+(body_filter.py).
 """
 
 from __future__ import annotations
 
 import ast
-import io
-import re
-import tokenize
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple, Optional, Union
+from functools import cached_property
+from typing import Any, Iterator, Optional, Union
 
+from .body_filter import BodyFilter
+from .exports import Exports, read_exports, resolve_relative
+from .import_layout import import_layout
 from .model import Span
-from .source import LineIndex, normalize_newlines, words
+from .source import LineIndex
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
+Table = dict[str, Optional["ImportedName"]]  # what each name of a scope is bound to right now
 
 
 @dataclass(eq=False)
@@ -30,7 +37,7 @@ class Scope:
 
     kind: str  # module | function | class | lambda | comprehension
     parent: Optional[Scope]
-    table: dict[str, Optional[ImportedName]] = field(default_factory=dict)
+    table: Table = field(default_factory=dict)
     names: set[str] = field(default_factory=set)  # every name ever bound here
 
     def lookup(self, name: str) -> tuple[bool, Optional[ImportedName]]:
@@ -140,28 +147,59 @@ class Analysis:
     imports: list[ImportStatement]
     references: list[Reference]
     string_imports: list[StringImport]
-    dunder_all: set[str]
     module_scope: Scope
+    is_package: bool = False
     broken_lines: tuple[int, ...] = ()
-    facts: dict = field(default_factory=dict)  # what the fix planner derived from the tree, kept with it
+    facts: dict[str, Any] = field(default_factory=dict)  # what the fix planner derived from the tree, kept with it
+
+    @cached_property
+    def exports(self) -> Exports:
+        """What the module binds at top level and its `__all__` (read from the tree on first use)."""
+        return read_exports(self.tree.body, self.module_name, self.is_package)
+
+    @cached_property
+    def dunder_all(self) -> frozenset[str]:
+        """The names the module's `__all__` lists (empty without one)."""
+        return frozenset(self.exports.dunder_all or ())
+
+    def imported_as(self, bound: str) -> list[ImportedName]:
+        """Every import name of the file (any scope) that binds `bound`."""
+        return self._imports_by_bound.get(bound, [])
+
+    @cached_property
+    def _imports_by_bound(self) -> dict[str, list[ImportedName]]:
+        index: dict[str, list[ImportedName]] = {}
+        for statement in self.imports:
+            for imported in statement.names:
+                index.setdefault(imported.bound, []).append(imported)
+        return index
 
 
-def resolve_relative(module: Optional[str], level: int, current: Optional[str], is_package: bool) -> Optional[str]:
-    """Absolute module of `from <dots><module> import ...` written in module `current`."""
-    if level == 0:
-        return module
-    if current is None:
-        return None
-    parts = current.split(".")
-    package = parts if is_package else parts[:-1]
-    drop = level - 1
-    if drop >= len(package):
-        return None
-    base = package[: len(package) - drop]
-    return ".".join(base + [module]) if module else ".".join(base)
+def node_span(lines: LineIndex, node: ast.AST) -> Span:
+    """The span of a syntax node, in code-point columns."""
+    start_line = node.lineno - 1  # type: ignore[attr-defined]
+    end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+    return Span(
+        start_line,
+        lines.utf8_to_col(start_line, node.col_offset),  # type: ignore[attr-defined]
+        end_line,
+        lines.utf8_to_col(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
+    )
+
+
+def string_import(call: ast.Call, lines: LineIndex, statement_line: int) -> Optional[StringImport]:
+    """The module a call of `importlib.import_module` or `__import__` names with a literal string."""
+    literal = call.args[0] if call.args else None
+    if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
+        name = literal.value
+        if name and not name.startswith("."):
+            return StringImport(name, node_span(lines, literal), statement_line)
+    return None
 
 
 class _Walker(ast.NodeVisitor):
+    """Scopes and bindings: one walk recording imports and the references rooted in them."""
+
     def __init__(self, lines: LineIndex, module_name: Optional[str], is_package: bool,
                  relevant: Optional[frozenset[bytes]] = None):
         self.lines = lines
@@ -172,23 +210,13 @@ class _Walker(ast.NodeVisitor):
         self.imports: list[ImportStatement] = []
         self.references: list[Reference] = []
         self.string_imports: list[StringImport] = []
-        self.dunder_all: set[str] = set()
         self.deferred: list[tuple[FunctionNode, Scope]] = []
         self.statement_line = 0
-        self.import_bound: set[bytes] = set()  # every name any import in the file binds
-        # The registry's trigger names (batch runs), plus every alias this file binds.
-        self.relevant = set(relevant) if relevant is not None else None
+        self.body_filter = BodyFilter(lines, relevant)
 
     # -- positions -------------------------------------------------------------------
     def span(self, node: ast.AST) -> Span:
-        start_line = node.lineno - 1  # type: ignore[attr-defined]
-        end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-        return Span(
-            start_line,
-            self.lines.utf8_to_col(start_line, node.col_offset),  # type: ignore[attr-defined]
-            end_line,
-            self.lines.utf8_to_col(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
-        )
+        return node_span(self.lines, node)
 
     def span_between(self, start: ast.AST, end: ast.AST) -> Span:
         first, last = self.span(start), self.span(end)
@@ -207,7 +235,7 @@ class _Walker(ast.NodeVisitor):
             self.visit(statement)
 
     def run_function(self, node: FunctionNode, scope: Scope) -> None:
-        if not isinstance(node, ast.Lambda) and self.cannot_matter(node):
+        if not isinstance(node, ast.Lambda) and self.body_filter.cannot_matter(node):
             return
         outer = self.scope
         self.scope = scope
@@ -217,35 +245,6 @@ class _Walker(ast.NodeVisitor):
         else:
             self.visit_body(node.body)
         self.scope = outer
-
-    def cannot_matter(self, node: ast.AST) -> bool:
-        """A function body whose walk cannot record anything that leads to a finding.
-
-        Functions run after the scopes that enclose them, so every import they can see has
-        been met; the test is on the source lines, which is far cheaper than walking them.
-        A body with no import can matter only through a reference rooted in an imported
-        name; when the registry's trigger names are known (batch runs, see prefilter.py),
-        only a reference that also writes one of them (or an alias this file binds) can
-        match a rule (the walker gives `global` no effect, so no binding leaves the body).
-        """
-        lines = self.lines
-        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-        if last >= len(lines.starts):
-            return False
-        text = lines.text[lines.starts[first]:lines.ends[last]]
-        if "import" in text or not text.isascii():  # identifiers are NFKC-normalised
-            return False
-        written = words(text.encode("ascii"))
-        if self.import_bound.isdisjoint(written):
-            return True
-        if self.relevant is None:
-            return False
-        return self.relevant.isdisjoint(written)
-
-    def track_import(self, bound: str, alias: Optional[str] = None) -> None:
-        self.import_bound.add(bound.encode("utf-8", "surrogatepass"))
-        if alias is not None and self.relevant is not None:
-            self.relevant.add(alias.encode("utf-8", "surrogatepass"))
 
     def bind(self, name: str, value: Optional[ImportedName] = None) -> None:
         self.scope.table[name] = value
@@ -265,7 +264,7 @@ class _Walker(ast.NodeVisitor):
         return scope
 
     # -- branches --------------------------------------------------------------------
-    def run_branches(self, *bodies: list[ast.stmt], start: Optional[dict] = None) -> None:
+    def run_branches(self, *bodies: list[ast.stmt], start: Optional[Table] = None) -> None:
         base = dict(self.scope.table) if start is None else start
         results = []
         for body in bodies:
@@ -365,7 +364,7 @@ class _Walker(ast.NodeVisitor):
             self.visit(element)
         self.scope = outer
 
-    def visit_ListComp(self, node: ast.ListComp) -> None:
+    def visit_ListComp(self, node: Union[ast.ListComp, ast.SetComp, ast.GeneratorExp]) -> None:
         self.visit_comprehension_node(node, [node.elt])
 
     visit_SetComp = visit_ListComp
@@ -379,8 +378,6 @@ class _Walker(ast.NodeVisitor):
         self.visit(node.value)
         for target in node.targets:
             self.visit(target)
-        if self.scope is self.module_scope:
-            self.record_dunder_all(node.targets, node.value)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self.visit(node.value)
@@ -389,8 +386,6 @@ class _Walker(ast.NodeVisitor):
             self.bind(node.target.id)
         else:
             self.visit(node.target)
-        if self.scope is self.module_scope:
-            self.record_dunder_all([node.target], node.value)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:
@@ -412,7 +407,7 @@ class _Walker(ast.NodeVisitor):
 
     visit_AsyncWith = visit_With
 
-    def visit_Global(self, node: ast.Global) -> None:
+    def visit_Global(self, node: Union[ast.Global, ast.Nonlocal]) -> None:
         pass
 
     visit_Nonlocal = visit_Global
@@ -431,17 +426,9 @@ class _Walker(ast.NodeVisitor):
         if rest:
             self.bind(rest)
 
-    def record_dunder_all(self, targets: list[ast.expr], value: ast.expr) -> None:
-        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and isinstance(
-            value, (ast.List, ast.Tuple)
-        ):
-            for element in value.elts:
-                if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                    self.dunder_all.add(element.value)
-
     # -- imports ---------------------------------------------------------------------
     def visit_Import(self, node: ast.Import) -> None:
-        layout = _import_layout(node, self.lines, self.span(node))
+        layout = import_layout(node, self.lines, self.span(node))
         statement = ImportStatement(
             kind="import", level=0, module=None, resolved=None, module_span=None, names=[],
             star=False, span=self.span(node), scope=self.scope, node=node,
@@ -453,12 +440,12 @@ class _Walker(ast.NodeVisitor):
             imported = ImportedName(statement, alias.name, alias.asname, bound, target, *item)
             statement.names.append(imported)
             self.bind(bound, imported)
-            self.track_import(bound, alias.asname)
+            self.body_filter.track_import(bound, alias.asname)
         self.imports.append(statement)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         span = self.span(node)
-        layout = _import_layout(node, self.lines, span)
+        layout = import_layout(node, self.lines, span)
         resolved = resolve_relative(node.module, node.level or 0, self.module_name, self.is_package)
         star = any(alias.name == "*" for alias in node.names)
         statement = ImportStatement(
@@ -473,7 +460,7 @@ class _Walker(ast.NodeVisitor):
                 imported = ImportedName(statement, alias.name, alias.asname, bound, target, *item)
                 statement.names.append(imported)
                 self.bind(bound, imported if resolved else None)
-                self.track_import(bound, alias.asname)
+                self.body_filter.track_import(bound, alias.asname)
         self.imports.append(statement)
 
     # -- uses ------------------------------------------------------------------------
@@ -535,109 +522,19 @@ class _Walker(ast.NodeVisitor):
             self.visit(keyword.value)
 
     def record_string_import(self, call: ast.Call) -> None:
-        if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-            literal = call.args[0]
-            name = literal.value
-            if name and not name.startswith("."):
-                self.string_imports.append(StringImport(name, self.span(literal), self.statement_line))
+        found = string_import(call, self.lines, self.statement_line)
+        if found is not None:
+            self.string_imports.append(found)
 
 
-def _merge(tables: list[dict]) -> dict:
+def _merge(tables: list[Table]) -> Table:
     """Union of branch outcomes; a name an import binds in any branch stays that import."""
-    merged: dict = {}
+    merged: Table = {}
     for table in tables:
         for name, value in table.items():
             if name not in merged or (merged[name] is None and value is not None):
                 merged[name] = value
     return merged
-
-
-@dataclass
-class _Layout:
-    items: list[tuple[Span, Optional[Span], Span]]  # name span, alias span, item span
-    module_span: Optional[Span] = None
-    parenthesized: bool = False
-
-
-class _Token(NamedTuple):
-    type: int
-    string: str
-    start: tuple[int, int]
-    end: tuple[int, int]
-
-
-_IMPORT_TOKEN = re.compile(r"\w+|[^\s\w]")
-
-
-def _one_line(segment: str) -> bool:
-    return "\n" not in segment and "\r" not in segment and "#" not in segment and "\\" not in segment
-
-
-def _import_layout(node: Union[ast.Import, ast.ImportFrom], lines: LineIndex, span: Span) -> _Layout:
-    """Exact spans of the module path and of each name, from the statement's tokens."""
-    start = lines.offset(span.start_line, span.start_col)
-    end = lines.offset(span.end_line, span.end_col)
-    segment = lines.text[start:end]
-    layout = _Layout(items=[])
-    if _one_line(segment):
-        # One physical line without comments or continuations (most imports): names and
-        # punctuation are all there is, so a regex tokenises it exactly, and fast.
-        tokens = [_Token(tokenize.NAME if m.group()[0].isidentifier() else tokenize.OP, m.group(),
-                         (1, m.start()), (1, m.end())) for m in _IMPORT_TOKEN.finditer(segment)]
-    else:
-        try:
-            tokens = [
-                _Token(t.type, t.string, t.start, t.end)
-                for t in tokenize.generate_tokens(io.StringIO(normalize_newlines(segment) + "\n").readline)
-                if t.type in (tokenize.NAME, tokenize.OP)
-            ]
-        except (tokenize.TokenError, IndentationError, SyntaxError):
-            return _fallback_layout(node, span)
-
-    def at(row: int, col: int) -> tuple[int, int]:
-        # Token rows restart at 1 for the segment; tokenize splits on any line ending.
-        line = span.start_line + row - 1
-        return line, (span.start_col + col if row == 1 else col)
-
-    def token_span(first: _Token, last: _Token) -> Span:
-        return Span(*at(*first.start), *at(*last.end))
-
-    index = 1  # skip `import` / `from`
-    if isinstance(node, ast.ImportFrom):
-        first = index
-        while index < len(tokens) and not (tokens[index].type == tokenize.NAME and tokens[index].string == "import"):
-            index += 1
-        if index > first:
-            layout.module_span = token_span(tokens[first], tokens[index - 1])
-        index += 1
-        if index < len(tokens) and tokens[index].string == "(":
-            layout.parenthesized = True
-            index += 1
-    while index < len(tokens):
-        token = tokens[index]
-        if token.string in (",", ")", "*") or token.type != tokenize.NAME:
-            index += 1
-            continue
-        name_first = name_last = token
-        index += 1
-        while index + 1 < len(tokens) and tokens[index].string == "." and tokens[index + 1].type == tokenize.NAME:
-            name_last = tokens[index + 1]
-            index += 2
-        alias_span = None
-        item_last = name_last
-        if index + 1 < len(tokens) and tokens[index].string == "as":
-            alias_span = token_span(tokens[index + 1], tokens[index + 1])
-            item_last = tokens[index + 1]
-            index += 2
-        layout.items.append((token_span(name_first, name_last), alias_span, token_span(name_first, item_last)))
-    if len(layout.items) != len([a for a in node.names if a.name != "*"]):
-        return _fallback_layout(node, span)
-    return layout
-
-
-def _fallback_layout(node: Union[ast.Import, ast.ImportFrom], span: Span) -> _Layout:
-    items = [(span, None, span) for alias in node.names if alias.name != "*"]
-    return _Layout(items=items, module_span=span if isinstance(node, ast.ImportFrom) else None)
 
 
 def analyze_tree(
@@ -650,5 +547,5 @@ def analyze_tree(
     return Analysis(
         lines=lines, tree=tree, module_name=module_name, imports=walker.imports,
         references=walker.references, string_imports=walker.string_imports,
-        dunder_all=walker.dunder_all, module_scope=walker.module_scope, broken_lines=broken_lines,
+        module_scope=walker.module_scope, is_package=is_package, broken_lines=broken_lines,
     )

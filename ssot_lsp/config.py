@@ -11,7 +11,6 @@ import ast
 import logging
 import os
 import re
-import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,8 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
 from .model import CANON_CODE, RULE_KINDS, SEVERITIES, ConfigError, ConfigurationError, Rule
+from .phases import Phase, parse_phases
+from .templates import IDENTIFIER, template_problem
 
 CONFIG_FILES = ("ssot.toml", "pyproject.toml")
 TOOL_TABLE = "ssot-lsp"
@@ -35,36 +36,55 @@ DEFAULT_EXCLUDE = (
     "node_modules", "venv", "__pycache__",
 )
 
-TOP_LEVEL_KEYS = {
-    "src": list,
-    "scope": list,
-    "canonical-modules": list,
-    "canonical-allow": list,
-    "exclude": list,
-    "presets": list,
-    "per-file-ignores": dict,
-    "rules": list,
-    "infer": bool,
-    "infer-confidence": str,
-    "infer-decorators": list,
-    "phases": list,  # SPEC §14, validated in phases.py
-}
-CONFIDENCES = ("low", "medium", "high")  # of inferred rules (SPEC §13), weakest first
-RULE_KEYS = {
-    "id": str,
-    "kind": str,
-    "name": str,
-    "replace": (str, list),
-    "message": str,
-    "severity": str,
-    "allow": list,
-    "params": list,
-    "imports": list,
-}
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")  # dots: inferred ids are INF-<dotted name>
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+CONFIDENCES = ("low", "medium", "high")  # of inferred rules (SPEC §13), weakest first
+
+Check = Callable[[Any], Optional[str]]  # a value -> why it is invalid, or None
+ErrorSink = Callable[[str, str], None]  # (key, reason) of each problem found
+
+
+def _pattern(pattern: re.Pattern[str], reason: str) -> Check:
+    """Valid when the string matches; `reason` names the value as `{value}`."""
+    return lambda value: None if pattern.match(value) else reason.format(value=repr(value))
+
+
+def _one_of(choices: tuple[str, ...]) -> Check:
+    return lambda value: None if value in choices else f"{value!r} is not one of {', '.join(choices)}"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a config table: the TOML type(s) it takes and how its value is checked.
+
+    `check` judges a value of the right type; for an array, `items` is the type of each
+    element and `check` judges each element of that type.
+    """
+
+    types: Union[type, tuple[type, ...]]
+    items: Optional[type] = None
+    check: Optional[Check] = None
+    required: bool = False
+
+
+_MODULE_NAME = _pattern(_DOTTED, "{value} is not a dotted module name")
+
+TOP_LEVEL_KEYS: dict[str, Key] = {
+    "src": Key(list, items=str),
+    "scope": Key(list, items=str, check=_MODULE_NAME),
+    "canonical-modules": Key(list, items=str, check=_MODULE_NAME),
+    "canonical-allow": Key(list, items=str),
+    "exclude": Key(list, items=str),
+    "presets": Key(list, items=str),
+    "per-file-ignores": Key(dict),
+    "rules": Key(list),
+    "infer": Key(bool),
+    "infer-confidence": Key(str, check=_one_of(CONFIDENCES)),
+    "infer-decorators": Key(list, items=str, check=lambda value: None if _DOTTED.match(value) and "." in value
+                            else f"{value!r} is not a dotted name (module.decorator)"),
+    "phases": Key(list),  # SPEC §14, validated in phases.py
+}
 
 
 @dataclass(frozen=True)
@@ -83,8 +103,8 @@ class Config:
     infer: bool = False  # rules inferred from the workspace's deprecations are active (SPEC §13)
     infer_confidence: str = "high"
     infer_decorators: tuple[str, ...] = ()
-    phases: tuple = ()  # phases.Phase, in declaration order
-    _matchers: dict = field(default_factory=dict, compare=False, repr=False)
+    phases: tuple[Phase, ...] = ()  # in declaration order
+    _matchers: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Path:
@@ -263,50 +283,12 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     def error(key: str, reason: str) -> None:
         errors.append(ConfigError(where, prefix + key, reason))
 
-    for key, value in table.items():
-        expected = TOP_LEVEL_KEYS.get(key)
-        if expected is None:
-            error(key, f"unknown key (expected one of: {', '.join(TOP_LEVEL_KEYS)})")
-        elif not isinstance(value, expected):
-            error(key, f"must be {_expected_name(expected)}, not {_type_name(value)}")
-
-    def strings(key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if not isinstance(value, list):
-            return ()
-        for index, item in enumerate(value):
-            if not isinstance(item, str):
-                error(f"{key}[{index}]", f"must be a string, not {_type_name(item)}")
-        return tuple(item for item in value if isinstance(item, str))
-
+    _check_types(table, TOP_LEVEL_KEYS, error)
+    values = _check_values(table, TOP_LEVEL_KEYS, error)
     root = path.parent
-    src_entries = strings("src") if "src" in table else (".",) + (("src",) if (root / "src").is_dir() else ())
-    scope = strings("scope")
-    canonical_modules = strings("canonical-modules")
-    for key, names in (("scope", scope), ("canonical-modules", canonical_modules)):
-        for index, name in enumerate(names):
-            if not _DOTTED.match(name):
-                error(f"{key}[{index}]", f"{name!r} is not a dotted module name")
-    presets = strings("presets")
-    infer_decorators = strings("infer-decorators")
-    for index, name in enumerate(infer_decorators):
-        if not _DOTTED.match(name) or "." not in name:
-            error(f"infer-decorators[{index}]", f"{name!r} is not a dotted name (module.decorator)")
-    infer_confidence = table.get("infer-confidence", "high")
-    if isinstance(infer_confidence, str) and infer_confidence not in CONFIDENCES:
-        error("infer-confidence", f"{infer_confidence!r} is not one of {', '.join(CONFIDENCES)}")
-    keyed_rules: list[tuple[str, Rule]] = []
-    for preset in presets:
-        for rule in _load_preset(preset, lambda reason: error("presets", reason)):
-            keyed_rules.append(("presets", rule))
-    raw_rules = table.get("rules", [])
-    if isinstance(raw_rules, list):
-        for index, raw in enumerate(raw_rules):
-            rule = _parse_rule(raw, f"rules[{index}]", where, error)
-            if rule is not None:
-                keyed_rules.append((f"rules[{index}].id", rule))
-    from .phases import parse_phases
-
+    src_entries = values.get("src", (".",) + (("src",) if (root / "src").is_dir() else ()))
+    presets: tuple[str, ...] = values.get("presets", ())
+    keyed_rules = _keyed_rules(presets, table.get("rules", []), where, error)
     phases = parse_phases(table.get("phases", []), error)
     seen: set[str] = set()
     for key, rule in keyed_rules:
@@ -317,7 +299,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     per_file = _per_file_ignores(table.get("per-file-ignores"), [rule.id for rule in rules], error)
     if errors:
         raise ConfigurationError(errors)
-    canonical_allow = strings("canonical-allow")
+    canonical_allow: tuple[str, ...] = values.get("canonical-allow", ())
     for glob, codes in per_file:
         rules = [_with_allow(rule, glob) if _selects(codes, rule.id) else rule for rule in rules]
         if _selects(codes, CANON_CODE):
@@ -325,21 +307,35 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     return Config(
         path=path,
         src=tuple(Path(os.path.normpath(root / entry)) for entry in src_entries),
-        scope=scope,
-        canonical_modules=canonical_modules,
+        scope=values.get("scope", ()),
+        canonical_modules=values.get("canonical-modules", ()),
         canonical_allow=canonical_allow,
-        exclude=strings("exclude"),
+        exclude=values.get("exclude", ()),
         presets=presets,
         rules=tuple(rules),
         per_file_ignores=tuple(per_file),
         infer=table.get("infer") is True,
-        infer_confidence=infer_confidence,
-        infer_decorators=infer_decorators,
+        infer_confidence=values.get("infer-confidence", "high"),
+        infer_decorators=values.get("infer-decorators", ()),
         phases=phases,
     )
 
 
-def _per_file_ignores(value: Any, rule_ids: list[str], error) -> list[tuple[str, tuple[str, ...]]]:
+def _keyed_rules(presets: tuple[str, ...], raw_rules: Any, where: str, error: ErrorSink) -> list[tuple[str, Rule]]:
+    """The rules of the presets, then of `rules`, each with the key a duplicate id is reported at."""
+    keyed_rules: list[tuple[str, Rule]] = []
+    for preset in presets:
+        for rule in _load_preset(preset, lambda reason: error("presets", reason)):
+            keyed_rules.append(("presets", rule))
+    if isinstance(raw_rules, list):
+        for index, raw in enumerate(raw_rules):
+            parsed = _parse_rule(raw, f"rules[{index}]", where, error)
+            if parsed is not None:
+                keyed_rules.append((f"rules[{index}].id", parsed))
+    return keyed_rules
+
+
+def _per_file_ignores(value: Any, rule_ids: list[str], error: ErrorSink) -> list[tuple[str, tuple[str, ...]]]:
     """`per-file-ignores` (glob -> rule ids or prefixes, as ruff spells it), validated.
 
     It is applied by adding each glob to the `allow` of the rules it names (and to
@@ -374,120 +370,6 @@ def _with_allow(rule: Rule, glob: str) -> Rule:
     return replace(rule, allow=rule.allow + (glob,))
 
 
-def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
-    if not isinstance(raw, dict):
-        error(key, f"must be a table, not {_type_name(raw)}")
-        return None
-    count = 0
-
-    def bad(sub: str, reason: str) -> None:
-        nonlocal count
-        count += 1
-        error(f"{key}.{sub}", reason)
-
-    for sub, value in raw.items():
-        expected = RULE_KEYS.get(sub)
-        if expected is None:
-            bad(sub, f"unknown key (expected one of: {', '.join(RULE_KEYS)})")
-        elif not isinstance(value, expected):
-            bad(sub, f"must be {_expected_name(expected)}, not {_type_name(value)}")
-    for required in ("id", "kind", "name"):
-        if required not in raw:
-            bad(required, "required key is missing")
-    if count:
-        return None
-    rule_id, kind, name = raw["id"], raw["kind"], raw["name"]
-    if not _RULE_ID.match(rule_id):
-        bad("id", f"{rule_id!r} is not a valid rule id (letters, digits, '-', '_' and '.')")
-    if kind not in RULE_KINDS:
-        bad("kind", f"{kind!r} is not one of {', '.join(RULE_KINDS)}")
-    if not _DOTTED.match(name):
-        bad("name", f"{name!r} is not a dotted name")
-    severity = raw.get("severity", "warning")
-    if severity not in SEVERITIES:
-        bad("severity", f"{severity!r} is not one of {', '.join(SEVERITIES)}")
-    params = tuple(_string_list(raw.get("params", []), "params", bad))
-    for index, param in enumerate(params):
-        if not _IDENTIFIER.match(param):
-            bad(f"params[{index}]", f"{param!r} is not an identifier")
-    imports = tuple(_string_list(raw.get("imports", []), "imports", bad))
-    for index, statement in enumerate(imports):
-        reason = _import_problem(statement)
-        if reason:
-            bad(f"imports[{index}]", reason)
-    allow = tuple(_string_list(raw.get("allow", []), "allow", bad))
-    replace = raw.get("replace")
-    templates: tuple[str, ...] = ()
-    if kind == "call":
-        if replace is not None:
-            templates = tuple(_string_list(replace if isinstance(replace, list) else [replace], "replace", bad))
-            for index, template in enumerate(templates):
-                reason = template_problem(template)
-                if reason:
-                    bad(f"replace[{index}]", reason)
-        replace = None
-    elif replace is not None:
-        if not isinstance(replace, str):
-            bad("replace", f"must be a dotted name for a {kind} rule, not an array")
-        elif not _DOTTED.match(replace):
-            bad("replace", f"{replace!r} is not a dotted name")
-    if kind == "symbol" and "." not in name:
-        bad("name", f"{name!r} must be a module attribute (pkg.mod.attr)")
-    if count:
-        return None
-    return Rule(
-        id=rule_id,
-        kind=kind,
-        name=name,
-        replace=replace,
-        templates=templates,
-        message=raw.get("message"),
-        severity=severity,
-        allow=allow,
-        params=params,
-        imports=imports,
-        origin=where,
-    )
-
-
-def _string_list(value: Any, key: str, bad) -> Iterable[str]:
-    if not isinstance(value, list):
-        return ()
-    result = []
-    for index, item in enumerate(value):
-        if isinstance(item, str):
-            result.append(item)
-        else:
-            bad(f"{key}[{index}]", f"must be a string, not {_type_name(item)}")
-    return result
-
-
-def template_placeholders(template: str) -> list[str]:
-    """Placeholder names of a call template, in order; `{{`/`}}` are literal braces."""
-    return [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
-
-
-def template_problem(template: str) -> Optional[str]:
-    """Why a call template is unusable, or None when it parses as a Python expression."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        return f"template {template!r} does not parse: {exc}"
-    pieces = []
-    for literal, field_name, format_spec, conversion in parsed:
-        pieces.append(literal)
-        if field_name is None:
-            continue
-        if not _IDENTIFIER.match(field_name) or format_spec or conversion:
-            return f"template {template!r}: placeholder {{{field_name}}} must be a plain name"
-        pieces.append(f"__ssot_{field_name}")
-    try:
-        ast.parse("".join(pieces), mode="eval")
-    except SyntaxError as exc:
-        return f"template {template!r} is not a Python expression: {exc.msg}"
-    return None
-
-
 def _import_problem(statement: str) -> Optional[str]:
     try:
         tree = ast.parse(statement)
@@ -501,7 +383,112 @@ def _import_problem(statement: str) -> Optional[str]:
     return None
 
 
-def _load_preset(name: str, error) -> list[Rule]:
+RULE_KEYS: dict[str, Key] = {
+    "id": Key(str, required=True,
+              check=_pattern(_RULE_ID, "{value} is not a valid rule id (letters, digits, '-', '_' and '.')")),
+    "kind": Key(str, required=True, check=_one_of(RULE_KINDS)),
+    "name": Key(str, required=True, check=_pattern(_DOTTED, "{value} is not a dotted name")),
+    "replace": Key((str, list)),  # a dotted name, or call templates: checked by the rule's kind
+    "message": Key(str),
+    "severity": Key(str, check=_one_of(SEVERITIES)),
+    "allow": Key(list, items=str),
+    "params": Key(list, items=str, check=_pattern(IDENTIFIER, "{value} is not an identifier")),
+    "imports": Key(list, items=str, check=_import_problem),
+}
+
+
+def _parse_rule(raw: Any, key: str, where: str, error: ErrorSink) -> Optional[Rule]:
+    if not isinstance(raw, dict):
+        error(key, f"must be a table, not {_type_name(raw)}")
+        return None
+    problems: list[tuple[str, str]] = []
+
+    def bad(sub: str, reason: str) -> None:
+        problems.append((sub, reason))
+        error(f"{key}.{sub}", reason)
+
+    _check_types(raw, RULE_KEYS, bad)
+    if problems:
+        return None
+    values = _check_values(raw, RULE_KEYS, bad)
+    kind, name = raw["kind"], raw["name"]
+    replace, templates = _replacement(kind, raw.get("replace"), bad)
+    if kind == "symbol" and "." not in name:
+        bad("name", f"{name!r} must be a module attribute (pkg.mod.attr)")
+    if problems:
+        return None
+    return Rule(
+        id=raw["id"], kind=kind, name=name, replace=replace, templates=templates, message=raw.get("message"),
+        severity=raw.get("severity", "warning"), allow=values.get("allow", ()), params=values.get("params", ()),
+        imports=values.get("imports", ()), origin=where,
+    )
+
+
+def _replacement(kind: str, replace: Any, bad: ErrorSink) -> tuple[Optional[str], tuple[str, ...]]:
+    """A rule's `replace`: call templates for a call rule, a dotted name for the others."""
+    if replace is None:
+        return None, ()
+    if kind == "call":
+        return None, _strings(replace if isinstance(replace, list) else [replace], "replace", template_problem, bad)
+    if not isinstance(replace, str):
+        bad("replace", f"must be a dotted name for a {kind} rule, not an array")
+    elif not _DOTTED.match(replace):
+        bad("replace", f"{replace!r} is not a dotted name")
+    return replace, ()
+
+
+def _check_types(table: dict[str, Any], keys: dict[str, Key], error: ErrorSink) -> None:
+    """Unknown keys and values of the wrong type (in the table's order), then missing required keys."""
+    for key, value in table.items():
+        expected = keys.get(key)
+        if expected is None:
+            error(key, f"unknown key (expected one of: {', '.join(keys)})")
+        elif not isinstance(value, expected.types):
+            error(key, f"must be {_expected_name(expected.types)}, not {_type_name(value)}")
+    for key, expected in keys.items():
+        if expected.required and key not in table:
+            error(key, "required key is missing")
+
+
+def _check_values(table: dict[str, Any], keys: dict[str, Key], error: ErrorSink) -> dict[str, Any]:
+    """Each present value of the right type checked, in the order of `keys`; returns the usable values.
+
+    An array's usable value is the tuple of its elements of the right type that pass the check.
+    """
+    values: dict[str, Any] = {}
+    for key, expected in keys.items():
+        value = table.get(key)
+        if value is None or not isinstance(value, expected.types):
+            continue
+        if expected.items is not None:
+            values[key] = _strings(value, key, expected.check, error)
+            continue
+        reason = expected.check(value) if expected.check is not None else None
+        if reason is None:
+            values[key] = value
+        else:
+            error(key, reason)
+    return values
+
+
+def _strings(value: Any, key: str, check: Optional[Check], error: ErrorSink) -> tuple[str, ...]:
+    """The strings of an array: other elements are errors first, then each string's check."""
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            error(f"{key}[{index}]", f"must be a string, not {_type_name(item)}")
+    valid = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            continue
+        reason = check(item) if check is not None else None
+        if reason is None:
+            valid.append(item)
+        else:
+            error(f"{key}[{index}]", reason)
+    return tuple(valid)
+
+
+def _load_preset(name: str, error: Callable[[str], None]) -> list[Rule]:
     preset = PRESETS_DIR / f"{name}.toml"
     if not re.match(r"^[A-Za-z0-9_.-]+$", name) or not preset.is_file():
         available = ", ".join(sorted(p.stem for p in PRESETS_DIR.glob("*.toml"))) or "none"
@@ -565,13 +552,13 @@ def error_line(error: ConfigError) -> Optional[int]:
     except OSError:
         return None
     rows = text.splitlines()
-    parts = [quoted or bare or int(index) for quoted, bare, index in _KEY_PART.findall(error.key)]
+    parts: list[Union[str, int]] = [quoted or bare or int(index) for quoted, bare, index in _KEY_PART.findall(error.key)]
     table = ""
     if parts[:2] == ["tool", TOOL_TABLE]:
         parts, table = parts[2:], f"tool.{TOOL_TABLE}"
     if not parts:
         return _header_line(rows, table, 0)
-    name, rest = parts[0], parts[1:]
+    name, rest = str(parts[0]), parts[1:]
     qualified = f"{table}.{name}" if table else name
     if rest and isinstance(rest[0], int):
         header = _header_line(rows, qualified, rest[0], array=True)

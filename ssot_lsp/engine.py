@@ -318,7 +318,7 @@ class _Matcher:
             fix = FIX_AUTO if choice is not None and choice.automatic else FIX_MANUAL
         else:
             fix = None
-        callee = _callee(choice.template) if choice else rule.replacement
+        callee = choice.callee if choice else rule.replacement
         self.add(rule, reference, reference.spans[-1], statement_line, _call_message(rule, callee), fix,
                  choice=choice, replacement=callee)
 
@@ -337,11 +337,6 @@ class _Matcher:
             self.add(rule, reference, reference.spans[depth], statement_line, _module_message(rule, qualname),
                      FIX_AUTO if rule.replace else None)
             return
-
-
-def _callee(template: str) -> Optional[str]:
-    head = template.split("(", 1)[0].strip()
-    return head or None
 
 
 def _with_replacement(message: str, replacement: Optional[str]) -> str:

@@ -25,7 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
-from .modules import Exports, _read_exports
+from .exports import Exports
+from .modules import _read_exports
 from .source import DecodeError, decode
 
 _SOURCE_SUFFIXES = tuple(importlib.machinery.SOURCE_SUFFIXES) + (".pyi",)

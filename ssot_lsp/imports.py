@@ -17,8 +17,9 @@ from typing import Iterable, Optional, Sequence
 
 from .bindings import Analysis, ImportedName, ImportStatement
 from .edits import delete, indentation, insert, span_text
+from .exports import Exports
 from .model import Edit, Span
-from .modules import Exports, Workspace
+from .modules import Workspace
 from .source import LineIndex, dominant_newline
 
 

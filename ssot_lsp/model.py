@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Optional, Tuple
 
+from .templates import template_callee
+
 # `slots=True` arrived in Python 3.10; on 3.9 the classes are merely frozen.
 _FROZEN: dict[str, Any] = {"frozen": True}
 if sys.version_info >= (3, 10):
@@ -67,10 +69,7 @@ class Rule:
         """The canonical replacement as a dotted path (a call rule names its template's callee)."""
         if self.kind != "call":
             return self.replace
-        if not self.templates:
-            return None
-        head = self.templates[0].split("(", 1)[0].strip()
-        return head or None
+        return template_callee(self.templates[0]) if self.templates else None
 
 
 @dataclass(**_FROZEN)

@@ -11,32 +11,16 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .bindings import resolve_relative
+from .exports import Exports, read_exports
 from .source import DecodeError, decode
 from .sparse import outline
 
 _SUFFIXES = (".py", ".pyi")
 _CACHE_LIMIT = 50_000  # entries per lookup cache; cleared (and rebuilt on demand) when reached
 _MAX_DEPTH = 16
-
-
-@dataclass
-class Exports:
-    """Top-level names of a module: a qualified target for imports, None for local definitions."""
-
-    names: dict[str, Optional[str]] = field(default_factory=dict)
-    stars: list[str] = field(default_factory=list)
-    dunder_all: Optional[list[str]] = None
-    dynamic: bool = False  # the module fills its namespace at run time (read outside the workspace)
-
-    def public(self) -> list[str]:
-        if self.dunder_all is not None:
-            return list(self.dunder_all)
-        return [name for name in self.names if not name.startswith("_")]
 
 
 class Workspace:
@@ -187,60 +171,10 @@ class Workspace:
 
 
 def _read_exports(text: str, module: str, is_package: bool) -> Exports:
-    exports = Exports()
     if not text:
-        return exports
+        return Exports()
     try:  # definitions' bodies bind nothing at top level: parse their outline only
         tree = ast.parse(outline(text) or text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return exports
-    _collect(tree.body, exports, module, is_package)
-    return exports
-
-
-def _collect(body: list[ast.stmt], exports: Exports, module: str, is_package: bool) -> None:
-    for node in body:
-        if isinstance(node, ast.ImportFrom):
-            base = resolve_relative(node.module, node.level or 0, module, is_package)
-            if base is None:
-                continue
-            for alias in node.names:
-                if alias.name == "*":
-                    exports.stars.append(base)
-                else:
-                    exports.names[alias.asname or alias.name] = f"{base}.{alias.name}"
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    exports.names[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    exports.names[top] = top
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            exports.names[node.name] = None
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        exports.names[name.id] = None
-                        if name.id == "__all__":
-                            _read_all(node, exports)
-        elif isinstance(node, ast.If):
-            _collect(node.body, exports, module, is_package)
-            _collect(node.orelse, exports, module, is_package)
-        elif isinstance(node, ast.Try):
-            _collect(node.body, exports, module, is_package)
-            for handler in node.handlers:
-                _collect(handler.body, exports, module, is_package)
-            _collect(node.orelse, exports, module, is_package)
-
-
-def _read_all(node: ast.stmt, exports: Exports) -> None:
-    value = getattr(node, "value", None)
-    if isinstance(value, (ast.List, ast.Tuple)):
-        names = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-        if isinstance(node, ast.AugAssign) and exports.dunder_all is not None:
-            exports.dunder_all.extend(names)
-        else:
-            exports.dunder_all = names
+        return Exports()
+    return read_exports(tree.body, module, is_package)

@@ -16,9 +16,9 @@ import ast
 import re
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, AbstractSet, Iterable, Optional
 
-from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport
+from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport, node_span
 from .edits import indentation, insert, joined, span_text
 from .environment import Environment, default_environment
 from .imports import (
@@ -30,7 +30,7 @@ from .model import Edit, Fix, Span, Violation
 from .placement import Placement
 from .registry import Registry
 from .source import dominant_newline
-from .templates import Argument, TemplateChoice, render, reorders_effects
+from .templates import Argument, TemplateChoice, render, reorders_effects, template_names
 
 if TYPE_CHECKING:
     from .engine import Checked, Finding
@@ -217,12 +217,13 @@ class Planner:
         old_top = imported.bound
         keeps_binding = any(
             other is not imported and other.statement.kind == "import" and other.asname is None
-            and other.bound == old_top and not self.placement.conditional(other.statement.node)
-            for statement in self.analysis.imports for other in statement.names
+            and not self.placement.conditional(other.statement.node)
+            for other in self.analysis.imported_as(old_top)
         )
         own = {id(reference) for reference in through}
-        others = [r for r in self.analysis.references if id(r) not in own and r.binding.statement.kind == "import"
-                  and r.binding.asname is None and r.binding.bound == old_top]
+        others = [r for other in self.analysis.imported_as(old_top)
+                  if other.statement.kind == "import" and other.asname is None
+                  for r in other.references if id(r) not in own]
         if keeps_binding or not others and self.load_count(old_top) == len(through):
             return []
         middle = imported.name.split(".")[1]
@@ -357,9 +358,11 @@ class Planner:
         call = reference.call
         plain = render(choice, self.argument_text, self.args_text(call.node))
         try:
-            used = {n.id for n in ast.walk(ast.parse(plain.strip(), mode="eval")) if isinstance(n, ast.Name)}
+            ast.parse(plain.strip(), mode="eval")
         except SyntaxError:
             raise NoFix("the template does not render to an expression") from None
+        # Names the replacement itself reads; the arguments' names are bound already.
+        used = template_names(choice.template) | set(choice.context)
         needed = []
         for spec in self.template_specs(rule.imports, used):
             self.ensure_importable(spec.module, spec.name)
@@ -370,7 +373,7 @@ class Planner:
         edits = [Edit(call.span, self.snippet(choice, call.node) if snippets and choice.missing else plain)]
         edits += self.new_import_edits(needed, call.span, exclude=[reference.binding.statement] if removed else [])
         edits += removed
-        callee = choice.template.split("(", 1)[0].strip()
+        callee = choice.callee
         title = f"Replace with {callee}(...)" + (f" (fill in {', '.join(choice.missing)})" if choice.missing else "")
         unsafe = reorders_effects(choice, call.node)
         if unsafe:
@@ -379,7 +382,7 @@ class Planner:
                    unsafe=unsafe)
 
     @staticmethod
-    def template_specs(statements: Iterable[str], used: set[str]) -> list[ImportSpec]:
+    def template_specs(statements: Iterable[str], used: AbstractSet[str]) -> list[ImportSpec]:
         return [spec for statement in statements for spec in parse_import_specs(statement) if spec.bound in used]
 
     def argument_text(self, argument: Argument) -> str:
@@ -409,11 +412,7 @@ class Planner:
         return text
 
     def node_span(self, node: ast.AST) -> Span:
-        lines = self.lines
-        start_line = node.lineno - 1  # type: ignore[attr-defined]
-        end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-        return Span(start_line, lines.utf8_to_col(start_line, node.col_offset),  # type: ignore[attr-defined]
-                    end_line, lines.utf8_to_col(end_line, node.end_col_offset or 0))  # type: ignore[attr-defined]
+        return node_span(self.lines, node)
 
     # -- names a fix introduces -------------------------------------------------------------
     def usable_binding(self, spec: ImportSpec, site: Span) -> Optional[str]:
@@ -492,8 +491,8 @@ class Planner:
         if binding.bound in self.analysis.dunder_all or self.placement.conditional(binding.statement.node):
             return []
         if binding.statement.kind == "import" and binding.asname is None:
-            uses = [r for r in self.analysis.references
-                    if r.binding.statement.kind == "import" and r.binding.bound == binding.bound]
+            uses = [r for other in self.analysis.imported_as(binding.bound) if other.statement.kind == "import"
+                    for r in other.references]
         else:
             uses = binding.references
         if any(use is not leaving for use in uses) or self.load_count(binding.bound, at_most=len(uses)) > len(uses):
@@ -550,7 +549,7 @@ class Planner:
         """
         words = self.word_count(name)
         if words is not None:
-            upper = words - sum(1 for s in self.analysis.imports for n in s.names if n.bound == name)
+            upper = words - len(self.analysis.imported_as(name))
             if upper <= 0 or (at_most is not None and upper <= at_most):
                 return max(upper, 0)
         return self.placement.names().read_counts.get(name, 0)
@@ -567,11 +566,11 @@ class Planner:
         return None if words is None else words.get(name, 0)
 
     def import_count(self, bound: str, target: str) -> int:
-        return sum(1 for s in self.analysis.imports for n in s.names if n.bound == bound and self.same(n.target, target))
+        return sum(1 for imported in self.analysis.imported_as(bound) if self.same(imported.target, target))
 
     def plain_import_count(self, bound: str) -> int:
-        return sum(1 for s in self.analysis.imports for n in s.names
-                   if s.kind == "import" and n.asname is None and n.bound == bound)
+        return sum(1 for imported in self.analysis.imported_as(bound)
+                   if imported.statement.kind == "import" and imported.asname is None)
 
 
 

@@ -5,19 +5,97 @@ passed for it (by position or keyword); `{args}` is the whole argument list verb
 other placeholder is a context placeholder, bound to a variable of that name visible at
 the call site. A template applies only when every parameter placeholder is bound and it
 uses every argument the call passes: a fix never drops an argument.
+
+A template's text is read once (`parse_template`, cached): its literal pieces, its
+placeholders and its callee serve validation, matching, messages and rendering alike.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import string
 from dataclasses import dataclass
-from typing import Optional
-
-from .config import template_placeholders
-from .model import Rule
+from functools import lru_cache
+from typing import Callable, Optional, Protocol
 
 ARGS = "args"
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class CallRule(Protocol):
+    """What matching a call needs of a rule (model.Rule; model.py asks this module for its callee)."""
+
+    @property
+    def params(self) -> tuple[str, ...]: ...
+
+    @property
+    def templates(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class Template:
+    """A call template as written: literal text and placeholders in order, and its callee."""
+
+    text: str
+    pieces: tuple[tuple[str, Optional[str], Optional[str], Optional[str]], ...]  # literal, placeholder, spec, conversion
+
+    @property
+    def placeholders(self) -> list[str]:
+        """Placeholder names in order; `{{`/`}}` are literal braces."""
+        return [name for _, name, _, _ in self.pieces if name is not None]
+
+
+@lru_cache(maxsize=4096)
+def parse_template(text: str) -> Template:
+    """The template's pieces (raises ValueError when its braces do not parse)."""
+    return Template(text, tuple(string.Formatter().parse(text)))
+
+
+def template_callee(text: str) -> Optional[str]:
+    """What a call template calls: its text before the first parenthesis, or None."""
+    return text.split("(", 1)[0].strip() or None
+
+
+def template_placeholders(text: str) -> list[str]:
+    """Placeholder names of a call template, in order; `{{`/`}}` are literal braces."""
+    return parse_template(text).placeholders
+
+
+def template_problem(text: str) -> Optional[str]:
+    """Why a call template is unusable, or None when it parses as a Python expression."""
+    try:
+        template = parse_template(text)
+    except ValueError as exc:
+        return f"template {text!r} does not parse: {exc}"
+    for _, field_name, format_spec, conversion in template.pieces:
+        if field_name is not None and (not IDENTIFIER.match(field_name) or format_spec or conversion):
+            return f"template {text!r}: placeholder {{{field_name}}} must be a plain name"
+    try:
+        _expression(template)
+    except SyntaxError as exc:
+        return f"template {text!r} is not a Python expression: {exc.msg}"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def template_names(text: str) -> frozenset[str]:
+    """The names a (valid) template's own text reads, placeholders excluded."""
+    names = (node.id for node in ast.walk(_expression(parse_template(text))) if isinstance(node, ast.Name))
+    return frozenset(name for name in names if not name.startswith(_PLACEHOLDER))
+
+
+_PLACEHOLDER = "__ssot_"
+
+
+def _expression(template: Template) -> ast.Expression:
+    """The template parsed with each placeholder standing as a name."""
+    pieces = []
+    for literal, field_name, _, _ in template.pieces:
+        pieces.append(literal)
+        if field_name is not None:
+            pieces.append(_PLACEHOLDER + field_name)
+    return ast.parse("".join(pieces), mode="eval")
 
 
 @dataclass(frozen=True)
@@ -44,6 +122,10 @@ class TemplateChoice:
     def automatic(self) -> bool:
         return not self.missing
 
+    @property
+    def callee(self) -> Optional[str]:
+        return template_callee(self.template)
+
 
 def call_arguments(call: ast.Call) -> list[Argument]:
     """The call's arguments in source order."""
@@ -55,7 +137,7 @@ def call_arguments(call: ast.Call) -> list[Argument]:
     return sorted(arguments, key=lambda a: (a.node.lineno, a.node.col_offset))
 
 
-def choose_template(rule: Rule, call: ast.Call, visible: set[str]) -> Optional[TemplateChoice]:
+def choose_template(rule: CallRule, call: ast.Call, visible: set[str]) -> Optional[TemplateChoice]:
     """The first template of `rule` that applies to `call`, or None (a manual violation)."""
     arguments = call_arguments(call)
     has_star = any(argument.star for argument in arguments)
@@ -96,7 +178,8 @@ def choose_template(rule: Rule, call: ast.Call, visible: set[str]) -> Optional[T
     return None
 
 
-def render(choice: TemplateChoice, argument_text, args_text: str, placeholder=None) -> str:
+def render(choice: TemplateChoice, argument_text: Callable[[Argument], str], args_text: str,
+           placeholder: Optional[Callable[[str, int], str]] = None) -> str:
     """The template's text: arguments as written, context names as they are called here.
 
     `argument_text(argument)` gives an argument's source text; `placeholder(name, n)` renders
@@ -104,7 +187,7 @@ def render(choice: TemplateChoice, argument_text, args_text: str, placeholder=No
     """
     pieces = []
     stop = 0
-    for literal, field_name, _, _ in string.Formatter().parse(choice.template):
+    for literal, field_name, _, _ in parse_template(choice.template).pieces:
         pieces.append(literal)  # `{{`/`}}` already come back as single braces
         if field_name is None:
             continue
@@ -138,9 +221,7 @@ def reorders_effects(choice: TemplateChoice, call: ast.Call) -> bool:
     if not original:
         return False
     rendered: list[int] = []
-    for _, field_name, _, _ in string.Formatter().parse(choice.template):
-        if field_name is None:
-            continue
+    for field_name in parse_template(choice.template).placeholders:
         if field_name in choice.bound:
             argument = choice.bound[field_name]
             if not is_plain(argument.node):

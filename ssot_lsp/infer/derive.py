@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Callable, Optional
 
-from ..config import template_problem
+from ..exports import resolve_relative
 from ..model import Rule
+from ..templates import template_problem
 from .reader import Found, ModuleReader, without_docstring
 
 MAX_OMITTABLE = 4  # defaulted parameters whose every omission combination gets a template
@@ -398,8 +399,6 @@ def _name(node: ast.expr) -> Optional[str]:
 
 
 def _absolute(node: ast.ImportFrom, reader: ModuleReader) -> str:
-    from ..bindings import resolve_relative
-
     return resolve_relative(node.module, node.level or 0, reader.module, reader.is_package) or ""
 
 

@@ -22,7 +22,8 @@ import ast
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional, Union
 
-from ..modules import Exports, Workspace, _collect
+from ..exports import read_exports
+from ..modules import Workspace
 
 BUILTIN_CATEGORIES = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "FutureWarning"})
 PEP702_DECORATORS = frozenset({"warnings.deprecated", "typing_extensions.deprecated"})
@@ -69,8 +70,7 @@ class ModuleReader:
         self.workspace = workspace
         self.decorators = frozenset(decorators)
         self.is_category = is_category
-        self.exports = Exports()
-        _collect(tree.body, self.exports, module, is_package)
+        self.exports = read_exports(tree.body, module, is_package)
 
     # -- names -------------------------------------------------------------------------
     def qualify(self, node: ast.expr, owner: Optional[ast.ClassDef] = None) -> Optional[str]:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lsp import bindings
-from ssot_lsp.bindings import _import_layout
+from ssot_lsp import import_layout as layout_module
+from ssot_lsp.bindings import node_span
+from ssot_lsp.import_layout import import_layout
 from ssot_lsp.source import LineIndex
 
 FORMS = [
@@ -26,11 +27,10 @@ def layouts(source: str, force_tokenize: bool, monkeypatch: pytest.MonkeyPatch) 
     found = []
     with monkeypatch.context() as patch:
         if force_tokenize:  # every statement goes through tokenize
-            patch.setattr(bindings, "_one_line", lambda segment: False)
-        walker = bindings._Walker(lines, "pkg.mod", False)
+            patch.setattr(layout_module, "_one_line", lambda segment: False)
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
-                found.append(_import_layout(node, lines, walker.span(node)))
+                found.append(import_layout(node, lines, node_span(lines, node)))
     return found
 
 

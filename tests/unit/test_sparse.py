@@ -17,8 +17,9 @@ from ssot_lsp.engine import analyze
 from ssot_lsp.prefilter import build_prefilter
 from ssot_lsp.registry import Registry
 from ssot_lsp.source import decode, normalize_newlines, words
-from ssot_lsp.modules import Exports, _collect, _read_exports
+from ssot_lsp.exports import read_exports
 from ssot_lsp.lexer import code_only, statement_starts
+from ssot_lsp.modules import _read_exports
 from ssot_lsp.sparse import outline, parse_sparse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,7 +258,6 @@ def test_batch_check_finds_what_a_full_check_finds(path: Path, tmp_path: Path) -
 @pytest.mark.parametrize("path", sample_files(), ids=lambda p: p.name)
 def test_exports_read_from_the_outline_equal_the_full_tree(path: Path) -> None:
     text = read(path)
-    expected = Exports()
-    _collect(ast.parse(text).body, expected, "pkg.mod", False)
+    expected = read_exports(ast.parse(text).body, "pkg.mod", False)
     assert outline(text) is not None
     assert _read_exports(text, "pkg.mod", False) == expected

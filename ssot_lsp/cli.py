@@ -11,14 +11,16 @@ import os
 import sys
 from collections import Counter
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, Union
 
-from .model import CANON_CODE, ConfigError, ConfigurationError, FileResult, Rule, Violation
+from .model import CANON_CODE, ConfigError, ConfigurationError, Rule, Violation
 
 if TYPE_CHECKING:
+    from .batch import Details, FileResult
     from .config import Config
+    from .configs import ConfigStore
     from .runner import Discovery
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -161,10 +163,13 @@ def prepare(args: argparse.Namespace) -> Union[Run, int]:
     """
     from .runner import discover
 
-    forced = Path(args.config).resolve() if getattr(args, "config", None) else None
-    discovery = discover(args.paths, forced, tuple(split_ids(args.exclude + args.extend_exclude)))
+    from .configs import ConfigStore, registry_problems
+
+    store = ConfigStore(Path(args.config).resolve() if getattr(args, "config", None) else None)
+    discovery = discover(args.paths, store, tuple(split_ids(args.exclude + args.extend_exclude)))
     run = Run(discovery, split_ids(getattr(args, "select", [])), split_ids(getattr(args, "ignore", [])))
-    errors = discovery.errors or _registry_problems(run.configs)
+    errors = discovery.errors or [problem for config in run.configs
+                                  for problem in registry_problems(store.registry(config))]
     if errors:
         report_errors(errors)
         return EXIT_ERROR
@@ -197,16 +202,14 @@ def report_no_config(paths: Sequence[str]) -> None:
             print(f"hint: {file} has [{table}]; the table ssot-lsp reads is [tool.ssot-lsp]", file=sys.stderr)
 
 
-def load_governing_config(path: Path, forced: Optional[str], shown: str) -> Union[Config, int]:
-    """The config `--config` names, else the one governing `path`; an exit code (after saying why) if none loads."""
-    from .config import find_config_file, load_config
-
-    config_path = Path(forced).resolve() if forced else find_config_file(path if path.is_dir() else path.parent)
+def load_governing_config(store: ConfigStore, path: Path, shown: str) -> Union[Config, int]:
+    """The config `store` finds for `path` (`--config` forces one); an exit code (after saying why) if none loads."""
+    config_path = store.config_path_for(path)
     if config_path is None:
         report_no_config([shown])
         return EXIT_ERROR
     try:
-        return load_config(config_path)
+        return store.load(config_path)
     except ConfigurationError as exc:
         report_errors(exc.errors)
         return EXIT_ERROR
@@ -227,108 +230,31 @@ def check_selection(run: Run, rules: dict[str, Rule]) -> bool:
     return good
 
 
-def _registry_problems(configs) -> list[ConfigError]:
-    from .engine import registry_for
-
-    problems: list[ConfigError] = []
-    for config in configs:
-        registry = registry_for(config)
-        _ = registry.canonical  # reading the canonical modules reports missing ones
-        problems.extend(registry.problems)
-    return problems
-
-
 # -- check ----------------------------------------------------------------------------
-def check_one(item: tuple[Path, Path]) -> FileResult:
-    """Check one file with the config at the given path (runs in worker processes)."""
-    from .config import load_config
-    from .engine import analyze, registry_for
-    from .source import DecodeError, decode, read_source
-
-    path, config_path = item
-    try:
-        data = read_source(path)
-        _check_decodable(data)  # before the pre-filter: an undecodable file is an error, never skipped
-        config = load_config(config_path)
-        registry = registry_for(config)
-        # Most files of a large codebase never mention the registry's names: skip parsing them.
-        if not batch_prefilter(registry).may_violate(data, registry.workspace.module_name(path)[0]):
-            return FileResult(str(path), ())
-        decoded = decode(data)
-    except (OSError, DecodeError) as exc:
-        return FileResult(str(path), error=str(exc))
-    try:
-        violations = analyze(decoded.text, path, config, findings_only=True).violations
-    except RecursionError:
-        return FileResult(str(path), error="too deeply nested to analyse")
-    if any(v.fix is not None for v in violations):
-        # What `fix` will do is decided on a full analysis (SPEC §12: "auto" is a promise).
-        try:
-            violations = analyze(decoded.text, path, config).violations
-        except RecursionError:  # found, but too deep for the fix planner (and for `fix`)
-            violations = [replace(v, fix=None) for v in violations]
-    return FileResult(str(path), tuple(violations))
-
-
-def _check_decodable(data: bytes) -> None:
-    """Raise DecodeError when `data` does not decode; a plain UTF-8 check unless a coding line is there."""
-    from .source import decode
-
-    first = data.find(b"\n")
-    second = data.find(b"\n", first + 1) if first >= 0 else -1
-    if b"coding" not in (data if second < 0 else data[:second]):
-        if data.isascii():  # most files: no decoding needed to know
-            return
-        try:
-            data.decode("utf-8")
-            return
-        except UnicodeDecodeError:
-            pass
-    decode(data)  # raises DecodeError with the reason
-
-
 def check_files(args: argparse.Namespace, run: Run, label: str) -> list[FileResult]:
-    from .runner import Progress, parallel_map
+    from .batch import run_checks
+    from .runner import Progress
 
-    _compile_prefilters(run.configs)
-    items = [(path, config.path) for path, config in run.discovery.files]
     progress = Progress(label, enabled=False) if getattr(args, "silent", False) else Progress(label)
-    return parallel_map(check_one, items, args.jobs, progress)
+    return run_checks(run.discovery.store, [path for path, _ in run.discovery.files], args.jobs,
+                      fixes=getattr(args, "output_format", None) == "sarif", progress=progress)
 
 
-def _compile_prefilters(configs) -> None:
-    """Build each registry's pre-filter once, before the worker processes start (they inherit it)."""
-    from .engine import registry_for
-
-    for config in configs:
-        batch_prefilter(registry_for(config))
-
-
-def batch_prefilter(registry):
-    """The registry's pre-filter, with the registry limited to its trigger names.
-
-    Built in the parent before the workers fork; a worker started another way (spawn)
-    builds it on its first file.
-    """
-    from .prefilter import prefilter_for
-
-    prefilter = prefilter_for(registry)
-    if registry.relevant is None and prefilter.enabled:
-        registry.limit_to(frozenset(prefilter.triggers))
-    return prefilter
-
-
-def selected_violations(results: list[FileResult], run: Run) -> list[tuple[str, Violation]]:
-    """(display path, violation) pairs that `--select` / `--ignore` keep, and every unreadable file."""
+def selected_violations(results: list[FileResult], run: Run) -> tuple[list[tuple[str, Violation]], Details]:
+    """(display path, violation) pairs that `--select` / `--ignore` keep, and every unreadable file;
+    with what renderers need of the results."""
+    from .batch import Details
     from .runner import display_path, read_error, select
 
     found = []
+    details = Details(rules=run.rules())
     for result in results:
         shown = display_path(Path(result.path))
         if result.error:
             found.append((shown, read_error(result.error)))
         found.extend((shown, violation) for violation in select(result.violations, run.selected, run.ignored))
-    return found
+        details.add(shown, result)
+    return found, details
 
 
 def sort_found(found: list[tuple[str, Violation]]) -> None:
@@ -348,7 +274,7 @@ def run_check(args: argparse.Namespace) -> int:
     if isinstance(run, int):
         return run
     results = check_files(args, run, "checking")
-    found = selected_violations(results, run)
+    found, details = selected_violations(results, run)
     if args.phase:
         from .phases import only_phase
 
@@ -369,9 +295,9 @@ def run_check(args: argparse.Namespace) -> int:
             if args.output_format == "sarif":  # every result with its baselineState (SPEC §14)
                 from .ratchet import states
 
-                args.baseline_states = states(readable, Path(args.baseline))
+                args.baseline_states = states(readable, Path(args.baseline), details.lines_of)
             found = [item for item in found if item[1].code == READ_ERROR] + baseline.filter_new(
-                readable, Path(args.baseline))
+                readable, Path(args.baseline), details.lines_of)
         except (OSError, ValueError) as exc:
             print(f"error: {args.baseline}: {exc}", file=sys.stderr)
             return EXIT_ERROR
@@ -381,8 +307,25 @@ def run_check(args: argparse.Namespace) -> int:
         if args.statistics:
             print_statistics(found, run.rules(), args)
         else:
-            FORMATS[args.output_format](found, args, checked)
+            details.rules = reported_rules(found, run.discovery.store)
+            FORMATS[args.output_format](found, args, checked, details)
     return EXIT_VIOLATIONS if found and not args.exit_zero else EXIT_CLEAN
+
+
+def reported_rules(found: list[tuple[str, Violation]], store: ConfigStore) -> dict[str, Rule]:
+    """The rules of the configurations governing the reported files (the current folder's when none)."""
+    rules: dict[str, Rule] = {}
+    folders = sorted({os.path.dirname(os.path.abspath(path)) for path, _ in found} or {os.getcwd()})
+    for config_path in dict.fromkeys(store.config_path_in(folder) for folder in folders):
+        if config_path is None:
+            continue
+        try:
+            config = store.load(config_path)
+        except ConfigurationError:  # reported already
+            continue
+        for rule in config.rules:
+            rules.setdefault(rule.id, rule)
+    return rules
 
 
 @contextmanager
@@ -398,21 +341,19 @@ def output_stream(args: argparse.Namespace) -> Iterator[None]:
         yield
 
 
-def render_text(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
-    from .render.text import render_text as render
-
-    render(found, args, files)
+Renderer = Callable[[list[tuple[str, Violation]], argparse.Namespace, int, "Details"], None]
 
 
-def _renderer(module: str, name: str):
-    def render(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
+def _renderer(module: str, name: str) -> Renderer:
+    def render(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int, details: Details) -> None:
         import importlib
 
-        getattr(importlib.import_module(f".render.{module}", __package__), name)(found, args, files)
+        getattr(importlib.import_module(f".render.{module}", __package__), name)(found, args, files, details)
 
     return render
 
 
+render_text = _renderer("text", "render_text")
 FORMATS = {
     "text": render_text, "concise": render_text, "full": render_text,
     "json": _renderer("formats", "render_json"), "json-lines": _renderer("formats", "render_json_lines"),
@@ -444,13 +385,14 @@ def print_statistics(found: list[tuple[str, Violation]], rules: dict[str, Rule],
 
 # -- rules ----------------------------------------------------------------------------
 def run_rules(args: argparse.Namespace) -> int:
-    config = load_governing_config(Path(args.path), args.config, args.path)
+    from .configs import ConfigStore
+
+    store = ConfigStore(Path(args.config).resolve() if args.config else None)
+    config = load_governing_config(store, Path(args.path), args.path)
     if isinstance(config, int):
         return config
     config_path = config.path
-    from .engine import registry_for
-
-    rules = registry_for(config).all_rules  # the written rules, then the inferred ones in force
+    rules = store.registry(config).all_rules  # the written rules, then the inferred ones in force
     if args.format == "json":
         json.dump([
             {"id": r.id, "kind": r.kind, "name": r.name, "replace": r.replace, "templates": list(r.templates),
@@ -534,7 +476,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     run = prepare(args)
     if isinstance(run, int):
         return run
-    found = selected_violations(check_files(args, run, "recording"), run)
+    found, details = selected_violations(check_files(args, run, "recording"), run)
     unreadable = [(path, v) for path, v in found if v.code == READ_ERROR]
     for path, violation in unreadable:
         print(f"{path}: error: {violation.message}", file=sys.stderr)
@@ -542,9 +484,9 @@ def run_baseline(args: argparse.Namespace) -> int:
     if args.update:
         from .ratchet import run_update
 
-        return run_update([item for item in found if item[1].code != READ_ERROR], output)
+        return run_update([item for item in found if item[1].code != READ_ERROR], output, details.lines_of)
     try:
-        count = baseline.write([item for item in found if item[1].code != READ_ERROR], output)
+        count = baseline.write([item for item in found if item[1].code != READ_ERROR], output, details.lines_of)
     except OSError as exc:
         print(f"error: {output}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -597,17 +539,10 @@ class _VersionAction(argparse.Action):
                          help=help or "show the version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None):
-        print(f"{parser.prog} {_version()}")
+        from .meta import version
+
+        print(f"{parser.prog} {version()}")
         parser.exit()
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("ssot-lsp")
-    except Exception:
-        return "unknown"
 
 
 if __name__ == "__main__":  # pragma: no cover

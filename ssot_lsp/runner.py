@@ -1,7 +1,7 @@
 """Batch runs over files: discovery, config lookup per file, parallel checking (SPEC §6).
 
 Shared by `check`, `fix`, `baseline` and `report`. Workers are separate processes (the
-engine is CPU-bound Python); each keeps its own config and registry caches.
+engine is CPU-bound Python); each gets the run's `ConfigStore` when it starts.
 """
 
 from __future__ import annotations
@@ -10,76 +10,43 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
-from .config import Config, config_file_in, load_config
-from .model import ConfigError, ConfigurationError, Span, Violation
+from .config import PYTHON_SUFFIXES, Config
+from .configs import ConfigStore
+from .model import ConfigError, Span, Violation
 
-PYTHON_SUFFIXES = (".py", ".pyi")
 # The code of a file that could not be read or decoded (ruff's E902): an error in every output.
 READ_ERROR = "SSOT-E902"
 T = TypeVar("T")
 A = TypeVar("A")
+C = TypeVar("C")
 
 
 @dataclass
 class Discovery:
     """Files to check, each with its config, plus the configuration errors met on the way."""
 
+    store: ConfigStore = field(default_factory=ConfigStore)  # the configs found, for checking the files
     files: list[tuple[Path, Config]] = field(default_factory=list)
     errors: list[ConfigError] = field(default_factory=list)
     unconfigured: list[str] = field(default_factory=list)  # Python files no config governs
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path named, why it is not checked)
 
 
-class ConfigLookup:
-    """Finds the config that governs each folder, each folder and config file visited once."""
-
-    def __init__(self, forced: Optional[Path] = None):
-        self.forced = forced
-        self._by_folder: dict[str, Optional[Path]] = {}
-        self._configs: dict[Path, Optional[Config]] = {}
-        self.errors: list[ConfigError] = []
-
-    def config_for(self, path: Path) -> Optional[Config]:
-        """The config governing a file or a folder (None when there is none or it is broken)."""
-        return self.config_in(str(path if path.is_dir() else path.parent))
-
-    def config_in(self, folder: str, names: Optional[Iterable[str]] = None) -> Optional[Config]:
-        """The config governing `folder` (absolute); `names`: its file names, if listed already."""
-        config_path = self.forced or self._config_path(folder, names)
-        if config_path is None:
-            return None
-        if config_path not in self._configs:
-            try:
-                self._configs[config_path] = load_config(config_path)
-            except ConfigurationError as exc:
-                self._configs[config_path] = None
-                self.errors.extend(exc.errors)
-        return self._configs[config_path]
-
-    def _config_path(self, folder: str, names: Optional[Iterable[str]] = None) -> Optional[Path]:
-        # A folder without its own config inherits its parent's answer (asked once).
-        if folder not in self._by_folder:
-            found = config_file_in(folder, names)
-            parent = os.path.dirname(folder)
-            if found is None and parent != folder:
-                found = self._config_path(parent)
-            self._by_folder[folder] = found
-        return self._by_folder[folder]
-
-
-def discover(paths: Iterable[str], forced_config: Optional[Path] = None,
+def discover(paths: Iterable[str], store: Optional[ConfigStore] = None,
              extra_exclude: tuple[str, ...] = ()) -> Discovery:
     """Python files under `paths`, skipping excluded ones, each paired with its config.
 
-    `extra_exclude`: gitignore-style patterns (relative to each config's folder) excluded
-    on top of the config's own `exclude` (`--exclude` / `--extend-exclude`). A file named
-    directly that is not Python or is excluded is listed in `skipped`, not checked.
+    `store` (a new one by default) finds and keeps the configs; the files are then checked
+    with it. `extra_exclude`: gitignore-style patterns (relative to each config's folder)
+    excluded on top of the config's own `exclude` (`--exclude` / `--extend-exclude`). A file
+    named directly that is not Python or is excluded is listed in `skipped`, not checked.
     """
-    lookup = ConfigLookup(forced_config)
-    discovery = Discovery()
+    lookup = store if store is not None else ConfigStore()
+    discovery = Discovery(lookup)
     seen: set[str] = set()
     for raw in paths:
         start = os.path.abspath(raw)
@@ -103,7 +70,7 @@ def discover(paths: Iterable[str], forced_config: Optional[Path] = None,
     return discovery
 
 
-def _named_file_problem(path: str, lookup: ConfigLookup, extra_exclude: tuple[str, ...]) -> Optional[str]:
+def _named_file_problem(path: str, lookup: ConfigStore, extra_exclude: tuple[str, ...]) -> Optional[str]:
     """Why a file named on the command line is not checked (None when it is)."""
     if not path.endswith(PYTHON_SUFFIXES):
         return "not a Python file (.py or .pyi)"
@@ -128,7 +95,7 @@ def _excluder(config: Config, extra_exclude: tuple[str, ...]) -> Callable[[str],
     return either
 
 
-def _walk(start: str, lookup: ConfigLookup,
+def _walk(start: str, lookup: ConfigStore,
           extra_exclude: tuple[str, ...] = ()) -> Iterator[tuple[str, Optional[Config]]]:
     """Python files under `start` with their configs (a file named directly: itself; one that is
     not regular is yielded too, and refused when read)."""
@@ -158,25 +125,41 @@ def _walk(start: str, lookup: ConfigLookup,
                 yield os.path.join(folder, name), config
 
 
-def parallel_map(function: Callable[[A], T], items: list[A], jobs: Optional[int],
+def parallel_map(function: Callable[[C, A], T], context: C, items: list[A], jobs: Optional[int],
                  progress: Optional[Callable[[int, int], None]] = None) -> list[T]:
-    """`function` over `items` in worker processes (in order); inline for small runs."""
+    """`function(context, item)` over `items` in worker processes (in order); inline for small runs.
+
+    Each worker process gets `context` once, when it starts (a forked one inherits it with
+    its caches), not with every item.
+    """
     jobs = jobs or os.cpu_count() or 1
     total = len(items)
     results: list[T] = []
     if jobs <= 1 or total < 16:
         for index, item in enumerate(items):
-            results.append(function(item))
+            results.append(function(context, item))
             if progress:
                 progress(index + 1, total)
         return results
     chunk = max(1, min(64, total // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for index, result in enumerate(pool.map(function, items, chunksize=chunk)):
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=(context,)) as pool:
+        for index, result in enumerate(pool.map(partial(_with_installed, function), items, chunksize=chunk)):
             results.append(result)
             if progress:
                 progress(index + 1, total)
     return results
+
+
+_INSTALLED: Any = None  # in a worker process: the context of the run that started it
+
+
+def _install(context: Any) -> None:
+    global _INSTALLED
+    _INSTALLED = context
+
+
+def _with_installed(function: Callable[[Any, A], T], item: A) -> T:
+    return function(_INSTALLED, item)
 
 
 def display_path(path: Path) -> str:

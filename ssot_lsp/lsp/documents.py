@@ -43,7 +43,7 @@ from ..engine import Checked, analyze
 from ..model import ConfigError
 from ..registry import Registry
 from ..source import LineIndex, max_depth, neutralise_deep_statements
-from .configs import ConfigStore
+from ..configs import ConfigStore
 
 log = logging.getLogger("ssot_lsp")
 BIG_DOCUMENT_CHARS = 1_000_000

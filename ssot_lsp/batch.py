@@ -76,11 +76,11 @@ def _check_decodable(data: bytes) -> None:
 class SparseLines(Sequence):  # type: ignore[type-arg]
     """Some lines of a file (by 0-based number) and how many it has; other lines read as ''."""
 
-    __slots__ = ("texts", "count")
+    __slots__ = ("texts", "total")
 
-    def __init__(self, texts: Optional[dict[int, str]] = None, count: int = 0) -> None:
+    def __init__(self, texts: Optional[dict[int, str]] = None, total: int = 0) -> None:
         self.texts = texts or {}
-        self.count = count
+        self.total = total
 
     @classmethod
     def of(cls, lines: LineIndex, numbers: set[int]) -> SparseLines:
@@ -97,23 +97,23 @@ class SparseLines(Sequence):  # type: ignore[type-arg]
 
     def __getitem__(self, index: Union[int, slice]) -> Union[str, Sequence[str]]:
         if isinstance(index, slice):
-            return [self.line(number) for number in range(self.count)[index]]
-        return self.line(index if index >= 0 else self.count + index)
+            return [self.line(number) for number in range(self.total)[index]]
+        return self.line(index if index >= 0 else self.total + index)
 
     def __len__(self) -> int:
-        return self.count
+        return self.total
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, SparseLines) and (self.texts, self.count) == (other.texts, other.count)
+        return isinstance(other, SparseLines) and (self.texts, self.total) == (other.texts, other.total)
 
     def __repr__(self) -> str:
-        return f"SparseLines({self.texts!r}, {self.count})"
+        return f"SparseLines({self.texts!r}, {self.total})"
 
     def __getstate__(self) -> tuple[dict[int, str], int]:
-        return self.texts, self.count
+        return self.texts, self.total
 
     def __setstate__(self, state: tuple[dict[int, str], int]) -> None:
-        self.texts, self.count = state
+        self.texts, self.total = state
 
 
 @dataclass(frozen=True)

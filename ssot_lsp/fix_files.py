@@ -16,7 +16,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from .model import Violation
 
@@ -40,7 +40,11 @@ class FileFix:
     problem: Optional[str] = None  # why the file was left untouched
 
 
-def fix_file(store: ConfigStore, item: tuple) -> FileFix:
+# (path, write?, display name, selected rule ids, ignored rule ids, unsafe fixes?)
+FixItem = Tuple[Path, bool, str, List[str], List[str], bool]
+
+
+def fix_file(store: ConfigStore, item: FixItem) -> FileFix:
     """Fix one file with the registry `store` finds for it; `item` is (path, write?, display name,
     selected, ignored, unsafe fixes?)."""
     from .batch import FileProblem, read_text

@@ -29,10 +29,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from .batch import FileResult
-from .configs import ConfigStore
+from .config import Config
+from .configs import ConfigStore, registry_problems
+from .registry import Registry
+from .runner import Discovery, discover
 from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, ConfigurationError, Span, Violation
 
 TOP_FILES = 10
@@ -129,7 +132,7 @@ def _by_rule(violations: list[Violation]) -> list[dict[str, Any]]:
     return rows
 
 
-def _top_files(files: list[FileResult], display) -> list[dict[str, Any]]:
+def _top_files(files: list[FileResult], display: Callable[[str], str]) -> list[dict[str, Any]]:
     ranked = sorted((f for f in files if f.violations), key=lambda f: (-len(f.violations), display(f.path)))
     return [
         {
@@ -159,7 +162,7 @@ def _top_folder(path: str, root: str) -> str:
 
 
 # -- counting one file ------------------------------------------------------------------
-def tally(text: str, path: Path, registry) -> tuple[tuple[int, int, int], list[Violation]]:
+def tally(text: str, path: Path, registry: Registry) -> tuple[tuple[int, int, int], list[Violation]]:
     """The (governed, canonical, violating) counts of one document's import names, and its violations."""
     from .engine import analyze
 
@@ -271,13 +274,10 @@ def _in_canonical_package(registry, path: Path) -> bool:
 
 
 # -- entry points ---------------------------------------------------------------------
-def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery=None,
-                      store: Optional[ConfigStore] = None):
+def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery: Optional[Discovery] = None,
+                      store: Optional[ConfigStore] = None) -> tuple[Discovery, dict[Path, Config]]:
     """The files under `paths` (unless `discovery` has them) and their configurations, each
     registry checked; raises ConfigurationError."""
-    from .configs import registry_problems
-    from .runner import discover
-
     discovery = discovery or discover(list(paths), store or ConfigStore(config))
     if discovery.errors:
         raise ConfigurationError(discovery.errors)

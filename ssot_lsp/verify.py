@@ -24,7 +24,11 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    from .configs import ConfigStore
+    from .fix_files import FixItem
 
 JOURNAL = Path(".ssot") / "journal"
 OUTPUT_TAIL = 20  # lines of CMD's output shown for a file that breaks it
@@ -122,7 +126,7 @@ class Candidate:
 
     path: Path
     shown: str
-    item: tuple  # fix_file's arguments: the run's config store and the work item
+    item: tuple[ConfigStore, FixItem]  # fix_file's arguments: the run's config store and the work item
     applied: int = 0
     original: bytes = b""
     fixed: Optional[bytes] = None

@@ -20,14 +20,14 @@ such a change. Imports nothing from pygls or lsprotocol.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Tuple
 
 from ..batch import FileResult, check_file
 from ..configs import ConfigStore
 
 # What the server tells the scan between batches: ("overlay", path, text or None),
 # ("module", path, None) or ("config", None, None).
-Change = tuple
+Change = Tuple[str, Optional[Path], Optional[str]]
 
 
 def discover_files(roots: list[str]) -> list[Path]:
@@ -59,12 +59,15 @@ def check_batch(paths: list[Path], changes: Iterable[Change] = (), store: Option
 
 def apply_changes(store: ConfigStore, changes: Iterable[Change]) -> None:
     for kind, path, text in changes:
+        if kind == "config":
+            store.config_changed()
+            continue
+        if path is None:
+            raise TypeError(f"a {kind!r} change names no file")
         if kind == "overlay":
             store.set_overlay(Path(path), text)
         elif kind == "module":
             store.module_changed(Path(path))
-        elif kind == "config":
-            store.config_changed()
 
 
 def check_saved_file(store: ConfigStore, path: Path) -> Optional[FileResult]:

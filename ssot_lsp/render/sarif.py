@@ -149,7 +149,8 @@ def _describe(rule: Rule) -> str:
     return f"{text}; use '{rule.replacement}'" if rule.replacement else text
 
 
-def fingerprints(found: list[tuple[str, Violation]], loader: Optional[Loader] = None) -> dict[tuple, str]:
+def fingerprints(found: list[tuple[str, Violation]], loader: Optional[Loader] = None
+                 ) -> dict[tuple[str, str, Span], str]:
     """Line-number-free fingerprints, the baseline's keys: they survive edits above a result.
 
     `loader` gives a reported file's lines (`Details.lines_of`); without one they are read.
@@ -157,7 +158,7 @@ def fingerprints(found: list[tuple[str, Violation]], loader: Optional[Loader] = 
     from ..baseline import keys_of
 
     seen: dict[tuple, int] = {}
-    result: dict[tuple, str] = {}
+    result: dict[tuple[str, str, Span], str] = {}
     for key, (path, violation) in keys_of(found, Path(os.getcwd()), loader):
         occurrence = seen[key] = seen.get(key, -1) + 1
         digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()

@@ -33,6 +33,10 @@ from .registry import Registry
 from .source import DecodeError, Decoded, LineIndex, decode, read_source
 
 TOO_DEEP = "too deeply nested to analyse"
+# After this many parsed files, a registry whose files mostly have a fixable violation
+# (this share) gets the full analysis at once (corpus (a), the editor's workspace).
+FULL_FIRST_AFTER = 20
+FULL_FIRST_SHARE = 0.6
 
 
 class FileProblem(Exception):
@@ -168,26 +172,43 @@ def check_file(store: ConfigStore, path: Union[str, Path], *, fixes: bool = Fals
     try:
         if count is not None:
             return _counted(found, text, path, registry, count)
-        return _checked(found, text, path, registry, fixes)
+        return _checked(found, text, path, registry, fixes, store.parse_history(registry))
     except RecursionError:
         return replace(found, error=TOO_DEEP)
 
 
-def _checked(found: FileResult, text: str, path: Path, registry: Registry, want_fixes: bool) -> FileResult:
-    checked = analyze(text, path, registry, findings_only=True)
-    violations = checked.violations
-    planned: tuple[Fix, ...] = ()
-    if any(v.fix is not None for v in violations):
-        # What `fix` will do is decided on a full analysis (SPEC §12: "auto" is a promise).
+def _checked(found: FileResult, text: str, path: Path, registry: Registry, want_fixes: bool,
+             history: list[int]) -> FileResult:
+    """The file's violations: sparse first, then in full when one has a fix (see `_full_first`)."""
+    checked: Optional[Checked] = None
+    if _full_first(history):
         try:
             checked = analyze(text, path, registry)
-            violations = checked.violations
-        except RecursionError:  # found, but too deep for the fix planner (and for `fix`)
-            violations = [replace(v, fix=None) for v in violations]
-        else:
-            if want_fixes and any(v.fix == FIX_AUTO for v in violations):
-                planned = _automatic_fixes(text, checked, registry)
+        except RecursionError:  # the sparse analysis below may still fit
+            checked = None
+    if checked is None:
+        checked = analyze(text, path, registry, findings_only=True)
+        if any(v.fix is not None for v in checked.violations):
+            # What `fix` will do is decided on a full analysis (SPEC §12: "auto" is a promise).
+            try:
+                checked = analyze(text, path, registry)
+            except RecursionError:  # found, but too deep for the fix planner (and for `fix`)
+                violations = [replace(v, fix=None) for v in checked.violations]
+                return replace(found, violations=tuple(violations), lines=_touched(text, violations))
+    violations = checked.violations
+    history[0] += 1
+    history[1] += any(v.fix is not None for v in violations)
+    planned: tuple[Fix, ...] = ()
+    if want_fixes and any(v.fix == FIX_AUTO for v in violations):
+        planned = _automatic_fixes(text, checked, registry)
     return replace(found, violations=tuple(violations), lines=_touched(text, violations), fixes=planned)
+
+
+def _full_first(history: list[int]) -> bool:
+    """Whether to skip the sparse analysis: most parsed files of this registry had a fixable
+    violation, so they needed the full analysis anyway (the violations are the same either way)."""
+    parsed, fixable = history
+    return parsed >= FULL_FIRST_AFTER and fixable >= FULL_FIRST_SHARE * parsed
 
 
 def _automatic_fixes(text: str, checked: Checked, registry: Registry) -> tuple[Fix, ...]:

@@ -1,5 +1,8 @@
 """The `ssot-lsp` command line (SPEC §6): check, rules, serve, and the other subcommands.
 
+This module parses arguments, reports what discovery left out, and renders; files are
+found by `runner.discover` and checked by `batch.run_checks` (`batch.check_file` per file).
+
 Exit codes: 0 clean, 1 violations found, 2 usage or configuration error.
 """
 
@@ -161,9 +164,8 @@ def prepare(args: argparse.Namespace) -> Union[Run, int]:
     Not silent about anything it leaves out: files named but not checked, files no config
     governs, and a run where no file is governed at all (an error: exit 2).
     """
-    from .runner import discover
-
     from .configs import ConfigStore, registry_problems
+    from .runner import discover
 
     store = ConfigStore(Path(args.config).resolve() if getattr(args, "config", None) else None)
     discovery = discover(args.paths, store, tuple(split_ids(args.exclude + args.extend_exclude)))
@@ -278,7 +280,7 @@ def run_check(args: argparse.Namespace) -> int:
     if args.phase:
         from .phases import only_phase
 
-        found, problem = only_phase(found, args.phase, Path(args.config).resolve() if args.config else None)
+        found, problem = only_phase(found, args.phase, run.discovery.store)
         if problem:
             print(f"error: --phase: {problem}", file=sys.stderr)
             return EXIT_ERROR

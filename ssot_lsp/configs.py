@@ -50,6 +50,7 @@ class ConfigStore:
         self._configs: dict[Path, tuple[object, Union[Config, ConfigurationError]]] = {}
         self._registries: dict[Path, Registry] = {}
         self._filters: dict[Path, tuple[Registry, Prefilter]] = {}
+        self._parsed: dict[Path, list[int]] = {}  # per config: [files parsed, of them with a fixable violation]
         self.filter_generation = 0  # counts the pre-filters dropped because re-exports may have changed
 
     def __getstate__(self) -> dict[str, Any]:
@@ -173,6 +174,10 @@ class ConfigStore:
                 copies.append(str(copy))
             on_disk = (file for file in python_files(registry.workspace.src) if Path(file) not in overlaid)
             return build_prefilter(registry, [*on_disk, *copies])
+
+    def parse_history(self, registry: Registry) -> list[int]:
+        """[files parsed, of them with a fixable violation] of this registry in batch runs (`batch.check_file`)."""
+        return self._parsed.setdefault(registry.config.path, [0, 0])
 
     # -- changes -----------------------------------------------------------------------
     def set_overlay(self, path: Path, text: Optional[str]) -> None:

@@ -13,12 +13,17 @@ This module validates the table, assigns files and violations, and builds the re
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Violation
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .configs import ConfigStore
 
 REST = "rest"
 PHASE_KEYS = {"name": str, "paths": list, "rules": list, "deadline": str}
@@ -176,31 +181,22 @@ def _on_track(row: dict, today: datetime.date) -> Optional[bool]:
 
 # -- check --phase --------------------------------------------------------------------
 def only_phase(found: list[tuple[str, Violation]], name: str,
-               forced_config: Optional[Path]) -> tuple[list[tuple[str, Violation]], Optional[str]]:
-    """The violations of `found` in phase `name`, or an error when no config declares it."""
-    from .config import find_config_file, load_config
+               store: ConfigStore) -> tuple[list[tuple[str, Violation]], Optional[str]]:
+    """The violations of `found` in phase `name`, or an error when no config declares it.
 
-    configs: dict[str, Any] = {}
+    `store`: the run's configurations (the current folder's declares phases too)."""
     known: set[str] = {REST}
 
-    def config_for(path: str):
-        folder = str(Path(path).resolve().parent)
-        if folder not in configs:
-            config_path = forced_config or find_config_file(Path(folder))
-            configs[folder] = load_config(config_path) if config_path else None
-            if configs[folder] is not None:
-                known.update(phase.name for phase in configs[folder].phases)
-        return configs[folder]
+    def config_in(folder: str) -> Optional[Config]:
+        config = store.config_in(folder)
+        if config is not None:
+            known.update(phase.name for phase in config.phases)
+        return config
 
-    if forced_config is not None:
-        config_for(str(forced_config))
-    else:
-        start = find_config_file(Path("."))
-        if start is not None:
-            known.update(phase.name for phase in load_config(start).phases)
+    config_in(os.getcwd())
     kept = []
     for path, violation in found:
-        config = config_for(path)
+        config = config_in(os.path.dirname(os.path.abspath(path)))
         if config is not None and phase_of_violation(config, Path(path), violation.code) == name:
             kept.append((path, violation))
     if name not in known:

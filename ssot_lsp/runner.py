@@ -1,4 +1,4 @@
-"""Batch runs over files: discovery, config lookup per file, parallel checking (SPEC §6).
+"""Batch runs over files: discovery (config per folder, exclusions), worker processes, progress (SPEC §6).
 
 Shared by `check`, `fix`, `baseline` and `report`. Workers are separate processes (the
 engine is CPU-bound Python); each gets the run's `ConfigStore` when it starts.

@@ -8,7 +8,10 @@ shape: every module mentions a rule's names), measures:
 - `check`: `python -m ssot_lsp check` of the tree (all cores, JSON output to /dev/null);
 - `scan`: a language server started on the tree, from `initialized` to its "workspace scan
   done" log line (the scan runs in its helper process, after the settings are read);
-- the ratio scan / check (issue target: at most 2).
+- the ratio scan / check (issue target: at most 2);
+- CPU time per file in this process (`--sample` files, warm caches): `batch.check_file`, the
+  scan's path now, against the full engine per file (`lsp.documents.check_text`), the
+  scan's path before; CPU time is what a loaded machine disturbs least.
 Medians over `--runs`; the load average before and after is printed with them, since the
 machine is shared. `--pythonpath` runs another copy of the package (e.g. an older commit
 unpacked with `git archive`) for a before/after comparison.
@@ -78,6 +81,34 @@ def time_scan(python: str, env: dict[str, str], scope: str) -> float:
         editor.stop_server(client)
 
 
+def cpu_per_file(sample: int) -> dict[str, float]:
+    """Milliseconds of CPU per file: the batch path and the full engine, each with a warm store."""
+    from ssot_lsp.batch import check_file
+    from ssot_lsp.configs import ConfigStore
+    from ssot_lsp.lsp.documents import check_text
+    from ssot_lsp.lsp.scan import discover_files
+    from ssot_lsp.source import decode
+
+    paths = [p for p in discover_files([str(WORKSPACE)]) if p.name != "big.py"][:sample]
+    batch, full = ConfigStore(), ConfigStore()
+    start = time.process_time()
+    check_file(batch, paths[0])
+    warm_up = time.process_time() - start  # the pre-filter: every workspace file read once
+    check_text(full, paths[0], decode(paths[0].read_bytes()).text, None)
+    times: dict[str, list[float]] = {"batch": [], "full_engine": []}
+    for _ in range(3):
+        start = time.process_time()
+        for path in paths[1:]:
+            check_file(batch, path)
+        times["batch"].append(time.process_time() - start)
+        start = time.process_time()
+        for path in paths[1:]:
+            check_text(full, path, decode(path.read_bytes()).text, None)
+        times["full_engine"].append(time.process_time() - start)
+    per_file = {name: round(1000 * min(values) / (len(paths) - 1), 2) for name, values in times.items()}
+    return {**per_file, "batch_pre_filter_build_s": round(warm_up, 2), "files": len(paths) - 1}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
@@ -85,6 +116,7 @@ def main() -> int:
     parser.add_argument("--scope", choices=("openFiles", "workspace"), default="openFiles")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--pythonpath", default="", help="import ssot_lsp from this folder instead")
+    parser.add_argument("--sample", type=int, default=600, help="files for the CPU time per file")
     args = parser.parse_args()
     if not (WORKSPACE / "big.py").exists():
         corpus.generate_editor_workspace(WORKSPACE)
@@ -106,6 +138,8 @@ def main() -> int:
         "scan_over_check": round(statistics.median(scans) / statistics.median(checks), 2),
         "load_average": [load_before, editor.load_average()],
     }
+    if not args.pythonpath:
+        result["cpu_per_file_ms"] = cpu_per_file(args.sample)
     if args.json:
         print(json.dumps(result, indent=2))
     else:

@@ -254,6 +254,9 @@ def selected_violations(results: list[FileResult], run: Run) -> tuple[list[tuple
         shown = display_path(Path(result.path))
         if result.error:
             found.append((shown, read_error(result.error)))
+        elif result.config_errors:  # the configuration changed on disk during the run
+            found.append((shown, read_error("its configuration has errors: "
+                                            + "; ".join(str(error) for error in result.config_errors))))
         found.extend((shown, violation) for violation in select(result.violations, run.selected, run.ignored))
         details.add(shown, result)
     return found, details

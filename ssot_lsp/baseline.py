@@ -17,7 +17,7 @@ import os
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from .model import Violation
 
@@ -25,7 +25,7 @@ DEFAULT_NAME = ".ssot-baseline.json"
 FORMAT_VERSION = 1
 
 Key = tuple[str, str, str, str]  # file, code, flagged text, stripped source line
-Loader = Callable[[str], list[str]]
+Loader = Callable[[str], Sequence[str]]  # a reported file's lines (`batch.Details.lines_of`), or read_lines
 
 
 def read_lines(path: str) -> list[str]:
@@ -36,9 +36,9 @@ def read_lines(path: str) -> list[str]:
 
 
 def _cached(loader: Loader) -> Loader:
-    cache: dict[str, list[str]] = {}
+    cache: dict[str, Sequence[str]] = {}
 
-    def load(path: str) -> list[str]:
+    def load(path: str) -> Sequence[str]:
         if path not in cache:
             try:
                 cache[path] = loader(path)
@@ -49,7 +49,7 @@ def _cached(loader: Loader) -> Loader:
     return load
 
 
-def key_of(path: str, violation: Violation, lines: list[str], folder: Path) -> Key:
+def key_of(path: str, violation: Violation, lines: Sequence[str], folder: Path) -> Key:
     """The baseline key of one violation of `path` (a path as the CLI displays it)."""
     span = violation.span
     line = lines[span.start_line] if span.start_line < len(lines) else ""

@@ -1,5 +1,8 @@
 """The `ssot-lsp` command line (SPEC §6): check, rules, serve, and the other subcommands.
 
+This module parses arguments, reports what discovery left out, and renders; files are
+found by `runner.discover` and checked by `batch.run_checks` (`batch.check_file` per file).
+
 Exit codes: 0 clean, 1 violations found, 2 usage or configuration error.
 """
 
@@ -9,15 +12,18 @@ import argparse
 import json
 import sys
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from .cli_common import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, FORMATS, OUTPUT_FORMATS, Run, add_file_options, add_output_options,
-    add_selection_options, load_governing_config, output_stream, prepare, report_errors, sort_found, write_report,
+    add_selection_options, load_governing_config, output_stream, prepare, report_errors, reported_rules,
+    sort_found, write_report,
 )
-from .model import ConfigurationError, FileResult, Rule, Violation
+from .model import ConfigurationError, Rule, Violation
+
+if TYPE_CHECKING:
+    from .batch import Details, FileResult
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -90,96 +96,33 @@ _EXTRA_COMMANDS: list = []
 
 
 # -- check ----------------------------------------------------------------------------
-def check_one(item: tuple[Path, Path]) -> FileResult:
-    """Check one file with the config at the given path (runs in worker processes)."""
-    from .config import load_config
-    from .engine import analyze, registry_for
-    from .source import DecodeError, decode, read_source
-
-    path, config_path = item
-    try:
-        data = read_source(path)
-        _check_decodable(data)  # before the pre-filter: an undecodable file is an error, never skipped
-        config = load_config(config_path)
-        registry = registry_for(config)
-        # Most files of a large codebase never mention the registry's names: skip parsing them.
-        if not batch_prefilter(registry).may_violate(data, registry.workspace.module_name(path)[0]):
-            return FileResult(str(path), ())
-        decoded = decode(data)
-    except (OSError, DecodeError) as exc:
-        return FileResult(str(path), error=str(exc))
-    try:
-        violations = analyze(decoded.text, path, config, findings_only=True).violations
-    except RecursionError:
-        return FileResult(str(path), error="too deeply nested to analyse")
-    if any(v.fix is not None for v in violations):
-        # What `fix` will do is decided on a full analysis (SPEC §12: "auto" is a promise).
-        try:
-            violations = analyze(decoded.text, path, config).violations
-        except RecursionError:  # found, but too deep for the fix planner (and for `fix`)
-            violations = [replace(v, fix=None) for v in violations]
-    return FileResult(str(path), tuple(violations))
-
-
-def _check_decodable(data: bytes) -> None:
-    """Raise DecodeError when `data` does not decode; a plain UTF-8 check unless a coding line is there."""
-    from .source import decode
-
-    first = data.find(b"\n")
-    second = data.find(b"\n", first + 1) if first >= 0 else -1
-    if b"coding" not in (data if second < 0 else data[:second]):
-        if data.isascii():  # most files: no decoding needed to know
-            return
-        try:
-            data.decode("utf-8")
-            return
-        except UnicodeDecodeError:
-            pass
-    decode(data)  # raises DecodeError with the reason
-
-
 def check_files(args: argparse.Namespace, run: Run, label: str) -> list[FileResult]:
-    from .runner import Progress, parallel_map
+    from .batch import run_checks
+    from .runner import Progress
 
-    _compile_prefilters(run.configs)
-    items = [(path, config.path) for path, config in run.discovery.files]
     progress = Progress(label, enabled=False) if getattr(args, "silent", False) else Progress(label)
-    return parallel_map(check_one, items, args.jobs, progress)
+    return run_checks(run.discovery.store, [path for path, _ in run.discovery.files], args.jobs,
+                      fixes=getattr(args, "output_format", None) == "sarif", progress=progress)
 
 
-def _compile_prefilters(configs) -> None:
-    """Build each registry's pre-filter once, before the worker processes start (they inherit it)."""
-    from .engine import registry_for
-
-    for config in configs:
-        batch_prefilter(registry_for(config))
-
-
-def batch_prefilter(registry):
-    """The registry's pre-filter, with the registry limited to its trigger names.
-
-    Built in the parent before the workers fork; a worker started another way (spawn)
-    builds it on its first file.
-    """
-    from .prefilter import prefilter_for
-
-    prefilter = prefilter_for(registry)
-    if registry.relevant is None and prefilter.enabled:
-        registry.limit_to(frozenset(prefilter.triggers))
-    return prefilter
-
-
-def selected_violations(results: list[FileResult], run: Run) -> list[tuple[str, Violation]]:
-    """(display path, violation) pairs that `--select` / `--ignore` keep, and every unreadable file."""
+def selected_violations(results: list[FileResult], run: Run) -> tuple[list[tuple[str, Violation]], Details]:
+    """(display path, violation) pairs that `--select` / `--ignore` keep, and every unreadable file;
+    with what renderers need of the results."""
+    from .batch import Details
     from .runner import display_path, read_error, select
 
     found = []
+    details = Details(rules=run.rules())
     for result in results:
         shown = display_path(Path(result.path))
         if result.error:
             found.append((shown, read_error(result.error)))
+        elif result.config_errors:  # the configuration changed on disk during the run
+            found.append((shown, read_error("its configuration has errors: "
+                                            + "; ".join(str(error) for error in result.config_errors))))
         found.extend((shown, violation) for violation in select(result.violations, run.selected, run.ignored))
-    return found
+        details.add(shown, result)
+    return found, details
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -195,11 +138,11 @@ def run_check(args: argparse.Namespace) -> int:
     if isinstance(run, int):
         return run
     results = check_files(args, run, "checking")
-    found = selected_violations(results, run)
+    found, details = selected_violations(results, run)
     if args.phase:
         from .runner import only_phase
 
-        found, problem = only_phase(found, args.phase, Path(args.config).resolve() if args.config else None)
+        found, problem = only_phase(found, args.phase, run.discovery.store)
         if problem:
             print(f"error: --phase: {problem}", file=sys.stderr)
             return EXIT_ERROR
@@ -216,9 +159,9 @@ def run_check(args: argparse.Namespace) -> int:
             if args.output_format == "sarif":  # every result with its baselineState (SPEC §14)
                 from .ratchet import states
 
-                args.baseline_states = states(readable, Path(args.baseline))
+                args.baseline_states = states(readable, Path(args.baseline), details.lines_of)
             found = [item for item in found if item[1].code == READ_ERROR] + baseline.filter_new(
-                readable, Path(args.baseline))
+                readable, Path(args.baseline), details.lines_of)
         except (OSError, ValueError) as exc:
             print(f"error: {args.baseline}: {exc}", file=sys.stderr)
             return EXIT_ERROR
@@ -228,7 +171,8 @@ def run_check(args: argparse.Namespace) -> int:
         if args.statistics:
             print_statistics(found, run.rules(), args)
         else:
-            FORMATS[args.output_format](found, args, checked)
+            details.rules = reported_rules(found, run.discovery.store)
+            FORMATS[args.output_format](found, args, checked, details)
     return EXIT_VIOLATIONS if found and not args.exit_zero else EXIT_CLEAN
 
 
@@ -254,13 +198,14 @@ def print_statistics(found: list[tuple[str, Violation]], rules: dict[str, Rule],
 
 # -- rules ----------------------------------------------------------------------------
 def run_rules(args: argparse.Namespace) -> int:
-    config = load_governing_config(Path(args.path), args.config, args.path)
+    from .configs import ConfigStore
+
+    store = ConfigStore(Path(args.config).resolve() if args.config else None)
+    config = load_governing_config(store, Path(args.path), args.path)
     if isinstance(config, int):
         return config
     config_path = config.path
-    from .engine import registry_for
-
-    rules = registry_for(config).all_rules  # the written rules, then the inferred ones in force
+    rules = store.registry(config).all_rules  # the written rules, then the inferred ones in force
     if args.format == "json":
         json.dump([
             {"id": r.id, "kind": r.kind, "name": r.name, "replace": r.replace, "templates": list(r.templates),
@@ -332,7 +277,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     run = prepare(args)
     if isinstance(run, int):
         return run
-    found = selected_violations(check_files(args, run, "recording"), run)
+    found, details = selected_violations(check_files(args, run, "recording"), run)
     unreadable = [(path, v) for path, v in found if v.code == READ_ERROR]
     for path, violation in unreadable:
         print(f"{path}: error: {violation.message}", file=sys.stderr)
@@ -340,9 +285,9 @@ def run_baseline(args: argparse.Namespace) -> int:
     if args.update:
         from .ratchet import run_update
 
-        return run_update([item for item in found if item[1].code != READ_ERROR], output)
+        return run_update([item for item in found if item[1].code != READ_ERROR], output, details.lines_of)
     try:
-        count = baseline.write([item for item in found if item[1].code != READ_ERROR], output)
+        count = baseline.write([item for item in found if item[1].code != READ_ERROR], output, details.lines_of)
     except OSError as exc:
         print(f"error: {output}: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -395,17 +340,10 @@ class _VersionAction(argparse.Action):
                          help=help or "show the version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None):
-        print(f"{parser.prog} {_version()}")
+        from .meta import version
+
+        print(f"{parser.prog} {version()}")
         parser.exit()
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("ssot-lsp")
-    except Exception:
-        return "unknown"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,16 +16,18 @@ import sys
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, Union
 
 from .model import CANON_CODE, ConfigError, ConfigurationError, Rule, Violation
 
 if TYPE_CHECKING:
+    from .batch import Details
     from .config import Config
+    from .configs import ConfigStore
     from .runner import Discovery
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
-Renderer = Callable[[list[tuple[str, Violation]], argparse.Namespace, int], None]  # found, args, files checked
+Renderer = Callable[[list[tuple[str, Violation]], argparse.Namespace, int, "Details"], None]  # found, args, files checked, details
 OUTPUT_FORMATS = ("text", "concise", "full", "json", "json-lines", "junit", "gitlab", "pylint", "sarif", "github")
 
 
@@ -96,12 +98,14 @@ def prepare(args: argparse.Namespace) -> Union[Run, int]:
     Not silent about anything it leaves out: files named but not checked, files no config
     governs, and a run where no file is governed at all (an error: exit 2).
     """
+    from .configs import ConfigStore, registry_problems
     from .runner import discover
 
-    forced = Path(args.config).resolve() if getattr(args, "config", None) else None
-    discovery = discover(args.paths, forced, tuple(split_ids(args.exclude + args.extend_exclude)))
+    store = ConfigStore(Path(args.config).resolve() if getattr(args, "config", None) else None)
+    discovery = discover(args.paths, store, tuple(split_ids(args.exclude + args.extend_exclude)))
     run = Run(discovery, split_ids(getattr(args, "select", [])), split_ids(getattr(args, "ignore", [])))
-    errors = discovery.errors or _registry_problems(run.configs)
+    errors = discovery.errors or [problem for config in run.configs
+                                  for problem in registry_problems(store.registry(config))]
     if errors:
         report_errors(errors)
         return EXIT_ERROR
@@ -134,16 +138,14 @@ def report_no_config(paths: Sequence[str]) -> None:
             print(f"hint: {file} has [{table}]; the table ssot-lsp reads is [tool.ssot-lsp]", file=sys.stderr)
 
 
-def load_governing_config(path: Path, forced: Optional[str], shown: str) -> Union[Config, int]:
-    """The config `--config` names, else the one governing `path`; an exit code (after saying why) if none loads."""
-    from .config import find_config_file, load_config
-
-    config_path = Path(forced).resolve() if forced else find_config_file(path if path.is_dir() else path.parent)
+def load_governing_config(store: ConfigStore, path: Path, shown: str) -> Union[Config, int]:
+    """The config `store` finds for `path` (`--config` forces one); an exit code (after saying why) if none loads."""
+    config_path = store.config_path_for(path)
     if config_path is None:
         report_no_config([shown])
         return EXIT_ERROR
     try:
-        return load_config(config_path)
+        return store.load(config_path)
     except ConfigurationError as exc:
         report_errors(exc.errors)
         return EXIT_ERROR
@@ -164,15 +166,20 @@ def check_selection(run: Run, rules: dict[str, Rule]) -> bool:
     return good
 
 
-def _registry_problems(configs: list[Config]) -> list[ConfigError]:
-    from .engine import registry_for
-
-    problems: list[ConfigError] = []
-    for config in configs:
-        registry = registry_for(config)
-        _ = registry.canonical  # reading the canonical modules reports missing ones
-        problems.extend(registry.problems)
-    return problems
+def reported_rules(found: list[tuple[str, Violation]], store: ConfigStore) -> dict[str, Rule]:
+    """The rules of the configurations governing the reported files (the current folder's when none)."""
+    rules: dict[str, Rule] = {}
+    folders = sorted({os.path.dirname(os.path.abspath(path)) for path, _ in found} or {os.getcwd()})
+    for config_path in dict.fromkeys(store.config_path_in(folder) for folder in folders):
+        if config_path is None:
+            continue
+        try:
+            config = store.load(config_path)
+        except ConfigurationError:  # reported already
+            continue
+        for rule in config.rules:
+            rules.setdefault(rule.id, rule)
+    return rules
 
 
 def sort_found(found: list[tuple[str, Violation]]) -> None:
@@ -192,21 +199,16 @@ def output_stream(args: argparse.Namespace) -> Iterator[None]:
         yield
 
 
-def render_text(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
-    from .render.text import render_text as render
-
-    render(found, args, files)
-
-
 def _renderer(module: str, name: str) -> Renderer:
-    def render(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
+    def render(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int, details: Details) -> None:
         import importlib
 
-        getattr(importlib.import_module(f".render.{module}", __package__), name)(found, args, files)
+        getattr(importlib.import_module(f".render.{module}", __package__), name)(found, args, files, details)
 
     return render
 
 
+render_text = _renderer("text", "render_text")
 FORMATS = {
     "text": render_text, "concise": render_text, "full": render_text,
     "json": _renderer("formats", "render_json"), "json-lines": _renderer("formats", "render_json_lines"),

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Union
 from .cli_common import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, FORMATS, Run, add_file_options, add_output_options,
     add_selection_options, check_selection, load_governing_config, output_stream, prepare, report_errors,
-    sort_found, split_ids, warn,
+    reported_rules, sort_found, split_ids, warn,
 )
 from .model import FIX_UNSAFE, Violation
 from .runner import Discovery
@@ -86,10 +86,10 @@ def fix_files(args: argparse.Namespace, run: Run, diff: bool) -> tuple[int, int]
     from .runner import Progress, display_path, parallel_map
 
     unsafe = bool(getattr(args, "unsafe_fixes", False))
-    items = [(path, config.path, not diff, display_path(path), run.selected, run.ignored, unsafe)
-             for path, config in run.discovery.files]
+    items = [(path, not diff, display_path(path), run.selected, run.ignored, unsafe)
+             for path, _ in run.discovery.files]
     progress = Progress("fixing", enabled=False) if getattr(args, "silent", False) else Progress("fixing")
-    outcomes = parallel_map(fix_file, items, args.jobs, progress)
+    outcomes = parallel_map(fix_file, run.discovery.store, items, args.jobs, progress)
     return _fix_summary(outcomes, diff, unsafe, args)
 
 
@@ -215,19 +215,20 @@ class StdinFile:
 
 def read_stdin(args: argparse.Namespace) -> Union[StdinFile, int]:
     """Standard input with the registry that governs `--stdin-filename`, or an exit code."""
-    from .engine import registry_for
+    from .configs import ConfigStore, registry_problems
     from .source import DecodeError, decode
 
     name = args.stdin_filename or "-"
-    config = load_governing_config(Path(os.path.abspath(name)), args.config, name)
+    store = ConfigStore(Path(args.config).resolve() if args.config else None)
+    config = load_governing_config(store, Path(os.path.abspath(name)), name)
     if isinstance(config, int):
         return config
-    registry = registry_for(config)
-    _ = registry.canonical  # reading the canonical modules reports missing ones
-    if registry.problems:
-        report_errors(registry.problems)
+    registry = store.registry(config)
+    problems = registry_problems(registry)
+    if problems:
+        report_errors(problems)
         return EXIT_ERROR
-    run = Run(Discovery(), split_ids(args.select), split_ids(args.ignore))
+    run = Run(Discovery(store), split_ids(args.select), split_ids(args.ignore))
     if not check_selection(run, {rule.id: rule for rule in config.rules}):
         return EXIT_ERROR
     source = StdinFile(name, sys.stdin.buffer.read(), run)
@@ -245,7 +246,7 @@ def read_stdin(args: argparse.Namespace) -> Union[StdinFile, int]:
 
 def check_stdin(args: argparse.Namespace) -> int:
     """`check --stdin-filename PATH -`: report on standard input as if it were PATH."""
-    from .engine import analyze
+    from .batch import Details, check_file
     from .runner import display_path, read_error, select
 
     source = read_stdin(args)
@@ -254,15 +255,22 @@ def check_stdin(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         return _fix_stdin(args, source)
     shown = display_path(source.path) if source.name != "-" else source.name
+    store = source.run.discovery.store
     found = []
+    details = Details()
     if source.error is not None:
         found = [(shown, read_error(source.error))]
     elif source.registry is not None and source.decoded is not None:
-        violations = analyze(source.decoded.text, source.path, source.registry).violations
-        found = [(shown, v) for v in select(violations, source.run.selected, source.run.ignored)]
+        result = check_file(store, source.path, text=source.decoded.text, fixes=args.output_format == "sarif")
+        if result.error is not None:
+            found.append((shown, read_error(result.error)))
+        found.extend((shown, v) for v in select(result.violations, source.run.selected, source.run.ignored))
+        details.add(shown, result)
     sort_found(found)
+    details.rules = reported_rules(found, store)
     with output_stream(args):
-        FORMATS[args.output_format](found, args, 1 if source.registry is not None and not source.error else 0)
+        FORMATS[args.output_format](found, args, 1 if source.registry is not None and not source.error else 0,
+                                    details)
     return EXIT_VIOLATIONS if found and not args.exit_zero else EXIT_CLEAN
 
 

@@ -14,7 +14,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,6 +35,7 @@ DEFAULT_EXCLUDE = (
     ".ruff_cache", ".svn", ".tox", ".venv", "__pypackages__", "_build", "buck-out",
     "node_modules", "venv", "__pycache__",
 )
+PYTHON_SUFFIXES = (".py", ".pyi")
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")  # dots: inferred ids are INF-<dotted name>
@@ -234,27 +235,40 @@ def near_miss_tables(start: Path) -> list[tuple[Path, str]]:
     return found
 
 
-_CACHE: dict[Path, tuple[tuple[int, int], Config]] = {}
+def skipped_folder(name: str) -> bool:
+    """Folders never walked for Python files: hidden ones and the default exclusions."""
+    return name.startswith(".") or name in DEFAULT_EXCLUDE
+
+
+def python_files(roots: Iterable[Path]) -> Iterator[str]:
+    """The Python files under `roots`, each once, skipping the folders no one lints."""
+    seen: set[str] = set()
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [name for name in dirs if not skipped_folder(name)]
+            for name in files:
+                if name.endswith(PYTHON_SUFFIXES):
+                    path = os.path.join(folder, name)
+                    if path not in seen:
+                        seen.add(path)
+                        yield path
 
 
 def load_config(path: Path) -> Config:
-    """Read and validate a config file; raises ConfigurationError listing every problem."""
+    """Read and validate a config file; raises ConfigurationError listing every problem.
+
+    Not cached: `configs.ConfigStore` keeps what a run or a server session has read.
+    """
     path = Path(os.path.abspath(path))
     try:
-        stat = path.stat()
+        path.stat()
     except OSError as exc:
         raise ConfigurationError([ConfigError(str(path), "<file>", exc.strerror or str(exc))]) from None
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(path)
-    if cached and cached[0] == stamp:
-        return cached[1]
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError([ConfigError(str(path), "<file>", str(exc))]) from None
-    config = config_from_text(text, path)
-    _CACHE[path] = (stamp, config)
-    return config
+    return config_from_text(text, path)
 
 
 def config_from_text(text: str, path: Path) -> Config:

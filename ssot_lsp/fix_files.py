@@ -16,9 +16,12 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from .model import Violation
+
+if TYPE_CHECKING:
+    from .configs import ConfigStore
 
 
 @dataclass
@@ -37,26 +40,34 @@ class FileFix:
     problem: Optional[str] = None  # why the file was left untouched
 
 
-def fix_file(item: tuple) -> FileFix:
-    """Fix one file; `item` is (path, config path, write?, display name, selected, ignored, unsafe fixes?)."""
-    from .config import load_config
-    from .engine import analyze, registry_for
+# (path, write?, display name, selected rule ids, ignored rule ids, unsafe fixes?)
+FixItem = Tuple[Path, bool, str, List[str], List[str], bool]
+
+
+def fix_file(store: ConfigStore, item: FixItem) -> FileFix:
+    """Fix one file with the registry `store` finds for it; `item` is (path, write?, display name,
+    selected, ignored, unsafe fixes?)."""
+    from .batch import FileProblem, read_text
+    from .engine import analyze
     from .fixer import fix_all
     from .runner import select
-    from .source import DecodeError, decode, encode, read_source
+    from .source import encode
 
-    path, config_path, write, shown, selected, ignored, unsafe_fixes = item
+    path, write, shown, selected, ignored, unsafe_fixes = item
     outcome = FileFix(str(path))
     if path.is_symlink():
         outcome.problem = "is a symbolic link: left untouched (fix the file it points to)"
         return outcome
     try:
-        original = read_source(path)
-        decoded = decode(original)
-    except (OSError, DecodeError) as exc:
+        original, decoded = read_text(path)
+    except FileProblem as exc:
         outcome.problem = f"cannot read: {exc}"
         return outcome
-    registry = registry_for(load_config(config_path))
+    lookup = store.lookup(path)
+    if lookup.registry is None:  # discovery checked the configuration: it changed during the run
+        outcome.problem = "no usable configuration: " + "; ".join(str(error) for error in lookup.errors)
+        return outcome
+    registry = lookup.registry
 
     def wanted(violation: Violation) -> bool:
         return bool(select([violation], selected, ignored))

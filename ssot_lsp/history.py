@@ -174,19 +174,6 @@ class Mirror:
 
 
 # -- counting -------------------------------------------------------------------------
-def _forget(folder: Path) -> None:
-    """Drop the cached configurations and registries of the mirror (its files just changed)."""
-    from . import config as config_module
-    from .engine import registries_in_use
-
-    prefix = str(folder)
-    for path in [p for p in config_module._CACHE if str(p).startswith(prefix)]:
-        del config_module._CACHE[path]
-    registries = registries_in_use()
-    if registries is not None:
-        registries.forget_under(folder)
-
-
 def _context_key(tree: dict[str, str], configs: Iterable, version: str) -> str:
     targets: set[str] = set()
     for config in configs:
@@ -224,9 +211,9 @@ def _record(tally) -> dict:
 def count_commit(mirror: Mirror, tree: dict[str, str], paths: list[str], cache: TallyCache, version: str) -> dict:
     """Score, counts, `by_rule` and `by_phase` of the mirror's current commit."""
     from . import phases as phase_module
-    from .report import discover_governed, tally_one
+    from .batch import check_file
+    from .report import discover_governed, tally
 
-    _forget(mirror.folder)
     discovery, configs = discover_governed(str(mirror.folder / p) for p in paths)
     context = _context_key(tree, configs.values(), version)
     counted, by_rule, canonical, total, errors = [], {}, 0, 0, []
@@ -235,7 +222,7 @@ def count_commit(mirror: Mirror, tree: dict[str, str], paths: list[str], cache: 
         key = hashlib.sha256(f"{context}\0{relative}\0{tree.get(relative, '')}".encode("utf-8")).hexdigest()
         record = cache.get(key)
         if record is None:
-            record = _record(tally_one((path, cfg.path)))
+            record = _record(check_file(discovery.store, path, count=tally))
             cache.put(key, record)
         if record["error"]:
             errors.append(f"{relative}: {record['error']}")
@@ -268,6 +255,7 @@ def history(paths: list[str], commits: Optional[int] = None, since: Optional[str
     Raises HistoryError (git problems, paths outside the repository); a commit whose
     configuration is invalid gets a point with `error` instead of numbers.
     """
+    from .meta import version as installed_version
     from .model import ConfigurationError
 
     root = repository_root(Path.cwd())
@@ -282,7 +270,7 @@ def history(paths: list[str], commits: Optional[int] = None, since: Optional[str
     reader = BlobReader(root)
     mirror = Mirror(folder / "tree", reader)
     mirror.load()
-    version = _version()
+    version = installed_version()
     points = []
     try:
         for commit, date in list_commits(root, commits, since):
@@ -298,15 +286,6 @@ def history(paths: list[str], commits: Optional[int] = None, since: Optional[str
         reader.close()
         cache.close()
     return points, {"hits": cache.hits, "misses": cache.misses}
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("ssot-lsp")
-    except Exception:  # noqa: BLE001
-        return "unknown"
 
 
 def run_history(args) -> int:

@@ -141,12 +141,3 @@ class ConfigurationError(Exception):
     def __init__(self, errors: list[ConfigError]):
         self.errors = list(errors)
         super().__init__("; ".join(str(error) for error in self.errors))
-
-
-@dataclass(**_FROZEN)
-class FileResult:
-    """What checking one file produced: its violations, or why it could not be read."""
-
-    path: str
-    violations: Tuple[Violation, ...] = ()
-    error: Optional[str] = None

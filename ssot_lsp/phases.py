@@ -16,9 +16,12 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Violation
+
+if TYPE_CHECKING:
+    pass
 
 REST = "rest"
 PHASE_KEYS = {"name": str, "paths": list, "rules": list, "deadline": str}

@@ -24,16 +24,14 @@ a cookie is decoded (and its decoding errors reported) as before.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
+from .config import python_files
 from .registry import Registry
 from .source import DecodeError, decode, read_source, words
-
-_SKIP_FOLDERS = {"__pycache__", "node_modules", "venv", ".venv", ".git", ".tox", ".nox", ".eggs"}
 
 
 class Prefilter:
@@ -89,7 +87,7 @@ def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Union
         for identity, symbol in registry.canonical.items():
             triggers.add(symbol.name)
             triggers.add(identity.rsplit(".", 1)[-1])
-    files = workspace_files if workspace_files is not None else _workspace_files(workspace.src)
+    files = workspace_files if workspace_files is not None else python_files(workspace.src)
     aliases = [pair for path in files for pair in file_aliases(path)]
     return Prefilter(triggers | _renamed(triggers, aliases), governed)
 
@@ -173,19 +171,6 @@ def _in_import(data: bytes, position: int) -> bool:
             break
     # Any earlier `import` would have this one's text between it and the name as well.
     return _IMPORT_TAIL.fullmatch(data, index + 6, position) is not None
-
-
-def _workspace_files(roots: Iterable[Path]) -> Iterable[str]:
-    seen: set[str] = set()
-    for root in roots:
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP_FOLDERS]
-            for name in files:
-                if name.endswith((".py", ".pyi")):
-                    path = os.path.join(folder, name)
-                    if path not in seen:
-                        seen.add(path)
-                        yield path
 
 
 _CACHE: dict[int, tuple[Registry, Prefilter]] = {}

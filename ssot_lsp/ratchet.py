@@ -83,12 +83,12 @@ def sarif_results(states_: States, results: list[dict], location) -> list[dict]:
     return results
 
 
-def run_update(found: list[tuple[str, Violation]], path: Path) -> int:
+def run_update(found: list[tuple[str, Violation]], path: Path, loader: Optional[baseline.Loader] = None) -> int:
     """`ssot-lsp baseline --update`: 0 on success, 2 when the baseline is missing or unreadable."""
     import sys
 
     try:
-        outcome = update(found, path)
+        outcome = update(found, path, loader)
     except (OSError, ValueError) as exc:
         print(f"error: {path}: {exc}", file=sys.stderr)
         return 2

@@ -29,30 +29,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
+from .batch import FileResult
+from .config import Config
+from .configs import ConfigStore, registry_problems
+from .registry import Registry
+from .runner import Discovery, discover
 from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, ConfigurationError, Span, Violation
 
 TOP_FILES = 10
-
-
-@dataclass(frozen=True)
-class FileTally:
-    """What one file contributes to the report (a plain value, sent back by workers)."""
-
-    path: str  # absolute
-    governed: int = 0
-    canonical: int = 0
-    violating: int = 0
-    violations: tuple[Violation, ...] = ()
-    error: Optional[str] = None
 
 
 @dataclass
 class Report:
     """The aggregate over many files; `as_json()` is the report's public shape."""
 
-    files: list[FileTally] = field(default_factory=list)
+    files: list[FileResult] = field(default_factory=list)
     scope: tuple[str, ...] = ()
     phases: list = field(default_factory=list)  # phases.Phase declared by the configs (SPEC §14)
     phase_counts: list = field(default_factory=list)  # phases.Counted, one per file
@@ -139,7 +132,7 @@ def _by_rule(violations: list[Violation]) -> list[dict[str, Any]]:
     return rows
 
 
-def _top_files(files: list[FileTally], display) -> list[dict[str, Any]]:
+def _top_files(files: list[FileResult], display: Callable[[str], str]) -> list[dict[str, Any]]:
     ranked = sorted((f for f in files if f.violations), key=lambda f: (-len(f.violations), display(f.path)))
     return [
         {
@@ -169,14 +162,14 @@ def _top_folder(path: str, root: str) -> str:
 
 
 # -- counting one file ------------------------------------------------------------------
-def tally(text: str, path: Path, registry) -> FileTally:
-    """Count the governed, canonical and violating import names of one document."""
+def tally(text: str, path: Path, registry: Registry) -> tuple[tuple[int, int, int], list[Violation]]:
+    """The (governed, canonical, violating) counts of one document's import names, and its violations."""
     from .engine import analyze
 
     checked = analyze(text, path, registry)
-    violations = tuple(checked.violations)
+    violations = checked.violations
     if checked.analysis is None:
-        return FileTally(str(path), violations=violations)
+        return (0, 0, 0), violations
     flagged: set[Span] = {v.span for v in violations}
     internal = _in_canonical_package(registry, path)
     governed = canonical = violating = 0
@@ -195,7 +188,7 @@ def tally(text: str, path: Path, registry) -> FileTally:
             elif module in registry.config.canonical_modules or (
                     not registry.config.canonical_modules and _is_replacement(registry, statement, module, span)):
                 canonical += 1
-    return FileTally(str(path), governed, canonical, violating, violations)
+    return (governed, canonical, violating), violations
 
 
 def _is_replacement(registry, statement, module: Optional[str], span: Optional[Span]) -> bool:
@@ -280,38 +273,16 @@ def _in_canonical_package(registry, path: Path) -> bool:
                for folder in (p.parent for p in registry.canonical_modules_paths()))
 
 
-def tally_one(item: tuple[Path, Path]) -> FileTally:
-    """Worker entry: read and count one file with the config at the given path."""
-    from .config import load_config
-    from .engine import registry_for
-    from .source import DecodeError, decode, read_source
-
-    path, config_path = item
-    try:
-        text = decode(read_source(path)).text
-        return tally(text, path, registry_for(load_config(config_path)))
-    except (OSError, DecodeError) as exc:
-        return FileTally(str(path), error=str(exc))
-    except RecursionError:
-        return FileTally(str(path), error="too deeply nested to analyse")
-
-
 # -- entry points ---------------------------------------------------------------------
-def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery=None):
+def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery: Optional[Discovery] = None,
+                      store: Optional[ConfigStore] = None) -> tuple[Discovery, dict[Path, Config]]:
     """The files under `paths` (unless `discovery` has them) and their configurations, each
     registry checked; raises ConfigurationError."""
-    from .engine import registry_for
-    from .runner import discover
-
-    discovery = discovery or discover(list(paths), config)
+    discovery = discovery or discover(list(paths), store or ConfigStore(config))
     if discovery.errors:
         raise ConfigurationError(discovery.errors)
     configs = {cfg.path: cfg for _, cfg in discovery.files}
-    problems = []
-    for cfg in configs.values():
-        registry = registry_for(cfg)
-        registry.canonical  # noqa: B018 - reading the canonical modules reports missing ones
-        problems.extend(registry.problems)
+    problems = [problem for cfg in configs.values() for problem in registry_problems(discovery.store.registry(cfg))]
     if problems:
         raise ConfigurationError(problems)
     return discovery, configs
@@ -319,22 +290,23 @@ def discover_governed(paths: Iterable[str], config: Optional[Path] = None, disco
 
 def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
                  overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None) -> Report:
-    """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError."""
-    from . import phases
-    from .engine import registry_for
-    from .runner import parallel_map
+    """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError.
 
-    discovery, configs = discover_governed(paths, config, discovery)
-    overlays = {Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()}
-    if overlays:
-        tallies = [
-            tally(overlays[path], path, registry_for(cfg)) if path in overlays
-            else tally_one((path, cfg.path))
-            for path, cfg in discovery.files
-        ]
+    `overlays`: unsaved editor text that replaces files' contents (for the files themselves
+    and for what their modules re-export).
+    """
+    from . import phases
+    from .batch import check_file, run_checks
+
+    store = ConfigStore(config)
+    store.overlays.update({Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()})
+    discovery, configs = discover_governed(paths, config, discovery, store)
+    store = discovery.store
+    if store.overlays:
+        tallies = [check_file(store, path, count=tally, text=store.overlays.get(path))
+                   for path, _ in discovery.files]
     else:
-        items = [(path, cfg.path) for path, cfg in discovery.files]
-        tallies = parallel_map(tally_one, items, jobs, progress)
+        tallies = run_checks(store, [path for path, _ in discovery.files], jobs, count=tally, progress=progress)
     scope = tuple(dict.fromkeys(s for cfg in configs.values() for s in cfg.scope))
     counted = [phases.count_file(cfg, path, t.governed, t.canonical, t.violations)
                for t, (path, cfg) in zip(tallies, discovery.files)]

@@ -1,7 +1,7 @@
-"""Batch runs over files: discovery, config lookup per file, parallel checking (SPEC §6).
+"""Batch runs over files: discovery (config per folder, exclusions), worker processes, progress (SPEC §6).
 
 Shared by `check`, `fix`, `baseline` and `report`. Workers are separate processes (the
-engine is CPU-bound Python); each keeps its own config and registry caches.
+engine is CPU-bound Python); each gets the run's `ConfigStore` when it starts.
 """
 
 from __future__ import annotations
@@ -10,77 +10,44 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
-from .config import Config, config_file_in, find_config_file, load_config
-from .model import ConfigError, ConfigurationError, Span, Violation
+from .config import PYTHON_SUFFIXES, Config
+from .configs import ConfigStore
+from .model import ConfigError, Span, Violation
 from .phases import REST, phase_of_violation
 
-PYTHON_SUFFIXES = (".py", ".pyi")
 # The code of a file that could not be read or decoded (ruff's E902): an error in every output.
 READ_ERROR = "SSOT-E902"
 T = TypeVar("T")
 A = TypeVar("A")
+C = TypeVar("C")
 
 
 @dataclass
 class Discovery:
     """Files to check, each with its config, plus the configuration errors met on the way."""
 
+    store: ConfigStore = field(default_factory=ConfigStore)  # the configs found, for checking the files
     files: list[tuple[Path, Config]] = field(default_factory=list)
     errors: list[ConfigError] = field(default_factory=list)
     unconfigured: list[str] = field(default_factory=list)  # Python files no config governs
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path named, why it is not checked)
 
 
-class ConfigLookup:
-    """Finds the config that governs each folder, each folder and config file visited once."""
-
-    def __init__(self, forced: Optional[Path] = None):
-        self.forced = forced
-        self._by_folder: dict[str, Optional[Path]] = {}
-        self._configs: dict[Path, Optional[Config]] = {}
-        self.errors: list[ConfigError] = []
-
-    def config_for(self, path: Path) -> Optional[Config]:
-        """The config governing a file or a folder (None when there is none or it is broken)."""
-        return self.config_in(str(path if path.is_dir() else path.parent))
-
-    def config_in(self, folder: str, names: Optional[Iterable[str]] = None) -> Optional[Config]:
-        """The config governing `folder` (absolute); `names`: its file names, if listed already."""
-        config_path = self.forced or self._config_path(folder, names)
-        if config_path is None:
-            return None
-        if config_path not in self._configs:
-            try:
-                self._configs[config_path] = load_config(config_path)
-            except ConfigurationError as exc:
-                self._configs[config_path] = None
-                self.errors.extend(exc.errors)
-        return self._configs[config_path]
-
-    def _config_path(self, folder: str, names: Optional[Iterable[str]] = None) -> Optional[Path]:
-        # A folder without its own config inherits its parent's answer (asked once).
-        if folder not in self._by_folder:
-            found = config_file_in(folder, names)
-            parent = os.path.dirname(folder)
-            if found is None and parent != folder:
-                found = self._config_path(parent)
-            self._by_folder[folder] = found
-        return self._by_folder[folder]
-
-
-def discover(paths: Iterable[str], forced_config: Optional[Path] = None,
+def discover(paths: Iterable[str], store: Optional[ConfigStore] = None,
              extra_exclude: tuple[str, ...] = ()) -> Discovery:
     """Python files under `paths`, skipping excluded ones, each paired with its config.
 
-    `extra_exclude`: gitignore-style patterns (relative to each config's folder) excluded
-    on top of the config's own `exclude` (`--exclude` / `--extend-exclude`). A file named
-    directly that is not Python or is excluded is listed in `skipped`, not checked.
+    `store` (a new one by default) finds and keeps the configs; the files are then checked
+    with it. `extra_exclude`: gitignore-style patterns (relative to each config's folder)
+    excluded on top of the config's own `exclude` (`--exclude` / `--extend-exclude`). A file
+    named directly that is not Python or is excluded is listed in `skipped`, not checked.
     """
-    lookup = ConfigLookup(forced_config)
-    discovery = Discovery()
+    lookup = store if store is not None else ConfigStore()
+    discovery = Discovery(lookup)
     seen: set[str] = set()
     for raw in paths:
         start = os.path.abspath(raw)
@@ -104,7 +71,7 @@ def discover(paths: Iterable[str], forced_config: Optional[Path] = None,
     return discovery
 
 
-def _named_file_problem(path: str, lookup: ConfigLookup, extra_exclude: tuple[str, ...]) -> Optional[str]:
+def _named_file_problem(path: str, lookup: ConfigStore, extra_exclude: tuple[str, ...]) -> Optional[str]:
     """Why a file named on the command line is not checked (None when it is)."""
     if not path.endswith(PYTHON_SUFFIXES):
         return "not a Python file (.py or .pyi)"
@@ -129,7 +96,7 @@ def _excluder(config: Config, extra_exclude: tuple[str, ...]) -> Callable[[str],
     return either
 
 
-def _walk(start: str, lookup: ConfigLookup,
+def _walk(start: str, lookup: ConfigStore,
           extra_exclude: tuple[str, ...] = ()) -> Iterator[tuple[str, Optional[Config]]]:
     """Python files under `start` with their configs (a file named directly: itself; one that is
     not regular is yielded too, and refused when read)."""
@@ -159,32 +126,45 @@ def _walk(start: str, lookup: ConfigLookup,
                 yield os.path.join(folder, name), config
 
 
-def parallel_map(function: Callable[[A], T], items: list[A], jobs: Optional[int],
+def parallel_map(function: Callable[[C, A], T], context: C, items: list[A], jobs: Optional[int],
                  progress: Optional[Callable[[int, int], None]] = None) -> list[T]:
-    """`function` over `items` in worker processes (in order); inline for small runs."""
+    """`function(context, item)` over `items` in worker processes (in order); inline for small runs.
+
+    Each worker process gets `context` once, when it starts (a forked one inherits it with
+    its caches), not with every item.
+    """
     jobs = jobs or os.cpu_count() or 1
     total = len(items)
     results: list[T] = []
     if jobs <= 1 or total < 16:
         for index, item in enumerate(items):
-            results.append(function(item))
+            results.append(function(context, item))
             if progress:
                 progress(index + 1, total)
         return results
     chunk = max(1, min(64, total // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker) as pool:
-        for index, result in enumerate(pool.map(function, items, chunksize=chunk)):
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=(context,)) as pool:
+        for index, result in enumerate(pool.map(partial(_with_installed, function), items, chunksize=chunk)):
             results.append(result)
             if progress:
                 progress(index + 1, total)
     return results
 
 
-def _start_worker() -> None:
-    """A worker keeps the registries it compiles for its life (a forked one has its run's already)."""
+_INSTALLED: Any = None  # in a worker process: the context of the run that started it
+
+
+def _install(context: Any) -> None:
+    """A worker keeps its run's context and the registries it compiles for its life."""
+    global _INSTALLED
     from .engine import ensure_registries
 
+    _INSTALLED = context
     ensure_registries()
+
+
+def _with_installed(function: Callable[[Any, A], T], item: A) -> T:
+    return function(_INSTALLED, item)
 
 
 def display_path(path: Path) -> str:
@@ -231,30 +211,22 @@ def select(violations: Iterable[Violation], selected: list[str], ignored: list[s
 
 # -- check --phase --------------------------------------------------------------------
 def only_phase(found: list[tuple[str, Violation]], name: str,
-               forced_config: Optional[Path]) -> tuple[list[tuple[str, Violation]], Optional[str]]:
-    """The violations of `found` in phase `name`, or an error when no config declares it."""
+               store: ConfigStore) -> tuple[list[tuple[str, Violation]], Optional[str]]:
+    """The violations of `found` in phase `name`, or an error when no config declares it.
 
-    configs: dict[str, Any] = {}
+    `store`: the run's configurations (the current folder's declares phases too)."""
     known: set[str] = {REST}
 
-    def config_for(path: str) -> Any:
-        folder = str(Path(path).resolve().parent)
-        if folder not in configs:
-            config_path = forced_config or find_config_file(Path(folder))
-            configs[folder] = load_config(config_path) if config_path else None
-            if configs[folder] is not None:
-                known.update(phase.name for phase in configs[folder].phases)
-        return configs[folder]
+    def config_in(folder: str) -> Optional[Config]:
+        config = store.config_in(folder)
+        if config is not None:
+            known.update(phase.name for phase in config.phases)
+        return config
 
-    if forced_config is not None:
-        config_for(str(forced_config))
-    else:
-        start = find_config_file(Path("."))
-        if start is not None:
-            known.update(phase.name for phase in load_config(start).phases)
+    config_in(os.getcwd())
     kept = []
     for path, violation in found:
-        config = config_for(path)
+        config = config_in(os.path.dirname(os.path.abspath(path)))
         if config is not None and phase_of_violation(config, Path(path), violation.code) == name:
             kept.append((path, violation))
     if name not in known:

@@ -24,7 +24,11 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    from .configs import ConfigStore
+    from .fix_files import FixItem
 
 JOURNAL = Path(".ssot") / "journal"
 OUTPUT_TAIL = 20  # lines of CMD's output shown for a file that breaks it
@@ -122,7 +126,7 @@ class Candidate:
 
     path: Path
     shown: str
-    item: tuple  # the fix_file work item
+    item: tuple[ConfigStore, FixItem]  # fix_file's arguments: the run's config store and the work item
     applied: int = 0
     original: bytes = b""
     fixed: Optional[bytes] = None
@@ -156,7 +160,7 @@ class Run:
                 except OSError as exc:
                     self.problems.append((candidate, f"cannot read: {exc}"))
                     continue
-                outcome = fix_file(candidate.item)
+                outcome = fix_file(*candidate.item)
                 if outcome.problem or not outcome.applied:
                     self.problems.append((candidate, outcome.problem or "no fix applied"))
                     continue
@@ -238,19 +242,20 @@ def _plan(args) -> tuple[list[Candidate], int, Optional[int]]:
     run = prepare(args)
     if isinstance(run, int):
         return [], 0, run
-    items = [(path, config.path, False, display_path(path), run.selected, run.ignored, args.unsafe_fixes)
-             for path, config in run.discovery.files]
-    outcomes = parallel_map(fix_file, items, args.jobs, Progress("planning"))
+    store = run.discovery.store
+    items = [(path, False, display_path(path), run.selected, run.ignored, args.unsafe_fixes)
+             for path, _ in run.discovery.files]
+    outcomes = parallel_map(fix_file, store, items, args.jobs, Progress("planning"))
     candidates, remaining = [], 0
     for item, outcome in zip(items, outcomes):
         if outcome.problem:
-            print(f"{item[3]}: error: {outcome.problem}", file=sys.stderr)
+            print(f"{item[2]}: error: {outcome.problem}", file=sys.stderr)
         if outcome.diff:
-            candidates.append(Candidate(item[0], item[3], (*item[:2], True, *item[3:])))
+            candidates.append(Candidate(item[0], item[2], (store, (item[0], True, *item[2:]))))
         remaining += len(outcome.remaining)  # left after the fixes: manual, unsafe, flag-only
         for violation in outcome.remaining:
             span = violation.span
-            print(f"{item[3]}:{span.start_line + 1}:{span.start_col + 1}: {violation.code} left "
+            print(f"{item[2]}:{span.start_line + 1}:{span.start_col + 1}: {violation.code} left "
                   f"({violation.fix or 'no automatic fix'}): {violation.message}")
     return candidates, remaining, None
 

@@ -97,7 +97,7 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
 
 
 class Found(Protocol):
-    """What diagnostics are made of: an open document's `Result` or a closed file's `ScanRecord`."""
+    """What diagnostics are made of: an open document's `Result` or a closed file's `FileResult`."""
 
     @property
     def version(self) -> Optional[int]: ...

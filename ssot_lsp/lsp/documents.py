@@ -44,7 +44,7 @@ from ..engine import Checked, analyze
 from ..model import ConfigError, Fix, Span, Violation
 from ..registry import Registry
 from ..source import LineIndex, max_depth, neutralise_deep_statements
-from .configs import ConfigStore
+from ..configs import ConfigStore
 
 log = logging.getLogger("ssot_lsp")
 BIG_DOCUMENT_CHARS = 1_000_000

@@ -16,7 +16,7 @@ import logging
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .configs import ConfigStore
+from ..configs import ConfigStore
 from .scan import Change, apply_changes
 from .worker import JobFailed, Worker, WorkerDied
 

@@ -1,50 +1,33 @@
 """The workspace scan's jobs: find the workspace's Python files and check them in batches.
 
-They run in the scan's helper process (`worker.py`) with the child's own
-`ConfigStore` (kept by `ScanJobs`); when no helper process can be started, the server runs the same functions
-on its engine thread with its own store, so both give the same results. A file's result
-is a `ScanRecord`: its violations and the text of the lines they touch (enough to convert
-their columns to the client's position encoding), never the file's text or syntax tree.
-Imports nothing from pygls or lsprotocol.
+A closed file is checked the way `ssot-lsp check` checks it (`batch.check_file`): proven
+clean by the pre-filter without being parsed when it cannot violate the registry, parsed
+only where a finding can be otherwise, and analysed in full only when it has a fixable
+finding. Its result is a `batch.FileResult`: the violations and the text of the lines
+they touch (enough to convert their columns to the client's position encoding), never
+the file's text or syntax tree.
+
+The jobs run in the scan's helper process (`worker.py`), each with the child's own
+`ConfigStore`; when no helper process can be started, the server runs the same functions
+on its engine thread with its own store, so both give the same results. The open
+documents' unsaved text is part of the store (`ConfigStore.overlays`): a document that
+changes what a module re-exports changes which names the pre-filter looks for, and the
+store builds the affected registry's pre-filter again. Each batch answers with the
+store's `filter_generation`, so the server can check again the files it scanned before
+such a change. Imports nothing from pygls or lsprotocol.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..model import ConfigError, Violation
-from ..source import DecodeError, decode, read_source
-from .configs import ConfigStore
-from .documents import check_text
+from ..batch import FileResult, check_file
+from ..configs import ConfigStore
 
 # What the server tells the scan between batches: ("overlay", path, text or None),
 # ("module", path, None) or ("config", None, None).
 Change = tuple[str, Optional[Path], Optional[str]]
-
-
-@dataclass
-class SparseLines:
-    """The lines of a file that its violations touch; other lines read as ''."""
-
-    texts: dict[int, str] = field(default_factory=dict)
-
-    def line(self, number: int) -> str:
-        return self.texts.get(number, "")
-
-
-@dataclass
-class ScanRecord:
-    """What the scan found in one closed file (shaped like a document's `Result` for diagnostics)."""
-
-    path: Path
-    violations: list[Violation]
-    lines: SparseLines
-    config_path: Optional[Path] = None
-    config_errors: list[ConfigError] = field(default_factory=list)
-    version: Optional[int] = None
-    skipped: Optional[str] = None  # why the file was not checked (not a regular file, too large, undecodable)
 
 
 def discover_files(roots: list[str]) -> list[Path]:
@@ -60,18 +43,19 @@ class ScanJobs:
     def __init__(self) -> None:
         self.store = ConfigStore()
 
-    def check(self, paths: list[Path], changes: Iterable[Change] = ()) -> list[Optional[ScanRecord]]:
+    def check(self, paths: list[Path], changes: Iterable[Change] = ()) -> tuple[int, list[FileResult]]:
         return check_batch(paths, changes, self.store)
 
 
-def check_batch(paths: list[Path], changes: Iterable[Change], store: ConfigStore) -> list[Optional[ScanRecord]]:
-    """Check files as saved on disk (None for a file that cannot be parsed; `skipped` says why one was not read).
+def check_batch(paths: list[Path], changes: Iterable[Change], store: ConfigStore) -> tuple[int, list[FileResult]]:
+    """Check files as saved on disk: (the store's pre-filter generation, a result per file).
 
     `changes` (the open documents' unsaved text and watched-file events the helper process
     has not seen yet) are applied to `store` first; the server's own store needs none.
     """
     apply_changes(store, changes)
-    return [check_file(store, Path(path)) for path in paths]
+    results = [check_file(store, Path(path)) for path in paths]
+    return store.filter_generation, results
 
 
 def apply_changes(store: ConfigStore, changes: Iterable[Change]) -> None:
@@ -86,8 +70,8 @@ def apply_changes(store: ConfigStore, changes: Iterable[Change]) -> None:
             store.module_changed(Path(path))
 
 
-def check_saved_file(store: ConfigStore, path: Path) -> Optional[ScanRecord]:
-    """The record of one file as saved on disk; None when it is gone or the scan would not check it.
+def check_saved_file(store: ConfigStore, path: Path) -> Optional[FileResult]:
+    """The result of one file as saved on disk; None when it is gone or the scan would not check it.
 
     A file is checked when the workspace scan would find it: a Python file under a
     configuration that does not exclude it.
@@ -95,17 +79,3 @@ def check_saved_file(store: ConfigStore, path: Path) -> Optional[ScanRecord]:
     if not path.is_file() or path not in discover_files([str(path)]):
         return None
     return check_file(store, path)
-
-
-def check_file(store: ConfigStore, path: Path) -> Optional[ScanRecord]:
-    try:
-        text = decode(read_source(path)).text
-    except (OSError, DecodeError) as exc:
-        return ScanRecord(path, [], SparseLines(), skipped=str(exc) or type(exc).__name__)
-    result = check_text(store, path, text, None)
-    if result is None:
-        return None
-    violations = list(result.violations)
-    touched = {line for v in violations for line in (v.span.start_line, v.span.end_line)}
-    lines = SparseLines({number: result.lines.line(number) for number in sorted(touched)})
-    return ScanRecord(path, violations, lines, result.config_path, list(result.config_errors))

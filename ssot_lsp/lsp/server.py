@@ -33,6 +33,7 @@ from pygls.protocol.json_rpc import RPCRequest
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
+from ..meta import version
 from .convert import choose_encoding
 from .document_text import apply_changes
 from .documents import engine_executor
@@ -192,7 +193,7 @@ class SsotServer(LanguageServer):
     """The server: its session and its engine thread."""
 
     def __init__(self) -> None:
-        super().__init__("ssot-lsp", _version(), protocol_cls=SsotProtocol,
+        super().__init__("ssot-lsp", version(), protocol_cls=SsotProtocol,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.session = Session()
         self._engine = engine_executor()
@@ -255,22 +256,3 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
         from .stdio import ResyncingReader
 
         server.start_io(cast(BinaryIO, ResyncingReader(sys.stdin.buffer)))  # pygls reads lines and bytes only
-
-
-def _version() -> str:
-    """The installed version, from the name of our dist-info folder: importing
-    importlib.metadata would cost ~60 ms of every start."""
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith("ssot_lsp-") and name.endswith(".dist-info"):
-                return name[len("ssot_lsp-"):-len(".dist-info")]
-    try:
-        from importlib.metadata import version
-
-        return version("ssot-lsp")
-    except Exception:
-        return "0"

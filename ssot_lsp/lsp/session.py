@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Optional
 
 from ..engine import Registries
-from .configs import ConfigStore
+from ..configs import ConfigStore
 from .documents import DocumentState
 from .fix_jobs import FixHelper
 from .jedi_completer import JediCompleter
 from .memory import MemoryRelease
-from .scan import ScanRecord
+from ..batch import FileResult
 from .settings import SettingProblem, Settings
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class Session:
         self.reported_settings: frozenset[str] = frozenset()  # the settings problems last shown
         self.configs = ConfigStore()
         self.documents: dict[str, DocumentState] = {}
-        self.workspace_results: dict[str, ScanRecord] = {}  # closed files' results (workspace scope)
+        self.workspace_results: dict[str, FileResult] = {}  # closed files' results (workspace scope)
         self.workspace_cleared: set[str] = set()  # closed files whose diagnostics the next pull clears
         self.noted: set[str] = set()  # documents whose size-policy note was logged
         self.reported_config_errors: dict[str, tuple[str, ...]] = {}  # config file URI -> errors shown

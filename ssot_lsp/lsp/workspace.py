@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Optional, cast
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
+from ..batch import FileResult
 from .diagnostics import after_first_diagnostics, diagnostics_of, refresh_client, report_config_errors
-from .scan import Change, ScanRecord, check_batch, check_saved_file, discover_files
+from .scan import Change, check_batch, check_saved_file, discover_files
 from .worker import JobFailed, Worker, WorkerDied
 
 if TYPE_CHECKING:
@@ -50,9 +51,9 @@ async def refresh_from_disk(ls: "SsotServer", uri: str, ask_client: bool = True,
         record = await ls.run_engine(check_saved_file, ls.session.configs, path)
     if uri in ls.workspace.text_documents:  # opened meanwhile: the document's text wins
         return
-    if record is not None and record.skipped is not None:
-        ls.log(f"ssot: skipped {path}: {record.skipped}", types.MessageType.Warning)
-    if record is None or record.skipped is not None:
+    if record is not None and record.error is not None:
+        ls.log(f"ssot: skipped {path}: {record.error}", types.MessageType.Warning)
+    if record is None or record.error is not None:
         forget_result(ls, uri, always=closing)
     else:
         report_config_errors(ls, record.config_path, record.config_errors)
@@ -88,6 +89,7 @@ def forget_results_under(ls: "SsotServer", path: Path, keep: Optional[list[Path]
 # thread, one file at a time after the documents being edited. It starts once the
 # documents opened with the workspace have their first diagnostics.
 SCAN_BATCH = 25
+SCAN_ROUNDS = 3  # the whole list, then at most twice again what a re-export change made stale
 SCAN_NICE = 10  # the scan is background work: edits get the processor first
 
 
@@ -141,25 +143,36 @@ async def scan_workspace(ls: "SsotServer") -> None:
         files = len(paths)
         step = max(1, files // 20)
         done = 0
-        for start in range(0, files, SCAN_BATCH):
-            batch = paths[start:start + SCAN_BATCH]
-            records = await _check_batch(ls, scan, batch)
-            if scan.cancelled:
-                return
-            for path, record in zip(batch, records):
-                if record is None:
+        found: dict[Path, FileResult] = {}
+        checked_at: dict[Path, int] = {}  # the pre-filter generation each file was checked with
+        queue, rounds = paths, 0
+        while queue and rounds < SCAN_ROUNDS:
+            rounds += 1
+            for start in range(0, len(queue), SCAN_BATCH):
+                batch = queue[start:start + SCAN_BATCH]
+                generation, records = await _check_batch(ls, scan, batch)
+                if scan.cancelled:
+                    return
+                for path, record in zip(batch, records):
+                    checked_at[path] = generation
+                    found[path] = record
+                    if record.error is not None:
+                        ls.log(f"ssot: skipped {path}: {record.error}", types.MessageType.Warning)
+                        continue
+                    report_config_errors(ls, record.config_path, record.config_errors)
+                    _keep_workspace_result(ls, path, record)
+                if rounds > 1:
                     continue
-                if record.skipped is not None:
-                    skipped += 1
-                    ls.log(f"ssot: skipped {path}: {record.skipped}", types.MessageType.Warning)
-                    continue
-                violations += len(record.violations)
-                report_config_errors(ls, record.config_path, record.config_errors)
-                _keep_workspace_result(ls, path, record)
-            before, done = done, done + len(batch)
-            if progress and (done // step != before // step or done == files):
-                ls.work_done_progress.report(token, types.WorkDoneProgressReport(
-                    message=f"{done}/{files} files", percentage=int(done * 100 / files)))
+                before, done = done, done + len(batch)
+                if progress and (done // step != before // step or done == files):
+                    ls.work_done_progress.report(token, types.WorkDoneProgressReport(
+                        message=f"{done}/{files} files", percentage=int(done * 100 / files)))
+            # A re-export changed meanwhile (an open document's unsaved text, a saved module):
+            # the files checked before it are checked again with the names it brings.
+            latest = max(checked_at.values(), default=0)
+            queue = [path for path in paths if checked_at.get(path, latest) < latest]
+        skipped = sum(1 for record in found.values() if record.error is not None)
+        violations = sum(len(record.violations) for record in found.values() if record.error is None)
     finally:
         scan.worker.close()  # the helper's memory goes back to the system
         if session.scan is scan:
@@ -184,22 +197,25 @@ async def _discover(scan: Scan, roots: list[Path]) -> list[Path]:
     return await asyncio.get_running_loop().run_in_executor(None, discover_files, names)
 
 
-async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> list[Optional[ScanRecord]]:
+async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> tuple[int, list[FileResult]]:
     if not scan.in_process:
         try:
             answer = scan.worker.call("scan.check", batch, _changes_for_helper(ls, scan))
-            return cast(list[Optional[ScanRecord]], await asyncio.wrap_future(answer))
+            return cast(tuple[int, list[FileResult]], await asyncio.wrap_future(answer))
         except (WorkerDied, JobFailed) as exc:
             if scan.cancelled:
-                return []
+                return 0, []
             log.warning("ssot: the workspace scan continues in the server (%s)", exc)
             scan.in_process = True
             scan.worker.close()
-    records: list[Optional[ScanRecord]] = []
+    records: list[FileResult] = []
+    generations = []
     for path in batch:  # one file at a time, after the documents being edited
         await _yield_to_open_documents(ls)
-        records.extend(await ls.run_engine(check_batch, [path], (), ls.session.configs))
-    return records
+        generation, checked = await ls.run_engine(check_batch, [path], (), ls.session.configs)
+        generations.append(generation)
+        records.extend(checked)
+    return min(generations, default=0), records  # the oldest: a change mid-batch makes the batch stale
 
 
 def _changes_for_helper(ls: "SsotServer", scan: Scan) -> list[Change]:
@@ -231,7 +247,7 @@ async def _yield_to_open_documents(ls: "SsotServer") -> None:
         await asyncio.sleep(0.01)
 
 
-def _keep_workspace_result(ls: "SsotServer", path: Path, record: ScanRecord) -> None:
+def _keep_workspace_result(ls: "SsotServer", path: Path, record: FileResult) -> None:
     uri = from_fs_path(str(path))
     if not uri or uri in ls.workspace.text_documents or not ls.session.settings.workspace_scope:
         return

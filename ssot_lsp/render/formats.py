@@ -15,11 +15,14 @@ from __future__ import annotations
 import json
 import sys
 from collections import defaultdict
-from typing import Any, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Optional, TextIO
 from xml.sax.saxutils import quoteattr
 
 from ..model import Violation
 from ..runner import READ_ERROR
+
+if TYPE_CHECKING:
+    from ..batch import Details
 
 Found = list[tuple[str, Violation]]
 GITLAB_SEVERITY = {"error": "major", "warning": "minor", "information": "info", "hint": "info"}
@@ -41,29 +44,34 @@ def violation_record(path: str, violation: Violation) -> dict:
     }
 
 
-def render_json(found: Found, args: Any, files: int, stream: Optional[TextIO] = None) -> None:
+def render_json(found: Found, args: Any, files: int, details: Optional[Details] = None,
+                stream: Optional[TextIO] = None) -> None:
     stream = stream or sys.stdout
     json.dump([violation_record(path, v) for path, v in found], stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
-def render_json_lines(found: Found, args: Any, files: int, stream: Optional[TextIO] = None) -> None:
+def render_json_lines(found: Found, args: Any, files: int, details: Optional[Details] = None,
+                      stream: Optional[TextIO] = None) -> None:
     stream = stream or sys.stdout
     for path, violation in found:
         stream.write(json.dumps(violation_record(path, violation), ensure_ascii=False) + "\n")
 
 
-def render_pylint(found: Found, args: Any, files: int, stream: Optional[TextIO] = None) -> None:
+def render_pylint(found: Found, args: Any, files: int, details: Optional[Details] = None,
+                  stream: Optional[TextIO] = None) -> None:
     stream = stream or sys.stdout
     for path, violation in found:
         stream.write(f"{path}:{violation.span.start_line + 1}: [{violation.code}] {violation.message}\n")
 
 
-def render_gitlab(found: Found, args: Any, files: int, stream: Optional[TextIO] = None) -> None:
+def render_gitlab(found: Found, args: Any, files: int, details: Optional[Details] = None,
+                  stream: Optional[TextIO] = None) -> None:
     from .sarif import fingerprints
 
     stream = stream or sys.stdout
-    prints = fingerprints([item for item in found if item[1].code != READ_ERROR])
+    prints = fingerprints([item for item in found if item[1].code != READ_ERROR],
+                          details.lines_of if details is not None else None)
     issues = []
     for path, violation in found:
         span = violation.span
@@ -85,7 +93,8 @@ def _digest(path: str, violation: Violation) -> str:
     return hashlib.sha256(f"{path}\0{violation.code}\0{violation.message}".encode()).hexdigest()[:32]
 
 
-def render_junit(found: Found, args: Any, files: int, stream: Optional[TextIO] = None) -> None:
+def render_junit(found: Found, args: Any, files: int, details: Optional[Details] = None,
+                 stream: Optional[TextIO] = None) -> None:
     stream = stream or sys.stdout
     by_file: dict[str, list[Violation]] = defaultdict(list)
     for path, violation in found:

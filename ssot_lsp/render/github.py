@@ -11,9 +11,12 @@ JSON output). Values are escaped as the runner expects: `%`, CR and LF everywher
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from ..model import Violation
+
+if TYPE_CHECKING:
+    from ..batch import Details
 
 LEVELS = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
 
@@ -42,7 +45,7 @@ def annotation(path: str, violation: Violation) -> str:
     return f"::{level} {joined}::{escape_data(f'{violation.code} {violation.message}')}"
 
 
-def render_github(found: list[tuple[str, Violation]], args: Any, files: int) -> None:
+def render_github(found: list[tuple[str, Violation]], args: Any, files: int, details: Optional[Details] = None) -> None:
     for path, violation in found:
         print(annotation(path, violation))
     print(f"ssot-lsp: {len(found)} violation{'s' if len(found) != 1 else ''} in {files} "

@@ -7,7 +7,9 @@ Paths are relative to the current folder, resolved against the `%SRCROOT%` base 
 Results carry a `partialFingerprints` entry built from the baseline key (file, rule, flagged
 text, stripped line, occurrence), so code scanning tracks an alert across unrelated edits.
 Each violation with an automatic fix carries it as a SARIF `fix`: the fixer's edits as
-`artifactChanges` with `replacements` (`deletedRegion` + `insertedContent`).
+`artifactChanges` with `replacements` (`deletedRegion` + `insertedContent`). The renderer
+reads no file and runs no engine: the fixes, the rules and the flagged lines come with the
+check's results (`batch.Details`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from ..model import CANON_CODE, FIX_AUTO, Rule, Span, Violation
+from ..meta import version
+from ..model import CANON_CODE, Fix, Rule, Span, Violation
 from ..runner import READ_ERROR
+
+if TYPE_CHECKING:
+    from ..baseline import Loader
+    from ..batch import Details
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
@@ -28,10 +35,9 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT = "ssotLsp/v1"
 
 
-def render_sarif(found: list[tuple[str, Violation]], args: Any, files: int) -> None:
-    forced = getattr(args, "config", None)
+def render_sarif(found: list[tuple[str, Violation]], args: Any, files: int, details: Optional[Details] = None) -> None:
     states = getattr(args, "baseline_states", None)
-    log = sarif_log(states.found if states else found, Path(forced) if forced else None)
+    log = sarif_log(states.found if states else found, details)
     if states is not None:
         from ..ratchet import sarif_results
 
@@ -40,13 +46,14 @@ def render_sarif(found: list[tuple[str, Violation]], args: Any, files: int) -> N
     sys.stdout.write("\n")
 
 
-def sarif_log(found: list[tuple[str, Violation]], config: Optional[Path] = None) -> dict[str, Any]:
-    """The SARIF log of `found` ((display path, violation) pairs)."""
-    rules = _rules_for(found, config)
+def sarif_log(found: list[tuple[str, Violation]], details: Optional[Details] = None) -> dict[str, Any]:
+    """The SARIF log of `found` ((display path, violation) pairs); `details` has the rules,
+    the automatic fixes and the flagged lines (for fingerprints)."""
+    rules = details.rules if details is not None else {}
     ids = sorted({v.code for _, v in found} | set(rules), key=lambda code: (code == CANON_CODE, code))
     index = {code: i for i, code in enumerate(ids)}
-    fixes = _fixes_for(found, config)
-    prints = fingerprints(found)
+    fixes = details.fixes if details is not None else {}
+    prints = fingerprints(found, details.lines_of if details is not None else None)
     results = [_result(path, v, index[v.code], fixes.get((path, v.code, v.span))) for path, v in found]
     for result, (path, violation) in zip(results, found):
         fingerprint = prints.get((path, violation.code, violation.span))
@@ -59,7 +66,7 @@ def sarif_log(found: list[tuple[str, Violation]], config: Optional[Path] = None)
         "runs": [{
             "tool": {"driver": {
                 "name": "ssot-lsp",
-                "version": _version(),
+                "version": version(),
                 "rules": [_descriptor(code, rules.get(code), found) for code in ids],
             }},
             "originalUriBaseIds": {SRCROOT: {"uri": root}},
@@ -85,7 +92,7 @@ def _location(path: str) -> dict[str, str]:
     return {"uri": path, "uriBaseId": SRCROOT}
 
 
-def _result(path: str, violation: Violation, rule_index: int, fix: Optional[dict]) -> dict[str, Any]:
+def _result(path: str, violation: Violation, rule_index: int, fix: Optional[Fix]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": violation.code,
         "ruleIndex": rule_index,
@@ -96,8 +103,20 @@ def _result(path: str, violation: Violation, rule_index: int, fix: Optional[dict
         "properties": {"fix": violation.fix},
     }
     if fix is not None:
-        result["fixes"] = [fix]
+        result["fixes"] = [_fix(path, fix)]
     return result
+
+
+def _fix(path: str, fix: Fix) -> dict[str, Any]:
+    """A SARIF fix: the fixer's edits as replacements in one artifact."""
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [{
+            "artifactLocation": _location(path),
+            "replacements": [{"deletedRegion": region(edit.span), "insertedContent": {"text": edit.text}}
+                             for edit in fix.edits],
+        }],
+    }
 
 
 def _descriptor(code: str, rule: Optional[Rule], found: list[tuple[str, Violation]]) -> dict[str, Any]:
@@ -130,83 +149,18 @@ def _describe(rule: Rule) -> str:
     return f"{text}; use '{rule.replacement}'" if rule.replacement else text
 
 
-def _rules_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> dict[str, Rule]:
-    """Rule metadata from the configurations governing the reported files."""
-    from ..config import find_config_file, load_config
-    from ..model import ConfigurationError
+def fingerprints(found: list[tuple[str, Violation]], loader: Optional[Loader] = None
+                 ) -> dict[tuple[str, str, Span], str]:
+    """Line-number-free fingerprints, the baseline's keys: they survive edits above a result.
 
-    config_paths = {forced} if forced else {find_config_file(Path(path).parent) for path in
-                                            {p for p, _ in found} or {"."}}
-    rules: dict[str, Rule] = {}
-    for config_path in filter(None, config_paths):
-        try:
-            config = load_config(config_path)
-        except ConfigurationError:  # already reported by `check`
-            continue
-        for rule in config.rules:
-            rules.setdefault(rule.id, rule)
-    return rules
-
-
-def fingerprints(found: list[tuple[str, Violation]]) -> dict[tuple, str]:
-    """Line-number-free fingerprints, the baseline's keys: they survive edits above a result."""
+    `loader` gives a reported file's lines (`Details.lines_of`); without one they are read.
+    """
     from ..baseline import keys_of
 
     seen: dict[tuple, int] = {}
-    result: dict[tuple, str] = {}
-    for key, (path, violation) in keys_of(found, Path(os.getcwd())):
+    result: dict[tuple[str, str, Span], str] = {}
+    for key, (path, violation) in keys_of(found, Path(os.getcwd()), loader):
         occurrence = seen[key] = seen.get(key, -1) + 1
         digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()
         result[(path, violation.code, violation.span)] = digest[:32]
     return result
-
-
-def _fixes_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> dict[tuple, dict]:
-    """SARIF fixes for the automatically fixable violations, keyed by (path, code, span)."""
-    try:
-        from ..fixer import plan_fixes
-    except ImportError:  # a build without the fix engine: results only
-        return {}
-    from ..config import find_config_file, load_config
-    from ..engine import analyze, registry_for
-    from ..source import decode
-
-    wanted: dict[str, set[tuple[str, Span]]] = {}
-    for path, violation in found:
-        if violation.fix == FIX_AUTO:
-            wanted.setdefault(path, set()).add((violation.code, violation.span))
-    fixes: dict[tuple, dict] = {}
-    for path, keys in wanted.items():
-        try:
-            config_path = forced or find_config_file(Path(path).parent)
-            if config_path is None:
-                continue
-            registry = registry_for(load_config(config_path))
-            text = decode(Path(path).read_bytes()).text
-            checked = analyze(text, path, registry)
-            planned = plan_fixes(text, checked, registry)
-        except Exception:  # noqa: BLE001 - a fix we cannot plan is simply not offered
-            continue
-        for fix in planned:
-            key = (fix.violation.code, fix.violation.span)
-            if key in keys and fix.automatic and fix.edits:
-                fixes[(path, key[0], key[1])] = {
-                    "description": {"text": fix.title},
-                    "artifactChanges": [{
-                        "artifactLocation": _location(path),
-                        "replacements": [
-                            {"deletedRegion": region(edit.span), "insertedContent": {"text": edit.text}}
-                            for edit in fix.edits
-                        ],
-                    }],
-                }
-    return fixes
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("ssot-lsp")
-    except Exception:  # noqa: BLE001
-        return "0.0.0"

@@ -11,10 +11,13 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from typing import Any, Optional, TextIO
+from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
 
 from ..model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Violation
 from ..runner import READ_ERROR
+
+if TYPE_CHECKING:
+    from ..batch import Details
 
 Found = list[tuple[str, Violation]]
 
@@ -62,17 +65,21 @@ def violation_line(path: str, violation: Violation, unsafe_fixes: bool, style: S
     return f"{where} {style.red(violation.code)}{marker} {violation.message}"
 
 
-def render_text(found: Found, args: Any, files: int, stream: Optional[TextIO] = None) -> None:
-    """Concise or full text (`args.output_format`), then the summary unless `--quiet`."""
+def render_text(found: Found, args: Any, files: int, details: Optional[Details] = None,
+                stream: Optional[TextIO] = None) -> None:
+    """Concise or full text (`args.output_format`), then the summary unless `--quiet`.
+
+    Full text shows the flagged lines that `details` carries (no file is read here).
+    """
     stream = stream or sys.stdout
     style = Style(use_colour(args, stream))
     unsafe = bool(getattr(args, "unsafe_fixes", False))
     full = getattr(args, "output_format", "text") == "full"
-    sources: dict[str, list[str]] = {}
     for path, violation in found:
         stream.write(violation_line(path, violation, unsafe, style) + "\n")
         if full:
-            stream.write(_excerpt(path, violation, sources, style))
+            lines = details.lines_of(path) if details is not None else ()
+            stream.write(_excerpt(violation, lines, style))
     if not getattr(args, "quiet", False):
         stream.write(summary(found, files, unsafe, style) + "\n")
 
@@ -107,11 +114,8 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
-def _excerpt(path: str, violation: Violation, sources: dict[str, list[str]], style: Style) -> str:
+def _excerpt(violation: Violation, lines: Sequence[str], style: Style) -> str:
     """The flagged source line with the span underlined, and what replaces it."""
-    if path not in sources:
-        sources[path] = _read_lines(path)
-    lines = sources[path]
     span = violation.span
     if span.start_line >= len(lines) or violation.code == READ_ERROR:
         return "\n"
@@ -125,15 +129,6 @@ def _excerpt(path: str, violation: Violation, sources: dict[str, list[str]], sty
     if violation.replacement:
         out.append(f"{gutter} = help: use {violation.replacement}")
     return "\n".join(out) + "\n\n"
-
-
-def _read_lines(path: str) -> list[str]:
-    from ..baseline import read_lines
-
-    try:
-        return read_lines(path)
-    except (OSError, ValueError):
-        return []
 
 
 def render_statistics(found: Found, rules: dict[str, Any], args: Any, stream: Optional[TextIO] = None) -> None:

@@ -222,9 +222,9 @@ def test_unsafe_fixes_reach_the_fix_engine_only_when_asked_for(argv, project, ss
     seen = []
     real = fix_files.fix_file
 
-    def spy(item):
+    def spy(store, item):
         seen.append(item[-1])
-        return real(item)
+        return real(store, item)
 
     monkeypatch.setattr(fix_files, "fix_file", spy)
     folder = project({"a.py": TWO})
@@ -369,7 +369,7 @@ def test_the_install_hint_works_in_every_shell(monkeypatch, capsys):
 def test_fix_counts_the_unsafe_fixes_it_left_for_unsafe_fixes(project, ssot, monkeypatch):
     import ssot_lsp.fix_files as fix_files
 
-    def left_unsafe(item):
+    def left_unsafe(store, item):
         return fix_files.FileFix(str(item[0]), remaining=[_violation(FIX_UNSAFE)])
 
     monkeypatch.setattr(fix_files, "fix_file", left_unsafe)

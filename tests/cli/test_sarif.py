@@ -68,8 +68,12 @@ def test_artifact_uris_are_relative_to_srcroot(demo_log):
 
 
 def test_automatic_fixes_become_sarif_fixes(tmp_path: Path, monkeypatch):
-    """The fixer's edits map to replacements: 1-based, end-exclusive code-point regions."""
-    from ssot_lsp.engine import analyze
+    """The fixer's edits map to replacements: 1-based, end-exclusive code-point regions.
+
+    The check's results carry the fixes; the renderer only converts them (it reads no file).
+    """
+    from ssot_lsp.batch import Details, check_file
+    from ssot_lsp.configs import ConfigStore
 
     (tmp_path / "ssot.toml").write_text(
         '[[rules]]\nid = "R1"\nkind = "module"\nname = "pkg.old"\nreplace = "pkg.new"\n', encoding="utf-8")
@@ -77,10 +81,11 @@ def test_automatic_fixes_become_sarif_fixes(tmp_path: Path, monkeypatch):
     source.write_text("# é\nfrom pkg.old import thing\n", encoding="utf-8")
 
     monkeypatch.chdir(tmp_path)
-    from ssot_lsp.config import load_config
-
-    violations = analyze(source.read_text(encoding="utf-8"), source, load_config(tmp_path / "ssot.toml")).violations
-    log = sarif.sarif_log([("app.py", v) for v in violations])
+    checked = check_file(ConfigStore(), source, fixes=True)
+    details = Details()
+    details.add("app.py", checked)
+    source.unlink()  # nothing is read again to render
+    log = sarif.sarif_log([("app.py", v) for v in checked.violations], details)
     validate(log)
     (result,) = log["runs"][0]["results"]
     (fix,) = result["fixes"]

@@ -91,6 +91,27 @@ async def test_workspace_scope_publishes_closed_files(tmp_path: Path):
         assert {d.code for d in items} >= {"SSOT001", "SSOT002", "SSOT003", "SSOT004"}
 
 
+async def test_the_scan_follows_an_unsaved_reexport_into_closed_files(tmp_path: Path):
+    """A closed file reaches a deprecated call only through a re-export that exists in an
+    open document's unsaved text: the scan (batch path, in its helper process) flags it."""
+    demo = copy_demo(tmp_path)
+    package = demo / "netra_backend/app/websocket_core"
+    facade = package / "shortcuts.py"
+    facade.write_text("def shared_manager_for():\n    return None\n")
+    user = demo / "netra_backend/app/routes/shortcut_user.py"
+    user.write_text("from netra_backend.app.websocket_core.shortcuts import shared_manager_for\n\n\n"
+                    "def handler():\n    return shared_manager_for()\n")
+    async with own_client(demo, neovim_capabilities(), diagnosticScope="workspace", scanOnStartup=False) as lsp:
+        uri = open_document(lsp, facade, "from netra_backend.app.websocket_core import "
+                                         "get_websocket_manager as shared_manager_for\n")
+        await wait_for(lambda: uri in lsp.diagnostics)  # the document is open and checked
+        config = demo / "pyproject.toml"  # a configuration event makes the server scan again
+        lsp.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+        items = await wait_for(lambda: lsp.diagnostics.get(user.as_uri()), timeout=30)
+        assert [(d.code, d.range.start.line) for d in items] == [("SSOT003", 4)]
+
+
 async def test_config_error_is_shown_on_the_config_file(tmp_path: Path):
     demo = copy_demo(tmp_path)
     config = demo / "pyproject.toml"

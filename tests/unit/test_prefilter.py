@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lsp.cli import _compile_prefilters, check_one
+from ssot_lsp.batch import check_file, run_checks
+from ssot_lsp.configs import ConfigStore
 from ssot_lsp.config import find_config_file, load_config
 from ssot_lsp.engine import analyze, registry_for
 from ssot_lsp.prefilter import build_prefilter, file_aliases
@@ -62,7 +63,7 @@ def test_renamed_reexport_is_still_flagged(tmp_path: Path) -> None:
     config = load_config(root / "ssot.toml")
     prefilter = build_prefilter(registry_for(config))
     assert {"manager_for", "mgr"} <= set(prefilter.triggers)
-    result = check_one((user, config.path))
+    result = check_file(ConfigStore(), user)
     assert [v.code for v in result.violations] == ["OLD001"]
 
 
@@ -71,7 +72,7 @@ def test_relative_import_inside_governed_package_is_checked(tmp_path: Path) -> N
     config = load_config(root / "ssot.toml")
     inner = root / "pkg/legacy/inner.py"
     assert build_prefilter(registry_for(config)).may_violate(inner.read_bytes(), "pkg.legacy.inner")
-    assert [v.code for v in check_one((inner, config.path)).violations] == ["OLD002"]
+    assert [v.code for v in check_file(ConfigStore(), inner).violations] == ["OLD002"]
 
 
 def test_non_ascii_file_is_never_skipped(tmp_path: Path) -> None:
@@ -86,9 +87,8 @@ def test_non_ascii_file_is_never_skipped(tmp_path: Path) -> None:
 
 def batch_codes(root: Path, path: Path) -> list[tuple[str, int, int]]:
     """What `ssot-lsp check` reports for `path`: pre-filter built, registry limited to triggers."""
-    config = load_config(find_config_file(root))
-    _compile_prefilters([config])
-    return [(v.code, v.span.start_line, v.span.start_col) for v in check_one((path, config.path)).violations]
+    (result,) = run_checks(ConfigStore(), [path], jobs=1)  # the pre-filter built, the registry limited
+    return [(v.code, v.span.start_line, v.span.start_col) for v in result.violations]
 
 
 def plain_codes(root: Path, path: Path) -> list[tuple[str, int, int]]:

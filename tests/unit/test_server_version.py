@@ -1,11 +1,11 @@
-"""The server names its installed version without importing importlib.metadata at start."""
+"""One version for every output: the installed one, found without importing importlib.metadata."""
 
 from __future__ import annotations
 
 from importlib.metadata import version
 
-from ssot_lsp.lsp.server import _version
+from ssot_lsp.meta import version as ssot_version
 
 
-def test_the_server_reports_the_installed_version():
-    assert _version() == version("ssot-lsp")
+def test_the_installed_version_is_reported():
+    assert ssot_version() == version("ssot-lsp")

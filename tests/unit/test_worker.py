@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ssot_lsp.lsp.configs import ConfigStore
+from ssot_lsp.batch import FileResult
+from ssot_lsp.configs import ConfigStore
 from ssot_lsp.lsp.documents import check_text
-from ssot_lsp.lsp.scan import ScanRecord, check_batch, discover_files
+from ssot_lsp.lsp.scan import check_batch, discover_files
 from ssot_lsp.lsp.worker import JobFailed, Worker, WorkerDied, WorkerUnavailable
 from ssot_lsp.source import decode
 
@@ -66,16 +67,18 @@ def test_scan_results_from_the_helper_equal_in_process_checks(demo_copy: Path, w
     assert paths == discover_files([str(demo_copy)]) and len(paths) > 10
     edited = demo_copy / "netra_backend/app/websocket_core/__init__.py"
     overlay = edited.read_text() + "\nfrom .factory import create_websocket_manager as make_manager\n"
-    from_helper = worker.call("scan.check", paths, [("overlay", edited, overlay)]).result(TIMEOUT)
+    _, from_helper = worker.call("scan.check", paths, [("overlay", edited, overlay)]).result(TIMEOUT)
     store = ConfigStore()
     store.set_overlay(edited, overlay)
-    in_process = check_batch(paths, (), store)
+    _, in_process = check_batch(paths, (), store)
     assert from_helper == in_process
-    found = [record for record in from_helper if record is not None and record.violations]
+    found = [record for record in from_helper if record.violations]
     assert sum(len(record.violations) for record in found) >= 20
+    full = ConfigStore()  # the full engine per file, as open documents are checked
+    full.set_overlay(edited, overlay)
     for path, record in zip(paths, from_helper):
-        expected = check_text(store, path, decode(path.read_bytes()).text, None)
-        assert isinstance(record, ScanRecord) and record.violations == expected.violations
+        expected = check_text(full, path, decode(path.read_bytes()).text, None)
+        assert isinstance(record, FileResult) and list(record.violations) == expected.violations
         for violation in record.violations:  # the lines diagnostics need to convert columns
             assert record.lines.line(violation.span.start_line) == expected.lines.line(violation.span.start_line)
 

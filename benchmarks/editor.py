@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -46,10 +47,10 @@ SETTINGS = {"debounceMs": 0, "diagnosticScope": "openFiles", "scanOnStartup": Tr
 class Client:
     """A minimal LSP client over a subprocess's stdio."""
 
-    def __init__(self, command: list[str], cwd: Path):
+    def __init__(self, command: list[str], cwd: Path, env: Optional[dict] = None, stderr=subprocess.DEVNULL):
         self.started = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL)
+                                        stderr=stderr, env=env)
         self.next_id = 0
         self.responses: dict[int, queue.Queue] = {}
         self.notifications: "queue.Queue[tuple[float, dict]]" = queue.Queue()
@@ -211,9 +212,14 @@ def byte_compile(python: str) -> None:
                    cwd=WORKSPACE, capture_output=True, check=False)  # the package the server will import
 
 
-def start_server(python: str, uri: str, text: str) -> tuple[Client, float, dict]:
-    """A server on the workspace with the big file open, and the time to its first diagnostics."""
-    client = Client([python, "-m", "ssot_lsp"], WORKSPACE)
+def start_server(python: str, uri: str, text: str, command: Optional[list[str]] = None,
+                 **popen) -> tuple[Client, float, dict]:
+    """A server on the workspace with the big file open, and the time to its first diagnostics.
+
+    `command` replaces `python -m ssot_lsp` (benchmarks/startup.py runs it with time stamps);
+    `popen` (env, stderr) goes to the process.
+    """
+    client = Client(command or [python, "-m", "ssot_lsp"], WORKSPACE, **popen)
     client.request("initialize", {"processId": os.getpid(), "rootUri": WORKSPACE.as_uri(),
                                   "workspaceFolders": [{"uri": WORKSPACE.as_uri(), "name": "ws"}],
                                   "capabilities": CAPABILITIES, "initializationOptions": SETTINGS}, timeout=60)

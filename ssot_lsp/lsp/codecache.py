@@ -24,7 +24,6 @@ import logging
 import marshal
 import os
 import sys
-import tempfile
 import threading
 import time
 import zlib
@@ -101,6 +100,8 @@ def save(final: bool = True) -> None:
             _active = False
     if not missed or _file is None:
         return
+    import tempfile  # here: with shutil, lzma and bz2 it would cost every start ~5 ms
+
     try:
         _file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _remove_abandoned(_file.parent)

@@ -138,7 +138,19 @@ class Client:
         return found
 
     def total_rss_mib(self) -> float:
-        return self.rss_mib() + sum(rss_mib(pid) for pid in self.helper_pids())
+        return sum(self.rss_by_process().values())
+
+    def rss_by_process(self) -> dict[str, float]:
+        """RSS of the server and of each helper process, named after its scheduling priority."""
+        found = {"server": self.rss_mib()}
+        for pid in self.helper_pids():
+            try:
+                nice = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+            except (OSError, IndexError, ValueError):
+                nice = None
+            name = HELPER_NAMES.get(nice, f"helper {pid}")
+            found[name] = found.get(name, 0.0) + rss_mib(pid)
+        return found
 
     def close(self) -> None:
         try:
@@ -160,16 +172,22 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+# Helper processes by their scheduling priority (lsp/workspace.py, lsp/completion.py, lsp/fix_jobs.py).
+HELPER_NAMES = {10: "scan helper", 3: "jedi helper", 0: "fix helper"}
+
+
 class PeakRss:
-    """Samples the RSS of the server plus its helper processes every 0.2 s."""
+    """Samples the RSS of the server plus its helper processes every 0.2 s; `parts`: each process at the peak."""
 
     def __init__(self, client: Client):
-        self.client, self.peak, self.stopped = client, 0.0, False
+        self.client, self.peak, self.stopped, self.parts = client, 0.0, False, {}
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self) -> None:
         while not self.stopped and self.client.process.poll() is None:
-            self.peak = max(self.peak, self.client.total_rss_mib())
+            parts = self.client.rss_by_process()
+            if sum(parts.values()) > self.peak:
+                self.peak, self.parts = sum(parts.values()), parts
             time.sleep(0.2)
 
 
@@ -352,6 +370,80 @@ def measure(python: str, edits: int, completions: int, starts: int) -> dict:
         stop_server(client)
 
 
+SCAN_TARGETS = {"scan_vs_cli_check": 2.0, "did_change_p95_during_scan_ms": 50.0, "rss_all_processes_peak_mib": 150.0}
+
+
+def is_progress(kind: str):
+    def test(message: dict) -> bool:
+        return message.get("method") == "$/progress" and message["params"].get("value", {}).get("kind") == kind
+    return test
+
+
+def measure_scan(python: str, cli_runs: int = 3) -> dict:
+    """The editor's workspace scan against the CLI's `check` of the same tree.
+
+    A fresh server opens `big.py`; from the scan's `$/progress` begin to its end, one-character
+    edits of `big.py` go in back to back (each waits for the diagnostics of its version), and
+    the RSS of the server plus its helper processes is sampled. Then `python -m ssot_lsp check`
+    of the workspace is timed `cli_runs` times, whole process, with no server running.
+    """
+    if not (WORKSPACE / "big.py").exists():
+        corpus.generate_editor_workspace(WORKSPACE)
+    big = WORKSPACE / "big.py"
+    uri, text = big.as_uri(), big.read_text()
+    byte_compile(python)
+    result: dict = {"load_average_start": load_average(), "workspace_files": sum(1 for _ in WORKSPACE.rglob("*.py"))}
+    client, _, _ = start_server(python, uri, text)
+    peak = PeakRss(client)
+    try:
+        begin, _ = client.wait_for(is_progress("begin"), timeout=60)
+        lines = text.split("\n")
+        row = next(i for i, line in enumerate(lines) if line.startswith("def use_5("))
+        column, version, latencies, ended = len(lines[row]), 1, [], None
+        while ended is None:
+            version += 1
+            insert = version % 2 == 0
+            change = {"range": {"start": {"line": row, "character": column},
+                                "end": {"line": row, "character": column + (0 if insert else 1)}},
+                      "text": "#" if insert else ""}
+            sent = time.perf_counter()
+            client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                     "contentChanges": [change]})
+            while True:  # the diagnostics of this version, noting the scan's end if it comes first
+                stamp, message = client.wait_for(lambda m: is_diagnostics(uri, version)(m) or is_progress("end")(m),
+                                                 timeout=120)
+                if message.get("method") == "$/progress":
+                    ended = stamp
+                    continue
+                latencies.append(stamp - sent)
+                break
+            time.sleep(0.02)  # typing speed: about 30 keystrokes a second with the check
+        result["scan_s"] = ended - begin
+        result["edits_during_scan"] = len(latencies)
+        result["did_change_during_scan_ms"] = summary(latencies)
+        result["rss_all_processes_peak_mib"] = peak.peak
+        result["rss_at_peak_mib"] = {name: round(value, 1) for name, value in peak.parts.items()}
+        result["rss_server_at_scan_end_mib"] = client.rss_mib()
+    finally:
+        peak.stopped = True
+        stop_server(client)
+    check_times = []
+    for _ in range(cli_runs):
+        started = time.perf_counter()
+        subprocess.run([python, "-m", "ssot_lsp", "check", "--format", "json", "."], cwd=WORKSPACE,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        check_times.append(time.perf_counter() - started)
+    result["cli_check_s"] = {"median": statistics.median(check_times), "runs": [round(t, 2) for t in check_times]}
+    result["scan_vs_cli_check"] = result["scan_s"] / result["cli_check_s"]["median"]
+    measured = {"scan_vs_cli_check": result["scan_vs_cli_check"],
+                "did_change_p95_during_scan_ms": result["did_change_during_scan_ms"]["p95"],
+                "rss_all_processes_peak_mib": result["rss_all_processes_peak_mib"]}
+    result["targets"] = {name: {"measured": round(value, 2), "target": SCAN_TARGETS[name],
+                                "met": value <= SCAN_TARGETS[name]} for name, value in measured.items()}
+    result["load_average_end"] = load_average()
+    return result
+
+
 def measure_fixes(client: Client, rounds: int = 10) -> dict:
     """Quick fix and fix-all on a 3,000-line file with 50 violations, with hover and completion meanwhile."""
     import random
@@ -418,13 +510,20 @@ def main() -> int:
     parser.add_argument("--completions", type=int, default=40)
     parser.add_argument("--starts", type=int, default=5, help="server starts timed to the first diagnostics")
     parser.add_argument("--python", default=sys.executable, help="interpreter with ssot-lsp[lsp] installed")
+    parser.add_argument("--scan", action="store_true",
+                        help="only the workspace scan: its time against `check` of the same tree, edits during it, "
+                             "the RSS of all the server's processes")
     args = parser.parse_args()
     probe = subprocess.run([args.python, "-c", "import ssot_lsp.lsp.server"], capture_output=True, text=True)
     if probe.returncode != 0:
         result = {"status": "server not available", "detail": probe.stderr.strip()[-300:]}
     else:
         try:
-            result = measure(args.python, args.edits, args.completions, args.starts)
+            if args.scan:
+                result = {"status": "ok", **measure_scan(args.python)}
+            else:
+                result = measure(args.python, args.edits, args.completions, args.starts)
+                result["scan"] = measure_scan(args.python)
         except (TimeoutError, queue.Empty, OSError, StopIteration) as exc:
             result = {"status": "server not available", "detail": f"{type(exc).__name__}: {exc}"}
     if args.json:

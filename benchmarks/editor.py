@@ -379,6 +379,10 @@ def is_progress(kind: str):
     return test
 
 
+def either(*tests):
+    return lambda message: any(test(message) for test in tests)
+
+
 def measure_scan(python: str, cli_runs: int = 3) -> dict:
     """The editor's workspace scan against the CLI's `check` of the same tree.
 
@@ -409,9 +413,9 @@ def measure_scan(python: str, cli_runs: int = 3) -> dict:
             sent = time.perf_counter()
             client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
                                                      "contentChanges": [change]})
+            awaited = either(is_diagnostics(uri, version), is_progress("end"))
             while True:  # the diagnostics of this version, noting the scan's end if it comes first
-                stamp, message = client.wait_for(lambda m: is_diagnostics(uri, version)(m) or is_progress("end")(m),
-                                                 timeout=120)
+                stamp, message = client.wait_for(awaited, timeout=120)
                 if message.get("method") == "$/progress":
                     ended = stamp
                     continue

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where the language server's start goes: start → first diagnostics, itemised stage by stage.
 
-    python benchmarks/startup.py [--starts 10] [--wheel | --python PY] [--json]
+    python benchmarks/startup.py [--starts 10] [--wheel | --python PY] [--baseline REF] [--json]
 
 The scene is benchmarks/editor.py's: the 3,037-file workspace, the 3,000-line `big.py`
 (20 violations) opened right after `initialized`, the time from spawning the server to
@@ -16,7 +16,9 @@ One untimed start first lets the server write its code cache, as any earlier edi
 session would have. `--wheel` builds the repository's wheel and installs it into a fresh
 virtual environment under benchmarks/.work/startup/, byte-compiled (what `pip install
 ssot-lsp` gives); otherwise `--python` (default: this interpreter) is used with the
-package byte-compiled in place. Prints medians in milliseconds; the machine's load
+package byte-compiled in place. `--baseline REF` installs commit REF's wheel the same way
+and times its plain starts interleaved with these (before and after under the same load).
+Prints medians in milliseconds; the machine's load
 average at the start and the end is part of the result (the machine may be shared).
 """
 
@@ -47,7 +49,7 @@ TARGET_S = 0.5
 # Popen, "client" its clock when the diagnostics arrived (both converted to wall clock).
 STAGES = (
     ("interpreter start and site", "spawn", "boot"),
-    ("`python -m` entry: ssot_lsp package (engine), CLI and its parser", "entry", "prepare:start"),
+    ("`python -m ssot_lsp` entry until `serve` (package, __main__, cli module)", "entry", "prepare:start"),
     ("startup.prepare: attrs and cattrs imported, code cache read", "prepare:start", "prepare:end"),
     ("imports of the server: pygls, lsprotocol, cattrs, lsp/ modules", "prepare:end", "create_server:start"),
     ("creating the server (handlers, converter)", "create_server:start", "create_server:end"),
@@ -73,17 +75,25 @@ def group_of(module: str) -> str:
     return "standard library"
 
 
-def wheel_python() -> str:
-    """A fresh venv under benchmarks/.work/startup with the repository's wheel installed and byte-compiled."""
-    venv, wheels = WORK / "venv", WORK / "wheel"
+def wheel_python(ref: Optional[str] = None) -> str:
+    """A fresh venv under benchmarks/.work/startup with the wheel of the working tree (or of commit `ref`)
+    installed and byte-compiled."""
+    name = "venv" if ref is None else "venv-" + ref.replace("/", "_")
+    venv, wheels, source = WORK / name, WORK / f"wheel-{name}", HERE.parent
     for folder in (venv, wheels):
         shutil.rmtree(folder, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(HERE.parent), "-w", str(wheels)],
-                   check=True, cwd=WORK.parent)
+    if ref is not None:  # that commit's tree, exported with git
+        source = WORK / f"source-{name}"
+        shutil.rmtree(source, ignore_errors=True)
+        source.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", ref], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", str(wheels)],
+                   check=True, cwd=WORK)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = str(venv / "bin" / "python")
-    subprocess.run([python, "-m", "pip", "install", "-q", *map(str, wheels.glob("*.whl"))], check=True,
-                   cwd=WORK.parent)
+    subprocess.run([python, "-m", "pip", "install", "-q", *map(str, wheels.glob("*.whl"))], check=True, cwd=WORK)
     subprocess.run([python, "-m", "compileall", "-q", str(venv / "lib")], check=True, stdout=subprocess.DEVNULL)
     return python
 
@@ -137,22 +147,29 @@ def traced_start(python: str, uri: str, text: str) -> tuple[dict[str, float], di
         return stamps, import_self_times(errors.read_text(errors="replace"), loaded)
 
 
-def measure(python: str, starts: int) -> dict:
+def measure(python: str, starts: int, baseline: Optional[str] = None) -> dict:
     workspace = editor.WORKSPACE
     if not (workspace / "big.py").exists():
         corpus.generate_editor_workspace(workspace)
     uri, text = (workspace / "big.py").as_uri(), (workspace / "big.py").read_text()
     editor.byte_compile(python)
     result: dict = {"python": python, "load_average_start": editor.load_average()}
-    client, _, _ = editor.start_server(python, uri, text)  # untimed: writes the code cache
-    time.sleep(3)
-    editor.stop_server(client)
-    plain, cpu, stages, groups, modules = [], [], {label: [] for label, _, _ in STAGES}, {}, {}
-    for _ in range(starts):
-        client, elapsed, _ = editor.start_server(python, uri, text)
-        cpu.append(cpu_seconds(client.process.pid))
-        plain.append(elapsed)
+    pythons = [python] if baseline is None else [python, baseline]
+    for each in pythons:
+        client, _, _ = editor.start_server(each, uri, text)  # untimed: writes the code cache
+        time.sleep(3)
         editor.stop_server(client)
+    plain: dict[str, list[float]] = {each: [] for each in pythons}
+    cpu: dict[str, list[float]] = {each: [] for each in pythons}
+    stages: dict[str, list[float]] = {label: [] for label, _, _ in STAGES}
+    groups: dict[str, list[float]] = {}
+    modules: dict[str, list[float]] = {}
+    for _ in range(starts):
+        for each in pythons:  # interleaved: the machine's load changes alike for both
+            client, elapsed, _ = editor.start_server(each, uri, text)
+            cpu[each].append(cpu_seconds(client.process.pid))
+            plain[each].append(elapsed)
+            editor.stop_server(client)
         stamps, imports = traced_start(python, uri, text)
         for label, begin, end in STAGES:
             if begin in stamps and end in stamps:
@@ -164,11 +181,11 @@ def measure(python: str, starts: int) -> dict:
             modules.setdefault(module, []).append(ms)
         for label, ms in per_group.items():
             groups.setdefault(label, []).append(ms)
-    median = statistics.median(plain)
+    median = statistics.median(plain[python])
     result.update({
-        "start_to_first_diagnostics_s": {"median": round(median, 3), "runs": [round(t, 3) for t in plain]},
-        "server_cpu_to_first_diagnostics_s": {"median": round(statistics.median(cpu), 3),
-                                               "runs": [round(t, 3) for t in cpu]},
+        "start_to_first_diagnostics_s": {"median": round(median, 3), "runs": [round(t, 3) for t in plain[python]]},
+        "server_cpu_to_first_diagnostics_s": {"median": round(statistics.median(cpu[python]), 3),
+                                               "runs": [round(t, 3) for t in cpu[python]]},
         "target_s": TARGET_S, "met": median <= TARGET_S,
         "stages_ms": {label: round(statistics.median(values), 1) for label, values in stages.items() if values},
         "import_self_ms_by_group": {label: round(statistics.median(values), 1)
@@ -177,6 +194,10 @@ def measure(python: str, starts: int) -> dict:
             modules.items(), key=lambda item: -statistics.median(item[1]))[:15]},
         "load_average_end": editor.load_average(),
     })
+    if baseline is not None:
+        result["baseline"] = {"python": baseline,
+                              "start_to_first_diagnostics_s": round(statistics.median(plain[baseline]), 3),
+                              "server_cpu_to_first_diagnostics_s": round(statistics.median(cpu[baseline]), 3)}
     return result
 
 
@@ -186,16 +207,22 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter with ssot-lsp installed")
     parser.add_argument("--wheel", action="store_true",
                         help="install the repository's wheel in a fresh venv under benchmarks/.work/startup first")
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also time plain starts of commit REF's wheel (fresh venv), interleaved with these")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     python = wheel_python() if args.wheel else args.python
-    result = measure(python, args.starts)
+    result = measure(python, args.starts, wheel_python(args.baseline) if args.baseline else None)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     runs = result["start_to_first_diagnostics_s"]
     print(f"start → first diagnostics, median of {len(runs['runs'])}: {runs['median']:.3f} s "
           f"(target ≤ {TARGET_S} s: {'met' if result['met'] else 'missed'}); runs {runs['runs']}")
+    if "baseline" in result:
+        base = result["baseline"]
+        print(f"{args.baseline}, interleaved: {base['start_to_first_diagnostics_s']:.3f} s, "
+              f"CPU {base['server_cpu_to_first_diagnostics_s']:.3f} s")
     print(f"the server's CPU time (user + system) by then, median: "
           f"{result['server_cpu_to_first_diagnostics_s']['median']:.3f} s (less sensitive to the machine's load)")
     print(f"load average {result['load_average_start']} at the start, {result['load_average_end']} at the end")

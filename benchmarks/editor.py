@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import queue
+import resource
 import statistics
 import subprocess
 import sys
@@ -140,17 +141,17 @@ class Client:
     def total_rss_mib(self) -> float:
         return sum(self.rss_by_process().values())
 
-    def rss_by_process(self) -> dict[str, float]:
-        """RSS of the server and of each helper process, named after its scheduling priority."""
-        found = {"server": self.rss_mib()}
+    def processes(self) -> dict[str, int]:
+        """The server's pid and its helper processes' pids, each helper named after its scheduling priority."""
+        found = {"server": self.process.pid}
         for pid in self.helper_pids():
-            try:
-                nice = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
-            except (OSError, IndexError, ValueError):
-                nice = None
-            name = HELPER_NAMES.get(nice, f"helper {pid}")
-            found[name] = found.get(name, 0.0) + rss_mib(pid)
+            fields = stat_fields(pid)
+            found[HELPER_NAMES.get(int(fields[16]) if len(fields) > 16 else None, f"helper {pid}")] = pid
         return found
+
+    def rss_by_process(self) -> dict[str, float]:
+        """RSS (MiB) of the server and of each helper process."""
+        return {name: rss_mib(pid) for name, pid in self.processes().items()}
 
     def close(self) -> None:
         try:
@@ -159,6 +160,20 @@ class Client:
             self.process.wait(timeout=10)
         except Exception:
             self.process.kill()
+
+
+def stat_fields(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the command name (field 3 onwards); [] when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system time a process has used so far (10 ms ticks); 0 when it is gone."""
+    fields = stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 
 def rss_mib(pid: int) -> float:
@@ -177,17 +192,22 @@ HELPER_NAMES = {10: "scan helper", 3: "jedi helper", 0: "fix helper"}
 
 
 class PeakRss:
-    """Samples the RSS of the server plus its helper processes every 0.2 s; `parts`: each process at the peak."""
+    """Samples the server and its helper processes every 0.2 s: the peak of their summed RSS, each one's
+    RSS at that peak (`parts`), and the last CPU time seen of each (`cpu`: a helper's is lost when it exits)."""
 
     def __init__(self, client: Client):
         self.client, self.peak, self.stopped, self.parts = client, 0.0, False, {}
+        self.cpu: dict[str, float] = {}
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self) -> None:
         while not self.stopped and self.client.process.poll() is None:
-            parts = self.client.rss_by_process()
+            processes = self.client.processes()
+            parts = {name: rss_mib(pid) for name, pid in processes.items()}
             if sum(parts.values()) > self.peak:
                 self.peak, self.parts = sum(parts.values()), parts
+            for name, pid in processes.items():
+                self.cpu[name] = max(self.cpu.get(name, 0.0), cpu_seconds(pid))
             time.sleep(0.2)
 
 
@@ -421,24 +441,30 @@ def measure_scan(python: str, cli_runs: int = 3) -> dict:
                     continue
                 latencies.append(stamp - sent)
                 break
-            time.sleep(0.02)  # typing speed: about 30 keystrokes a second with the check
+            time.sleep(0.1)  # typing speed: about eight keystrokes a second with the check
         result["scan_s"] = ended - begin
         result["edits_during_scan"] = len(latencies)
         result["did_change_during_scan_ms"] = summary(latencies)
         result["rss_all_processes_peak_mib"] = peak.peak
         result["rss_at_peak_mib"] = {name: round(value, 1) for name, value in peak.parts.items()}
         result["rss_server_at_scan_end_mib"] = client.rss_mib()
+        result["scan_helper_cpu_s"] = peak.cpu.get("scan helper")
     finally:
         peak.stopped = True
         stop_server(client)
-    check_times = []
+    check_times, check_cpu = [], []
     for _ in range(cli_runs):
-        started = time.perf_counter()
+        started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([python, "-m", "ssot_lsp", "check", "--format", "json", "."], cwd=WORKSPACE,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         check_times.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CLI and its worker processes
+        check_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     result["cli_check_s"] = {"median": statistics.median(check_times), "runs": [round(t, 2) for t in check_times]}
+    result["cli_check_cpu_s"] = statistics.median(check_cpu)
     result["scan_vs_cli_check"] = result["scan_s"] / result["cli_check_s"]["median"]
+    if result["scan_helper_cpu_s"]:  # the same ratio in CPU time: less sensitive to a shared machine's load
+        result["scan_vs_cli_check_cpu"] = result["scan_helper_cpu_s"] / result["cli_check_cpu_s"]
     measured = {"scan_vs_cli_check": result["scan_vs_cli_check"],
                 "did_change_p95_during_scan_ms": result["did_change_during_scan_ms"]["p95"],
                 "rss_all_processes_peak_mib": result["rss_all_processes_peak_mib"]}

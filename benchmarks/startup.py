@@ -98,15 +98,6 @@ def wheel_python(ref: Optional[str] = None) -> str:
     return python
 
 
-def cpu_seconds(pid: int) -> float:
-    """User plus system time a process has used so far (Linux /proc; 10 ms ticks)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def import_self_times(log: str, loaded: set[str]) -> dict[str, float]:
     """Self time (ms) of each module in an `-X importtime` log that was loaded by the first diagnostics."""
     times: dict[str, float] = {}
@@ -167,7 +158,7 @@ def measure(python: str, starts: int, baseline: Optional[str] = None) -> dict:
     for _ in range(starts):
         for each in pythons:  # interleaved: the machine's load changes alike for both
             client, elapsed, _ = editor.start_server(each, uri, text)
-            cpu[each].append(cpu_seconds(client.process.pid))
+            cpu[each].append(editor.cpu_seconds(client.process.pid))
             plain[each].append(elapsed)
             editor.stop_server(client)
         stamps, imports = traced_start(python, uri, text)

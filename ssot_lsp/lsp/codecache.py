@@ -1,15 +1,18 @@
-"""A cache of the code that attrs and cattrs generate while the server starts.
+"""A cache of the code that attrs, cattrs and dataclasses generate while the server starts.
 
 Importing lsprotocol defines some 550 attrs classes, and attrs writes and compiles the
 source of each class's `__init__`, `__eq__`, `__repr__`...; cattrs then compiles a
 structuring function per message type the server meets. Compiling that generated source
-is about a third of the server's start-up. The generated source is the same from one
+is about a third of the server's start-up. The engine's ~60 dataclasses are made the
+same way (`dataclasses` runs `exec` on the source of ~150 functions). The generated source is the same from one
 start to the next, so the compiled code objects are kept in a file (`marshal`, keyed by
 the exact source text and file name) and reused: a cache hit is the code object that
 compiling the same text would give.
 
-Only the `compile` that `attr._make` and `cattrs.gen` call is replaced (a module global
-that shadows the builtin in those modules alone); nothing else in the process is affected.
+Only the `compile` that `attr._make` and `cattrs.gen` call, and the `exec` that
+`dataclasses` calls, are replaced (module globals that shadow the builtins in those
+modules alone; the `exec` compiles a text through the cache, then runs the code as the
+builtin would); nothing else in the process is affected.
 The file lives in the user's cache folder (`$XDG_CACHE_HOME/ssot-lsp`, the platform's
 equivalent, or `$SSOT_LSP_CACHE_DIR`), one per Python environment; `SSOT_LSP_CODE_CACHE=0`
 turns the cache off. A file that cannot be read is ignored and rewritten.
@@ -32,9 +35,11 @@ from types import CodeType
 from typing import Any, Callable, Optional
 
 log = logging.getLogger("ssot_lsp")
-MODULES = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")
+MODULES = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")  # their `compile` is replaced
+EXEC_MODULES = ("dataclasses",)  # their `exec` is replaced
 TEMPORARY = ".generated-code-"
 _REAL_COMPILE = builtins.compile
+_REAL_EXEC = builtins.exec
 _lock = threading.Lock()
 _known: dict[tuple[str, str, int], Any] = {}  # read from the file
 _used: dict[tuple[str, str, int], Any] = {}  # asked for in this process (what the file will hold)
@@ -58,7 +63,8 @@ def cache_folder() -> Path:
 
 
 def install() -> None:
-    """Route attrs' and cattrs' compiling through the cache (call before importing lsprotocol)."""
+    """Route the generated code of attrs, cattrs and dataclasses through the cache (call before importing
+    lsprotocol and the engine)."""
     global _file, _active
     if _active or os.environ.get("SSOT_LSP_CODE_CACHE", "1") == "0":
         return
@@ -74,6 +80,9 @@ def install() -> None:
     _known.update(_load(_file))
     for module in modules:
         module.compile = _cached_compile(_future_flags(vars(module)))  # type: ignore[attr-defined]
+    for name in EXEC_MODULES:
+        module = importlib.import_module(name)
+        module.exec = _cached_exec(_cached_compile(_future_flags(vars(module))))  # type: ignore[attr-defined]
     _active = True
 
 
@@ -176,3 +185,17 @@ def _cached_compile(inherited: int) -> Callable[..., Any]:
         return code
 
     return compile
+
+
+def _cached_exec(compile: Callable[..., Any]) -> Callable[..., None]:
+    """`exec` that compiles a text with `compile` (a `_cached_compile`) and runs the code like the builtin."""
+
+    def exec(source: Any, globals: Optional[dict[str, Any]] = None, locals: Any = None, /) -> None:
+        if type(source) is not str:
+            return _REAL_EXEC(source, globals, locals)
+        if globals is None:  # the builtin would run it in its caller's namespaces
+            caller = sys._getframe(1)
+            globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
+        return _REAL_EXEC(compile(source, "<string>", "exec"), globals, locals)
+
+    return exec

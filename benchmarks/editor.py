@@ -424,6 +424,7 @@ def measure_scan(python: str, cli_runs: int = 3) -> dict:
         lines = text.split("\n")
         row = next(i for i, line in enumerate(lines) if line.startswith("def use_5("))
         column, version, latencies, ended = len(lines[row]), 1, [], None
+        server_cpu = cpu_seconds(client.process.pid)
         while ended is None:
             version += 1
             insert = version % 2 == 0
@@ -445,6 +446,8 @@ def measure_scan(python: str, cli_runs: int = 3) -> dict:
         result["scan_s"] = ended - begin
         result["edits_during_scan"] = len(latencies)
         result["did_change_during_scan_ms"] = summary(latencies)
+        # The server's CPU per edit (it does little else meanwhile): with the machine's load, what explains the wait.
+        result["server_cpu_per_edit_ms"] = (cpu_seconds(client.process.pid) - server_cpu) * 1000 / len(latencies)
         result["rss_all_processes_peak_mib"] = peak.peak
         result["rss_at_peak_mib"] = {name: round(value, 1) for name, value in peak.parts.items()}
         result["rss_server_at_scan_end_mib"] = client.rss_mib()

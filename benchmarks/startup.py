@@ -49,9 +49,10 @@ TARGET_S = 0.5
 # Popen, "client" its clock when the diagnostics arrived (both converted to wall clock).
 STAGES = (
     ("interpreter start and site", "spawn", "boot"),
-    ("`python -m ssot_lsp` entry until `serve` (package, __main__, cli module)", "entry", "prepare:start"),
+    ("`python -m ssot_lsp` until `startup.prepare` (runpy, the package)", "entry", "prepare:start"),
     ("startup.prepare: attrs and cattrs imported, code cache read", "prepare:start", "prepare:end"),
-    ("imports of the server: pygls, lsprotocol, cattrs, lsp/ modules", "prepare:end", "create_server:start"),
+    ("imports: cli module, pygls, lsprotocol, cattrs, the engine, lsp/ modules", "prepare:end",
+     "create_server:start"),
     ("creating the server (handlers, converter)", "create_server:start", "create_server:end"),
     ("event loop and reader start, `initialize` read", "create_server:end", "received:initialize"),
     ("`initialize` handled and answered", "received:initialize", "sent:response"),

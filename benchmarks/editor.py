@@ -25,12 +25,14 @@ import argparse
 import json
 import os
 import queue
+import resource
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -46,10 +48,10 @@ SETTINGS = {"debounceMs": 0, "diagnosticScope": "openFiles", "scanOnStartup": Tr
 class Client:
     """A minimal LSP client over a subprocess's stdio."""
 
-    def __init__(self, command: list[str], cwd: Path):
+    def __init__(self, command: list[str], cwd: Path, env: Optional[dict] = None, stderr=subprocess.DEVNULL):
         self.started = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL)
+                                        stderr=stderr, env=env)
         self.next_id = 0
         self.responses: dict[int, queue.Queue] = {}
         self.notifications: "queue.Queue[tuple[float, dict]]" = queue.Queue()
@@ -137,7 +139,19 @@ class Client:
         return found
 
     def total_rss_mib(self) -> float:
-        return self.rss_mib() + sum(rss_mib(pid) for pid in self.helper_pids())
+        return sum(self.rss_by_process().values())
+
+    def processes(self) -> dict[str, int]:
+        """The server's pid and its helper processes' pids, each helper named after its scheduling priority."""
+        found = {"server": self.process.pid}
+        for pid in self.helper_pids():
+            fields = stat_fields(pid)
+            found[HELPER_NAMES.get(int(fields[16]) if len(fields) > 16 else None, f"helper {pid}")] = pid
+        return found
+
+    def rss_by_process(self) -> dict[str, float]:
+        """RSS (MiB) of the server and of each helper process."""
+        return {name: rss_mib(pid) for name, pid in self.processes().items()}
 
     def close(self) -> None:
         try:
@@ -146,6 +160,20 @@ class Client:
             self.process.wait(timeout=10)
         except Exception:
             self.process.kill()
+
+
+def stat_fields(pid: int) -> list[str]:
+    """/proc/<pid>/stat after the command name (field 3 onwards); [] when the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system time a process has used so far (10 ms ticks); 0 when it is gone."""
+    fields = stat_fields(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 
 def rss_mib(pid: int) -> float:
@@ -159,16 +187,27 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
+# Helper processes by their scheduling priority (lsp/workspace.py, lsp/completion.py, lsp/fix_jobs.py).
+HELPER_NAMES = {10: "scan helper", 3: "jedi helper", 0: "fix helper"}
+
+
 class PeakRss:
-    """Samples the RSS of the server plus its helper processes every 0.2 s."""
+    """Samples the server and its helper processes every 0.2 s: the peak of their summed RSS, each one's
+    RSS at that peak (`parts`), and the last CPU time seen of each (`cpu`: a helper's is lost when it exits)."""
 
     def __init__(self, client: Client):
-        self.client, self.peak, self.stopped = client, 0.0, False
+        self.client, self.peak, self.stopped, self.parts = client, 0.0, False, {}
+        self.cpu: dict[str, float] = {}
         threading.Thread(target=self._run, daemon=True).start()
 
     def _run(self) -> None:
         while not self.stopped and self.client.process.poll() is None:
-            self.peak = max(self.peak, self.client.total_rss_mib())
+            processes = self.client.processes()
+            parts = {name: rss_mib(pid) for name, pid in processes.items()}
+            if sum(parts.values()) > self.peak:
+                self.peak, self.parts = sum(parts.values()), parts
+            for name, pid in processes.items():
+                self.cpu[name] = max(self.cpu.get(name, 0.0), cpu_seconds(pid))
             time.sleep(0.2)
 
 
@@ -211,9 +250,14 @@ def byte_compile(python: str) -> None:
                    cwd=WORKSPACE, capture_output=True, check=False)  # the package the server will import
 
 
-def start_server(python: str, uri: str, text: str) -> tuple[Client, float, dict]:
-    """A server on the workspace with the big file open, and the time to its first diagnostics."""
-    client = Client([python, "-m", "ssot_lsp"], WORKSPACE)
+def start_server(python: str, uri: str, text: str, command: Optional[list[str]] = None,
+                 **popen) -> tuple[Client, float, dict]:
+    """A server on the workspace with the big file open, and the time to its first diagnostics.
+
+    `command` replaces `python -m ssot_lsp` (benchmarks/startup.py runs it with time stamps);
+    `popen` (env, stderr) goes to the process.
+    """
+    client = Client(command or [python, "-m", "ssot_lsp"], WORKSPACE, **popen)
     client.request("initialize", {"processId": os.getpid(), "rootUri": WORKSPACE.as_uri(),
                                   "workspaceFolders": [{"uri": WORKSPACE.as_uri(), "name": "ws"}],
                                   "capabilities": CAPABILITIES, "initializationOptions": SETTINGS}, timeout=60)
@@ -346,6 +390,93 @@ def measure(python: str, edits: int, completions: int, starts: int) -> dict:
         stop_server(client)
 
 
+SCAN_TARGETS = {"scan_vs_cli_check": 2.0, "did_change_p95_during_scan_ms": 50.0, "rss_all_processes_peak_mib": 150.0}
+
+
+def is_progress(kind: str):
+    def test(message: dict) -> bool:
+        return message.get("method") == "$/progress" and message["params"].get("value", {}).get("kind") == kind
+    return test
+
+
+def either(*tests):
+    return lambda message: any(test(message) for test in tests)
+
+
+def measure_scan(python: str, cli_runs: int = 3) -> dict:
+    """The editor's workspace scan against the CLI's `check` of the same tree.
+
+    A fresh server opens `big.py`; from the scan's `$/progress` begin to its end, one-character
+    edits of `big.py` go in back to back (each waits for the diagnostics of its version), and
+    the RSS of the server plus its helper processes is sampled. Then `python -m ssot_lsp check`
+    of the workspace is timed `cli_runs` times, whole process, with no server running.
+    """
+    if not (WORKSPACE / "big.py").exists():
+        corpus.generate_editor_workspace(WORKSPACE)
+    big = WORKSPACE / "big.py"
+    uri, text = big.as_uri(), big.read_text()
+    byte_compile(python)
+    result: dict = {"load_average_start": load_average(), "workspace_files": sum(1 for _ in WORKSPACE.rglob("*.py"))}
+    client, _, _ = start_server(python, uri, text)
+    peak = PeakRss(client)
+    try:
+        begin, _ = client.wait_for(is_progress("begin"), timeout=60)
+        lines = text.split("\n")
+        row = next(i for i, line in enumerate(lines) if line.startswith("def use_5("))
+        column, version, latencies, ended = len(lines[row]), 1, [], None
+        server_cpu = cpu_seconds(client.process.pid)
+        while ended is None:
+            version += 1
+            insert = version % 2 == 0
+            change = {"range": {"start": {"line": row, "character": column},
+                                "end": {"line": row, "character": column + (0 if insert else 1)}},
+                      "text": "#" if insert else ""}
+            sent = time.perf_counter()
+            client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                     "contentChanges": [change]})
+            awaited = either(is_diagnostics(uri, version), is_progress("end"))
+            while True:  # the diagnostics of this version, noting the scan's end if it comes first
+                stamp, message = client.wait_for(awaited, timeout=120)
+                if message.get("method") == "$/progress":
+                    ended = stamp
+                    continue
+                latencies.append(stamp - sent)
+                break
+            time.sleep(0.1)  # typing speed: about eight keystrokes a second with the check
+        result["scan_s"] = ended - begin
+        result["edits_during_scan"] = len(latencies)
+        result["did_change_during_scan_ms"] = summary(latencies)
+        # The server's CPU per edit (it does little else meanwhile): with the machine's load, what explains the wait.
+        result["server_cpu_per_edit_ms"] = (cpu_seconds(client.process.pid) - server_cpu) * 1000 / len(latencies)
+        result["rss_all_processes_peak_mib"] = peak.peak
+        result["rss_at_peak_mib"] = {name: round(value, 1) for name, value in peak.parts.items()}
+        result["rss_server_at_scan_end_mib"] = client.rss_mib()
+        result["scan_helper_cpu_s"] = peak.cpu.get("scan helper")
+    finally:
+        peak.stopped = True
+        stop_server(client)
+    check_times, check_cpu = [], []
+    for _ in range(cli_runs):
+        started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([python, "-m", "ssot_lsp", "check", "--format", "json", "."], cwd=WORKSPACE,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        check_times.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the CLI and its worker processes
+        check_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    result["cli_check_s"] = {"median": statistics.median(check_times), "runs": [round(t, 2) for t in check_times]}
+    result["cli_check_cpu_s"] = statistics.median(check_cpu)
+    result["scan_vs_cli_check"] = result["scan_s"] / result["cli_check_s"]["median"]
+    if result["scan_helper_cpu_s"]:  # the same ratio in CPU time: less sensitive to a shared machine's load
+        result["scan_vs_cli_check_cpu"] = result["scan_helper_cpu_s"] / result["cli_check_cpu_s"]
+    measured = {"scan_vs_cli_check": result["scan_vs_cli_check"],
+                "did_change_p95_during_scan_ms": result["did_change_during_scan_ms"]["p95"],
+                "rss_all_processes_peak_mib": result["rss_all_processes_peak_mib"]}
+    result["targets"] = {name: {"measured": round(value, 2), "target": SCAN_TARGETS[name],
+                                "met": value <= SCAN_TARGETS[name]} for name, value in measured.items()}
+    result["load_average_end"] = load_average()
+    return result
+
+
 def measure_fixes(client: Client, rounds: int = 10) -> dict:
     """Quick fix and fix-all on a 3,000-line file with 50 violations, with hover and completion meanwhile."""
     import random
@@ -399,6 +530,7 @@ def measure_fixes(client: Client, rounds: int = 10) -> dict:
         fix_all.append(time.perf_counter() - started)
         changed = action.get("edit") is not None
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    path.unlink()  # the workspace stays the 3,037 files the scan measures
     return {"fix_file_violations": len(published["params"]["diagnostics"]),
             "quick_fix_ms": {**summary(quick), "preferred": preferred},
             "fix_all_ms": {**summary(fix_all), "edit": changed},
@@ -412,13 +544,20 @@ def main() -> int:
     parser.add_argument("--completions", type=int, default=40)
     parser.add_argument("--starts", type=int, default=5, help="server starts timed to the first diagnostics")
     parser.add_argument("--python", default=sys.executable, help="interpreter with ssot-lsp[lsp] installed")
+    parser.add_argument("--scan", action="store_true",
+                        help="only the workspace scan: its time against `check` of the same tree, edits during it, "
+                             "the RSS of all the server's processes")
     args = parser.parse_args()
     probe = subprocess.run([args.python, "-c", "import ssot_lsp.lsp.server"], capture_output=True, text=True)
     if probe.returncode != 0:
         result = {"status": "server not available", "detail": probe.stderr.strip()[-300:]}
     else:
         try:
-            result = measure(args.python, args.edits, args.completions, args.starts)
+            if args.scan:
+                result = {"status": "ok", **measure_scan(args.python)}
+            else:
+                result = measure(args.python, args.edits, args.completions, args.starts)
+                result["scan"] = measure_scan(args.python)
         except (TimeoutError, queue.Empty, OSError, StopIteration) as exc:
             result = {"status": "server not available", "detail": f"{type(exc).__name__}: {exc}"}
     if args.json:

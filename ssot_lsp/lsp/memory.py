@@ -11,18 +11,21 @@ a burst of edits stays above the idle figure even though nothing is retained
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
 import gc
 import sys
+from functools import lru_cache
 from typing import Callable, Optional
 
 DELAY_S = 1.0  # quiet time after the last close before trimming
 
 
 def _load_trim() -> Optional[Callable[[int], int]]:
+    """libc's `malloc_trim`, looked up on first use: ctypes and the library search cost every start ~5 ms."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         trim = libc.malloc_trim  # glibc only (musl has none)
@@ -33,16 +36,20 @@ def _load_trim() -> Optional[Callable[[int], int]]:
     return trim
 
 
-_trim = _load_trim()  # the C function, or None: the same for every server of the process
+@lru_cache(maxsize=1)
+def _trim_function() -> Optional[Callable[[int], int]]:
+    """The C function, looked up on first use (the same for every server of the process), or None."""
+    return _load_trim()
 
 
 def available() -> bool:
-    return _trim is not None
+    return _trim_function() is not None
 
 
 def release() -> bool:
     """Return free heap pages to the system now; whether anything was released."""
-    return bool(_trim(0)) if _trim is not None else False
+    trim = _trim_function()
+    return bool(trim(0)) if trim is not None else False
 
 
 class MemoryRelease:
@@ -53,7 +60,7 @@ class MemoryRelease:
 
     def soon(self, delay: Optional[float] = None) -> None:
         """Release once no further call has come for `delay` seconds (closes come in bursts)."""
-        if _trim is None:
+        if _trim_function() is None:
             return
         if self._pending is not None:
             self._pending.cancel()

@@ -26,13 +26,13 @@ def prepare() -> None:
     global _paused
     from . import codecache
 
-    codecache.install()
-    if gc.isenabled():
+    if gc.isenabled():  # first: reading the cache makes thousands of code objects too
         gc.disable()
         _paused = True
         timer = threading.Timer(COLLECTOR_OFF_S, _resume)
         timer.daemon = True
         timer.start()
+    codecache.install()
 
 
 def settle() -> None:

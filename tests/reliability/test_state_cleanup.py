@@ -190,7 +190,7 @@ def test_repeated_cycles_do_not_accumulate() -> None:
 def test_a_burst_of_closes_gives_memory_back_once(monkeypatch) -> None:
     """Freed heap pages go back to the system once, after the last of many closes."""
     trims: list[int] = []
-    monkeypatch.setattr(memory, "_trim", lambda pad: trims.append(pad) or 1)
+    monkeypatch.setattr(memory, "_trim_function", lambda: lambda pad: trims.append(pad) or 1)
     monkeypatch.setattr(memory, "DELAY_S", 0.2)
 
     async def check(client: InProcessClient) -> None:

@@ -32,11 +32,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    from .engine import Registries, using_registries
-
     try:
-        with using_registries(Registries()):  # compiled registries live as long as this run
-            return int(args.run(args))
+        return int(args.run(args))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

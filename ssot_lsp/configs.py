@@ -19,7 +19,6 @@ session, and each helper process keeps its own.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
@@ -166,6 +165,8 @@ class ConfigStore:
         if not overlaid:
             return build_prefilter(registry)
         # The renames are read from files: the unsaved text goes through copies in a private folder.
+        import tempfile  # here: the server's start does without it
+
         with tempfile.TemporaryDirectory(prefix="ssot-overlays-") as folder:
             copies = []
             for index, text in enumerate(overlaid.values()):
@@ -236,6 +237,8 @@ def _renames(text: Optional[str], path: Path) -> list[tuple[str, str]]:
     """The `name as alias` pairs of a module's text (its file's when `text` is None)."""
     if text is None:
         return file_aliases(path)
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="ssot-overlay-") as folder:
         copy = Path(folder) / "module.py"
         copy.write_text(text, encoding="utf-8", errors="surrogatepass")

@@ -9,11 +9,9 @@ call), so a fix never has to search for its violation again.
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Optional, Union
 
 from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport, analyze_tree
 from .config import Config
@@ -57,64 +55,10 @@ class Checked:
         return [finding.violation for finding in self.findings]
 
 
-class Registries:
-    """Compiled registries, one per configuration file, for as long as their owner keeps them.
-
-    The CLI makes one per run (its worker processes inherit it), the language server one
-    per session; `using_registries` puts one in use for `registry_for`.
-    """
-
-    def __init__(self) -> None:
-        self._compiled: dict[Path, tuple[Config, Registry]] = {}
-
-    def get(self, config: Config) -> Registry:
-        """The registry of `config`, compiled again when the configuration was loaded again."""
-        cached = self._compiled.get(config.path)
-        if cached is None or cached[0] is not config:
-            cached = (config, Registry(config))
-            self._compiled[config.path] = cached
-        return cached[1]
-
-    def forget_under(self, folder: Path) -> None:
-        """Drop the registries of the configuration files under `folder` (their files changed)."""
-        prefix = str(folder)
-        for path in [path for path in self._compiled if str(path).startswith(prefix)]:
-            del self._compiled[path]
-
-
-# Which registries `registry_for` uses in this thread (set only inside `using_registries`).
-_IN_USE: ContextVar[Optional[Registries]] = ContextVar("ssot_registries_in_use", default=None)
-
-
-@contextmanager
-def using_registries(registries: Registries) -> Iterator[Registries]:
-    """Let `registry_for` (and `analyze` given a Config) take and keep registries in `registries`."""
-    token = _IN_USE.set(registries)
-    try:
-        yield registries
-    finally:
-        _IN_USE.reset(token)
-
-
-def registries_in_use() -> Optional[Registries]:
-    return _IN_USE.get()
-
-
-def ensure_registries() -> Registries:
-    """The registries in use, else new ones in use from now on in this thread (a worker process
-    that did not inherit its run's: started by spawn rather than fork)."""
-    registries = _IN_USE.get()
-    if registries is None:
-        registries = Registries()
-        _IN_USE.set(registries)
-    return registries
-
-
 def registry_for(config: Config) -> Registry:
-    """The compiled registry of `config`: kept by the registries in use (a CLI run, a server's
-    session), else compiled for this call only."""
-    registries = _IN_USE.get()
-    return registries.get(config) if registries is not None else Registry(config)
+    """The compiled registry of `config`, for this call only: a CLI run and a server keep theirs
+    in their `ConfigStore`."""
+    return Registry(config)
 
 
 def check(text: str, path: Optional[Union[str, Path]], config: Union[Config, Registry]) -> list[Violation]:

@@ -289,17 +289,20 @@ def discover_governed(paths: Iterable[str], config: Optional[Path] = None, disco
 
 
 def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None) -> Report:
+                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None,
+                 store: Optional[ConfigStore] = None) -> Report:
     """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError.
 
     `overlays`: unsaved editor text that replaces files' contents (for the files themselves
-    and for what their modules re-export).
+    and for what their modules re-export). `store`: the configurations to use (the server's,
+    which holds its open documents' text), else a new one for this report.
     """
     from . import phases
     from .batch import check_file, run_checks
 
-    store = ConfigStore(config)
-    store.overlays.update({Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()})
+    if store is None:
+        store = ConfigStore(config)
+        store.overlays.update({Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()})
     discovery, configs = discover_governed(paths, config, discovery, store)
     store = discovery.store
     if store.overlays:

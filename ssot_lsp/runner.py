@@ -155,12 +155,9 @@ _INSTALLED: Any = None  # in a worker process: the context of the run that start
 
 
 def _install(context: Any) -> None:
-    """A worker keeps its run's context and the registries it compiles for its life."""
+    """A worker keeps its run's context (its config store, with the registries it compiles) for its life."""
     global _INSTALLED
-    from .engine import ensure_registries
-
     _INSTALLED = context
-    ensure_registries()
 
 
 def _with_installed(function: Callable[[Any, A], T], item: A) -> T:

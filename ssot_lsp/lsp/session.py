@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from ..engine import Registries
 from ..configs import ConfigStore
 from .documents import DocumentState
 from .fix_jobs import FixHelper
@@ -42,7 +41,6 @@ class Session:
         self.scan: Optional[Scan] = None  # the workspace scan in progress
         self.jedi = JediCompleter()  # jedi in a helper process (started by the first request)
         self.fix_helper = FixHelper()  # fix-all in a helper process (started by the first fix-all)
-        self.registries = Registries()  # the compliance report's registries (`ssot/complianceReport`)
         self.memory = MemoryRelease()
 
     def state(self, uri: str) -> DocumentState:

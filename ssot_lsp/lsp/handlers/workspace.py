@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Optional
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
-from ...engine import Registries, using_registries
 from ...model import ConfigurationError
 from ..diagnostics import after_first_diagnostics, recheck_open_documents, refresh_client
 from ..settings import SECTION, SettingProblem
@@ -27,6 +26,7 @@ from ..workspace import folders, forget_results_under, note_watched_change, refr
 from .declare import on_loop
 
 if TYPE_CHECKING:
+    from ...configs import ConfigStore
     from ..server import SsotServer
 
 log = logging.getLogger("ssot_lsp")
@@ -192,19 +192,18 @@ async def workspace_did_change_workspace_folders(ls: "SsotServer",
 async def ssot_compliance_report(ls: "SsotServer", params: Any) -> Any:
     paths = _report_paths(ls, params)
     try:
-        return await ls.run_engine(_report, ls.session.registries, paths, dict(ls.session.configs.overlays))
+        return await ls.run_engine(_report, ls.session.configs, paths)
     except ImportError as exc:
         raise JsonRpcInternalError(f"the compliance report is not available: {exc}") from exc
     except ConfigurationError as exc:
         raise JsonRpcInvalidParams("; ".join(str(e) for e in exc.errors)) from exc
 
 
-def _report(registries: Registries, paths: list[Path], overlays: dict[Path, str]) -> Any:
-    """On the engine thread: the report, with the session's registries."""
-    from ...report import report_for_paths
+def _report(store: ConfigStore, paths: list[Path]) -> Any:
+    """On the engine thread: the report, from the session's configurations and open documents."""
+    from ...report import build_report
 
-    with using_registries(registries):
-        return report_for_paths(paths, overlays)
+    return build_report([str(p) for p in paths], store=store).as_json()
 
 
 def _report_paths(ls: "SsotServer", params: Any) -> list[Path]:

@@ -451,7 +451,7 @@ def _deep_lines(chunk: str, max_depth: int) -> list[int]:
     except (SyntaxError, ValueError):
         return []
     found: list[int] = []
-    statements: list[ast.AST] = list(tree.body)
+    statements: list[ast.stmt] = list(tree.body)
     while statements:
         statement = statements.pop()
         children = list(ast.iter_child_nodes(statement))
@@ -459,7 +459,7 @@ def _deep_lines(chunk: str, max_depth: int) -> list[int]:
         if _depth([child for child in children if not isinstance(child, ast.stmt)]) <= max_depth:
             statements.extend(inner)
             continue
-        first, last = _extent(statement)  # type: ignore[arg-type]
+        first, last = _extent(statement)
         found.extend(range(first, last + 1))
     return found
 

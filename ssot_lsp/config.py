@@ -15,7 +15,7 @@ import string
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -23,6 +23,9 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib
 
 from .model import CANON_CODE, RULE_KINDS, SEVERITIES, ConfigError, ConfigurationError, Rule
+
+if TYPE_CHECKING:
+    from .phases import Phase
 
 CONFIG_FILES = ("ssot.toml", "pyproject.toml")
 TOOL_TABLE = "ssot-lsp"
@@ -83,7 +86,7 @@ class Config:
     infer: bool = False  # rules inferred from the workspace's deprecations are active (SPEC §13)
     infer_confidence: str = "high"
     infer_decorators: tuple[str, ...] = ()
-    phases: tuple = ()  # phases.Phase, in declaration order
+    phases: tuple[Phase, ...] = ()  # in declaration order
     _matchers: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property

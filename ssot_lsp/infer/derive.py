@@ -20,13 +20,21 @@ import re
 import sys
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable, Optional
+from typing import Callable, Optional, Tuple, Union
 
 from ..config import template_problem
 from ..model import Rule
 from .reader import Found, ModuleReader, without_docstring
 
 MAX_OMITTABLE = 4  # defaulted parameters whose every omission combination gets a template
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# What one kind of evidence says: (kind, confidence, basis, replace, templates, params, imports).
+Evidence = Tuple[str, str, str, Optional[str], Tuple[str, ...], Tuple[str, ...], Tuple[str, ...]]
+# A call rule's (params, templates, imports).
+CallRule = Tuple[Tuple[str, ...], Tuple[str, ...], Tuple[str, ...]]
+# One argument of a delegating call: (keyword, parameter, literal text).
+Piece = Tuple[Optional[str], Optional[str], str]
 
 
 
@@ -77,7 +85,7 @@ class Deriver:
         self.function_def = function_def  # a workspace callee's definition: its defaults
 
     def derive(self, found: Found) -> Inferred:
-        method = getattr(self, f"_{found.what}")
+        method: Callable[[Found], Evidence] = getattr(self, f"_{found.what}")
         kind, confidence, basis, replace, templates, params, imports = method(found)
         rule = Rule(
             id=f"INF-{found.qualname}", kind=kind, name=found.qualname, replace=replace,
@@ -89,15 +97,15 @@ class Deriver:
                         _lines(found))
 
     # -- each kind of evidence: (kind, confidence, basis, replace, templates, params, imports)
-    def _alias(self, found: Found):
+    def _alias(self, found: Found) -> Evidence:
         target = self.canonical(found.target or "")
         return "symbol", "high", f"alias of {target}", target, (), (), ()
 
-    def _getattr(self, found: Found):
+    def _getattr(self, found: Found) -> Evidence:
         target = self.canonical(found.target or "")
         return "symbol", "high", "module __getattr__ map", target, (), (), ()
 
-    def _module(self, found: Found):
+    def _module(self, found: Found) -> Evidence:
         target = self.reexported_module()
         if target is not None:
             return "module", "high", f"re-exports {target}", target, (), (), ()
@@ -106,7 +114,7 @@ class Deriver:
             return "module", "medium", "named in the message", named, (), (), ()
         return "module", "low", "flag only", None, (), (), ()
 
-    def _function(self, found: Found, owner: Optional[ast.ClassDef] = None):
+    def _function(self, found: Found, owner: Optional[ast.ClassDef] = None) -> Evidence:
         function = found.node
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         target = self.reader.target_name(found.warning.target)
@@ -122,7 +130,7 @@ class Deriver:
             return "call", "high", basis, None, templates, params, imports
         return self.fallback(found, "call", owner)
 
-    def _method(self, found: Found):
+    def _method(self, found: Found) -> Evidence:
         method = found.node
         assert isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
         decorators = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
@@ -132,7 +140,7 @@ class Deriver:
             isinstance(d, ast.Attribute) and d.attr in ("setter", "getter") for d in method.decorator_list)
         return self.fallback(found, "symbol" if properties else "call", found.owner)
 
-    def _class(self, found: Found):
+    def _class(self, found: Found) -> Evidence:
         node = found.node
         assert isinstance(node, ast.ClassDef)
         target = self.reader.target_name(found.warning.target)
@@ -143,14 +151,14 @@ class Deriver:
             return "symbol", "high", f"subclass of {base} that only warns", self.canonical(base), (), (), ()
         return self.fallback(found, "symbol", None)
 
-    def fallback(self, found: Found, flag_kind: str, owner: Optional[ast.ClassDef]):
+    def fallback(self, found: Found, flag_kind: str, owner: Optional[ast.ClassDef]) -> Evidence:
         named = self.message_path(found, want_module=False, owner=owner)
         if named is not None:
             return "symbol", "medium", "named in the message", named, (), (), ()
         return flag_kind, "low", "flag only", None, (), (), ()
 
     # -- replacements ------------------------------------------------------------------
-    def delegated_call(self, function, owner) -> Optional[ast.Call]:
+    def delegated_call(self, function: FunctionNode, owner: Optional[ast.ClassDef]) -> Optional[ast.Call]:
         """The call of `return callee(...)` when that is all the body does after warning."""
         body = without_docstring(function.body)
         if body and self.reader.deprecation_warning(body[0]) is not None:
@@ -247,7 +255,7 @@ class Deriver:
 class Signature:
     """A function's parameters as a call rule sees them (`self`/`cls` left out)."""
 
-    def __init__(self, function, owner: Optional[ast.ClassDef]):
+    def __init__(self, function: FunctionNode, owner: Optional[ast.ClassDef]):
         arguments = function.args
         positional = [a.arg for a in [*arguments.posonlyargs, *arguments.args]]
         decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
@@ -277,7 +285,7 @@ class Signature:
         return starred == expected and keywords == expected_keywords
 
 
-def forwarding_call(function, owner) -> ast.Call:
+def forwarding_call(function: FunctionNode, owner: Optional[ast.ClassDef]) -> ast.Call:
     """A call passing the function's parameters on as they came (for a decorator's explicit target)."""
     signature = Signature(function, owner)
     call = ast.Call(func=ast.Name("target"), args=[ast.Name(p) for p in signature.positional], keywords=[
@@ -289,8 +297,9 @@ def forwarding_call(function, owner) -> ast.Call:
     return call
 
 
-def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner, canonical,
-              callee_def: Optional[ast.FunctionDef] = None):
+def call_rule(function: FunctionNode, call: ast.Call, callee: str, reader: ModuleReader,
+              owner: Optional[ast.ClassDef], canonical: Callable[[str], str],
+              callee_def: Optional[ast.FunctionDef] = None) -> Optional[CallRule]:
     """(params, templates, imports) of a call rule rewriting calls of `function` into `callee(...)`.
 
     An omitted defaulted parameter is written out as its default, unless the callee (read from
@@ -331,7 +340,7 @@ def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner
     return (signature.params, tuple(templates), imports) if templates else None
 
 
-def _same_defaults(pieces, signature: Signature, callee: Optional[Signature]) -> set[str]:
+def _same_defaults(pieces: list[Piece], signature: Signature, callee: Optional[Signature]) -> set[str]:
     """Parameters whose default the callee repeats where the delegating call passes them."""
     if callee is None:
         return set()
@@ -346,9 +355,9 @@ def _same_defaults(pieces, signature: Signature, callee: Optional[Signature]) ->
     return same
 
 
-def _pieces(call: ast.Call, params: set[str]) -> Optional[list[tuple[Optional[str], Optional[str], str]]]:
+def _pieces(call: ast.Call, params: set[str]) -> Optional[list[Piece]]:
     """(keyword, parameter, literal text) per argument; None unless each is a parameter or a literal."""
-    pieces: list[tuple[Optional[str], Optional[str], str]] = []
+    pieces: list[Piece] = []
     if any(k.arg is None for k in call.keywords):
         return None  # `**x`
     arguments = [(None, arg) for arg in call.args] + [(k.arg, k.value) for k in call.keywords]
@@ -373,7 +382,7 @@ def _lines(found: Found) -> tuple[int, int]:
     return min([node.lineno, *decorators]), getattr(node, "end_lineno", None) or node.lineno
 
 
-def _shadowed(node: ast.expr, function) -> bool:
+def _shadowed(node: ast.expr, function: FunctionNode) -> bool:
     """Whether the callee's root name is one of the function's own parameters."""
     while isinstance(node, ast.Attribute):
         node = node.value

@@ -16,10 +16,10 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass, field
-from typing import Iterator, NamedTuple, Optional, Union
+from typing import Any, Iterator, NamedTuple, Optional, Union
 
 from .model import Span
-from .source import LineIndex, normalize_newlines, words
+from .source import LineIndex, Located, normalize_newlines, words
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 
@@ -143,7 +143,8 @@ class Analysis:
     dunder_all: set[str]
     module_scope: Scope
     broken_lines: tuple[int, ...] = ()
-    facts: dict = field(default_factory=dict)  # what the fix planner derived from the tree, kept with it
+    # What the fix planner derived from the tree, kept with it (its own cache: planner.py reads it).
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def resolve_relative(module: Optional[str], level: int, current: Optional[str], is_package: bool) -> Optional[str]:
@@ -180,17 +181,17 @@ class _Walker(ast.NodeVisitor):
         self.relevant = set(relevant) if relevant is not None else None
 
     # -- positions -------------------------------------------------------------------
-    def span(self, node: ast.AST) -> Span:
-        start_line = node.lineno - 1  # type: ignore[attr-defined]
-        end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+    def span(self, node: Located) -> Span:
+        start_line = node.lineno - 1
+        end_line = (node.end_lineno or node.lineno) - 1
         return Span(
             start_line,
-            self.lines.utf8_to_col(start_line, node.col_offset),  # type: ignore[attr-defined]
+            self.lines.utf8_to_col(start_line, node.col_offset),
             end_line,
-            self.lines.utf8_to_col(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
+            self.lines.utf8_to_col(end_line, node.end_col_offset or 0),
         )
 
-    def span_between(self, start: ast.AST, end: ast.AST) -> Span:
+    def span_between(self, start: Located, end: Located) -> Span:
         first, last = self.span(start), self.span(end)
         return Span(first.start_line, first.start_col, last.end_line, last.end_col)
 
@@ -218,7 +219,7 @@ class _Walker(ast.NodeVisitor):
             self.visit_body(node.body)
         self.scope = outer
 
-    def cannot_matter(self, node: ast.AST) -> bool:
+    def cannot_matter(self, node: Located) -> bool:
         """A function body whose walk cannot record anything that leads to a finding.
 
         Functions run after the scopes that enclose them, so every import they can see has
@@ -229,7 +230,7 @@ class _Walker(ast.NodeVisitor):
         match a rule (the walker gives `global` no effect, so no binding leaves the body).
         """
         lines = self.lines
-        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
         if last >= len(lines.starts):
             return False
         text = lines.text[lines.starts[first]:lines.ends[last]]
@@ -265,7 +266,7 @@ class _Walker(ast.NodeVisitor):
         return scope
 
     # -- branches --------------------------------------------------------------------
-    def run_branches(self, *bodies: list[ast.stmt], start: Optional[dict] = None) -> None:
+    def run_branches(self, *bodies: list[ast.stmt], start: Optional[dict[str, Optional[ImportedName]]] = None) -> None:
         base = dict(self.scope.table) if start is None else start
         results = []
         for body in bodies:
@@ -350,8 +351,9 @@ class _Walker(ast.NodeVisitor):
         self.scope = outer
         self.bind(node.name)
 
-    def visit_comprehension_node(self, node: ast.AST, elements: list[ast.expr]) -> None:
-        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+    def visit_comprehension_node(self, node: Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp],
+                                 elements: list[ast.expr]) -> None:
+        generators = node.generators
         self.visit(generators[0].iter)  # evaluated in the enclosing scope
         outer = self.scope
         self.scope = Scope("comprehension", outer)
@@ -365,7 +367,7 @@ class _Walker(ast.NodeVisitor):
             self.visit(element)
         self.scope = outer
 
-    def visit_ListComp(self, node: ast.ListComp) -> None:
+    def visit_ListComp(self, node: Union[ast.ListComp, ast.SetComp, ast.GeneratorExp]) -> None:
         self.visit_comprehension_node(node, [node.elt])
 
     visit_SetComp = visit_ListComp
@@ -412,7 +414,7 @@ class _Walker(ast.NodeVisitor):
 
     visit_AsyncWith = visit_With
 
-    def visit_Global(self, node: ast.Global) -> None:
+    def visit_Global(self, node: Union[ast.Global, ast.Nonlocal]) -> None:
         pass
 
     visit_Nonlocal = visit_Global
@@ -535,16 +537,16 @@ class _Walker(ast.NodeVisitor):
             self.visit(keyword.value)
 
     def record_string_import(self, call: ast.Call) -> None:
-        if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):
-            literal = call.args[0]
+        literal = call.args[0] if call.args else None
+        if isinstance(literal, ast.Constant) and isinstance(literal.value, str):
             name = literal.value
             if name and not name.startswith("."):
                 self.string_imports.append(StringImport(name, self.span(literal), self.statement_line))
 
 
-def _merge(tables: list[dict]) -> dict:
+def _merge(tables: list[dict[str, Optional[ImportedName]]]) -> dict[str, Optional[ImportedName]]:
     """Union of branch outcomes; a name an import binds in any branch stays that import."""
-    merged: dict = {}
+    merged: dict[str, Optional[ImportedName]] = {}
     for table in tables:
         for name, value in table.items():
             if name not in merged or (merged[name] is None and value is not None):
@@ -636,7 +638,7 @@ def _import_layout(node: Union[ast.Import, ast.ImportFrom], lines: LineIndex, sp
 
 
 def _fallback_layout(node: Union[ast.Import, ast.ImportFrom], span: Span) -> _Layout:
-    items = [(span, None, span) for alias in node.names if alias.name != "*"]
+    items: list[tuple[Span, Optional[Span], Span]] = [(span, None, span) for alias in node.names if alias.name != "*"]
     return _Layout(items=items, module_span=span if isinstance(node, ast.ImportFrom) else None)
 
 

@@ -30,7 +30,7 @@ from .imports import (
 from .model import Edit, Fix, Span, Violation
 from .placement import Placement
 from .registry import Registry
-from .source import dominant_newline
+from .source import Located, dominant_newline
 from .templates import Argument, TemplateChoice, render, reorders_effects
 
 
@@ -348,10 +348,11 @@ class Planner:
 
     # -- call rules ---------------------------------------------------------------------
     def call_fix(self, finding: Finding, snippets: bool) -> Fix:
-        reference: Reference = finding.subject  # type: ignore[assignment]
+        reference = finding.subject
         choice = finding.choice
         rule = finding.rule
-        assert choice is not None and rule is not None and reference.call is not None
+        assert isinstance(reference, Reference) and reference.call is not None  # call rules match calls only
+        assert choice is not None and rule is not None
         call = reference.call
         plain = render(choice, self.argument_text, self.args_text(call.node))
         try:
@@ -406,12 +407,12 @@ class Planner:
             text = text.replace(token, stop)
         return text
 
-    def node_span(self, node: ast.AST) -> Span:
+    def node_span(self, node: Located) -> Span:
         lines = self.lines
-        start_line = node.lineno - 1  # type: ignore[attr-defined]
-        end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-        return Span(start_line, lines.utf8_to_col(start_line, node.col_offset),  # type: ignore[attr-defined]
-                    end_line, lines.utf8_to_col(end_line, node.end_col_offset or 0))  # type: ignore[attr-defined]
+        start_line = node.lineno - 1
+        end_line = (node.end_lineno or node.lineno) - 1
+        return Span(start_line, lines.utf8_to_col(start_line, node.col_offset),
+                    end_line, lines.utf8_to_col(end_line, node.end_col_offset or 0))
 
     # -- names a fix introduces -------------------------------------------------------------
     def usable_binding(self, spec: ImportSpec, site: Span) -> Optional[str]:

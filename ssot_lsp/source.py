@@ -21,7 +21,7 @@ import warnings
 from functools import cached_property
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Optional, Union
+from typing import Optional, Protocol, Union
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 BOM = codecs.BOM_UTF8
@@ -105,6 +105,19 @@ def dominant_newline(text: str) -> str:
     counts["\n"] = text.count("\n") - counts["\r\n"]
     best = max(counts, key=lambda key: counts[key])
     return best if counts[best] else "\n"
+
+
+class Located(Protocol):
+    """A syntax node with a position (statements, expressions, arguments, handlers)."""
+
+    @property
+    def lineno(self) -> int: ...
+    @property
+    def col_offset(self) -> int: ...
+    @property
+    def end_lineno(self) -> Optional[int]: ...
+    @property
+    def end_col_offset(self) -> Optional[int]: ...
 
 
 class LineIndex:

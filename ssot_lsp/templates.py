@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import string
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from .config import template_placeholders
 from .model import Rule
@@ -96,7 +96,8 @@ def choose_template(rule: Rule, call: ast.Call, visible: set[str]) -> Optional[T
     return None
 
 
-def render(choice: TemplateChoice, argument_text, args_text: str, placeholder=None) -> str:
+def render(choice: TemplateChoice, argument_text: Callable[[Argument], str], args_text: str,
+           placeholder: Optional[Callable[[str, int], str]] = None) -> str:
     """The template's text: arguments as written, context names as they are called here.
 
     `argument_text(argument)` gives an argument's source text; `placeholder(name, n)` renders

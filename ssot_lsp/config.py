@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .phases import Phase
 
 CONFIG_FILES = ("ssot.toml", "pyproject.toml")
+ErrorSink = Callable[[str, str], None]  # (key, reason) of one problem
 TOOL_TABLE = "ssot-lsp"
 PRESETS_DIR = Path(__file__).parent / "presets"
 
@@ -38,7 +39,7 @@ DEFAULT_EXCLUDE = (
     "node_modules", "venv", "__pycache__",
 )
 
-TOP_LEVEL_KEYS = {
+TOP_LEVEL_KEYS: dict[str, type] = {
     "src": list,
     "scope": list,
     "canonical-modules": list,
@@ -53,7 +54,7 @@ TOP_LEVEL_KEYS = {
     "phases": list,  # SPEC §14, validated in phases.py
 }
 CONFIDENCES = ("low", "medium", "high")  # of inferred rules (SPEC §13), weakest first
-RULE_KEYS = {
+RULE_KEYS: dict[str, Union[type, tuple[type, ...]]] = {
     "id": str,
     "kind": str,
     "name": str,
@@ -87,13 +88,14 @@ class Config:
     infer_confidence: str = "high"
     infer_decorators: tuple[str, ...] = ()
     phases: tuple[Phase, ...] = ()  # in declaration order
-    _matchers: dict = field(default_factory=dict, compare=False, repr=False)
+    # patterns -> their GitIgnoreSpec, and ".gitignore" -> (file stamp, exclude patterns)
+    _matchers: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Path:
         return self.path.parent
 
-    def relative(self, path: Path) -> Optional[str]:
+    def relative(self, path: Union[str, Path]) -> Optional[str]:
         """`path` relative to the config folder with `/` separators, or None if outside."""
         absolute = os.path.abspath(path)
         root = str(self.root)
@@ -305,9 +307,9 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     raw_rules = table.get("rules", [])
     if isinstance(raw_rules, list):
         for index, raw in enumerate(raw_rules):
-            rule = _parse_rule(raw, f"rules[{index}]", where, error)
-            if rule is not None:
-                keyed_rules.append((f"rules[{index}].id", rule))
+            parsed = _parse_rule(raw, f"rules[{index}]", where, error)
+            if parsed is not None:
+                keyed_rules.append((f"rules[{index}].id", parsed))
     from .phases import parse_phases
 
     phases = parse_phases(table.get("phases", []), error)
@@ -342,7 +344,7 @@ def parse_config(table: dict[str, Any], path: Path, prefix: str = "") -> Config:
     )
 
 
-def _per_file_ignores(value: Any, rule_ids: list[str], error) -> list[tuple[str, tuple[str, ...]]]:
+def _per_file_ignores(value: Any, rule_ids: list[str], error: ErrorSink) -> list[tuple[str, tuple[str, ...]]]:
     """`per-file-ignores` (glob -> rule ids or prefixes, as ruff spells it), validated.
 
     It is applied by adding each glob to the `allow` of the rules it names (and to
@@ -377,7 +379,7 @@ def _with_allow(rule: Rule, glob: str) -> Rule:
     return replace(rule, allow=rule.allow + (glob,))
 
 
-def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
+def _parse_rule(raw: Any, key: str, where: str, error: ErrorSink) -> Optional[Rule]:
     if not isinstance(raw, dict):
         error(key, f"must be a table, not {_type_name(raw)}")
         return None
@@ -453,7 +455,7 @@ def _parse_rule(raw: Any, key: str, where: str, error) -> Optional[Rule]:
     )
 
 
-def _string_list(value: Any, key: str, bad) -> Iterable[str]:
+def _string_list(value: Any, key: str, bad: ErrorSink) -> Iterable[str]:
     if not isinstance(value, list):
         return ()
     result = []
@@ -504,7 +506,7 @@ def _import_problem(statement: str) -> Optional[str]:
     return None
 
 
-def _load_preset(name: str, error) -> list[Rule]:
+def _load_preset(name: str, error: Callable[[str], None]) -> list[Rule]:
     preset = PRESETS_DIR / f"{name}.toml"
     if not re.match(r"^[A-Za-z0-9_.-]+$", name) or not preset.is_file():
         available = ", ".join(sorted(p.stem for p in PRESETS_DIR.glob("*.toml"))) or "none"
@@ -535,7 +537,7 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _expected_name(expected: Any) -> str:
+def _expected_name(expected: Union[type, tuple[type, ...]]) -> str:
     if isinstance(expected, tuple):
         return " or ".join(_type_name(kind()) for kind in expected)
     return _type_name(expected())
@@ -568,13 +570,13 @@ def error_line(error: ConfigError) -> Optional[int]:
     except OSError:
         return None
     rows = text.splitlines()
-    parts = [quoted or bare or int(index) for quoted, bare, index in _KEY_PART.findall(error.key)]
+    parts: list[Union[str, int]] = [quoted or bare or int(index) for quoted, bare, index in _KEY_PART.findall(error.key)]
     table = ""
     if parts[:2] == ["tool", TOOL_TABLE]:
         parts, table = parts[2:], f"tool.{TOOL_TABLE}"
     if not parts:
         return _header_line(rows, table, 0)
-    name, rest = parts[0], parts[1:]
+    name, rest = str(parts[0]), parts[1:]
     qualified = f"{table}.{name}" if table else name
     if rest and isinstance(rest[0], int):
         header = _header_line(rows, qualified, rest[0], array=True)

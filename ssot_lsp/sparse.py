@@ -49,7 +49,7 @@ class _Unsure(Exception):
     pass
 
 
-def _blank(match: re.Match) -> str:
+def _blank(match: re.Match[str]) -> str:
     """A string becomes `S` plus the line breaks it spans; a comment disappears.
 
     The lines a string continues on (a triple-quoted one, or one continued by a backslash)

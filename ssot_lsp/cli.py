@@ -13,15 +13,18 @@ from collections import Counter
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Sequence, TypeVar, Union
 
 from .model import CANON_CODE, ConfigError, ConfigurationError, FileResult, Rule, Violation
 
 if TYPE_CHECKING:
     from .config import Config
+    from .prefilter import Prefilter
+    from .registry import Registry
     from .runner import Discovery
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+_Data = TypeVar("_Data")  # what a report command renders
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -89,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 OUTPUT_FORMATS = ("text", "concise", "full", "json", "json-lines", "junit", "gitlab", "pylint", "sarif", "github")
 
 # Subcommands defined in other modules add themselves here (fix, report, baseline).
-_EXTRA_COMMANDS: list = []
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
 def add_file_options(parser: argparse.ArgumentParser) -> None:
@@ -227,7 +230,7 @@ def check_selection(run: Run, rules: dict[str, Rule]) -> bool:
     return good
 
 
-def _registry_problems(configs) -> list[ConfigError]:
+def _registry_problems(configs: Iterable[Config]) -> list[ConfigError]:
     from .engine import registry_for
 
     problems: list[ConfigError] = []
@@ -296,7 +299,7 @@ def check_files(args: argparse.Namespace, run: Run, label: str) -> list[FileResu
     return parallel_map(check_one, items, args.jobs, progress)
 
 
-def _compile_prefilters(configs) -> None:
+def _compile_prefilters(configs: Iterable[Config]) -> None:
     """Build each registry's pre-filter once, before the worker processes start (they inherit it)."""
     from .engine import registry_for
 
@@ -304,7 +307,7 @@ def _compile_prefilters(configs) -> None:
         batch_prefilter(registry_for(config))
 
 
-def batch_prefilter(registry):
+def batch_prefilter(registry: Registry) -> Prefilter:
     """The registry's pre-filter, with the registry limited to its trigger names.
 
     Built in the parent before the workers fork; a worker started another way (spawn)
@@ -404,7 +407,7 @@ def render_text(found: list[tuple[str, Violation]], args: argparse.Namespace, fi
     render(found, args, files)
 
 
-def _renderer(module: str, name: str):
+def _renderer(module: str, name: str) -> Callable[[list[tuple[str, Violation]], argparse.Namespace, int], None]:
     def render(found: list[tuple[str, Violation]], args: argparse.Namespace, files: int) -> None:
         import importlib
 
@@ -430,7 +433,7 @@ def print_statistics(found: list[tuple[str, Violation]], rules: dict[str, Rule],
         render_statistics(found, rules, args)
         return
     counts = Counter(v.code for _, v in found)
-    first = {}
+    first: dict[str, Violation] = {}
     for _, violation in found:
         first.setdefault(violation.code, violation)
     unsafe = bool(args.unsafe_fixes)
@@ -469,7 +472,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 # -- report and baseline --------------------------------------------------------------
-def add_report_commands(commands) -> None:
+def add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = commands.add_parser("report", help="compliance report: score and breakdowns")
     add_file_options(report)
     report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
@@ -514,7 +517,8 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def write_report(data, args: argparse.Namespace, html, markdown) -> None:
+def write_report(data: _Data, args: argparse.Namespace, html: Callable[[_Data], str],
+                 markdown: Callable[[_Data], str]) -> None:
     """`data` as JSON, or through the `html` / `markdown` renderer, to `--output` or stdout."""
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -555,7 +559,7 @@ def run_baseline(args: argparse.Namespace) -> int:
 _EXTRA_COMMANDS.append(add_report_commands)
 
 
-def _add_fix_command(commands) -> None:
+def _add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from .cli_fix import add_fix_command
 
     add_fix_command(commands)
@@ -564,7 +568,7 @@ def _add_fix_command(commands) -> None:
 _EXTRA_COMMANDS.append(_add_fix_command)
 
 
-def add_infer_command(commands) -> None:
+def add_infer_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from .infer.command import register  # `ssot-lsp infer` (SPEC §13)
 
     register(commands)
@@ -592,11 +596,13 @@ def run_serve(args: argparse.Namespace) -> int:
 class _VersionAction(argparse.Action):
     """`--version`, reading the installed metadata only when asked (it is slow to import)."""
 
-    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, default: Any = argparse.SUPPRESS,
+                 help: Optional[str] = None):
         super().__init__(option_strings, dest=dest, default=default, nargs=0,
                          help=help or "show the version and exit")
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Union[str, Sequence[Any], None], option_string: Optional[str] = None) -> None:
         print(f"{parser.prog} {_version()}")
         parser.exit()
 

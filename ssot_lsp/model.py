@@ -48,6 +48,8 @@ class Span:
 
 # Which finding a planned fix belongs to: the rule's code and the violation's span.
 FixKey = Tuple[str, Span]
+# One violation of a batch run: the path as shown, the rule's code and the span.
+ViolationKey = Tuple[str, str, Span]
 
 
 @dataclass(**_FROZEN)

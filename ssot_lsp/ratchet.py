@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from . import baseline
-from .model import Span, Violation
+from .model import Violation, ViolationKey
 
 NEW, UNCHANGED, ABSENT = "new", "unchanged", "absent"
 
@@ -45,7 +45,7 @@ class States:
     """Every violation found with its baseline state, and the recorded ones no longer found."""
 
     found: list[tuple[str, Violation]] = field(default_factory=list)
-    state: dict[tuple[str, str, Span], str] = field(default_factory=dict)  # (path, code, span) -> new / unchanged
+    state: dict[ViolationKey, str] = field(default_factory=dict)  # new / unchanged
     absent: list[dict[str, str]] = field(default_factory=list)  # {file (display path), code, text, source}
 
 

@@ -19,7 +19,7 @@ from typing import Any, Optional
 from ..environment import PROJECT_PYTHON, project_env_vars
 
 log = logging.getLogger(__name__)
-_environments: dict = {}
+_environments: dict[str, Any] = {}  # executable -> jedi's environment (jedi has no types)
 
 
 def complete(text: str, path: Optional[str], line: int, column: int) -> list[tuple[str, str]]:
@@ -32,7 +32,7 @@ def prime(text: str, path: Optional[str]) -> int:
     return len(_script(text, path).complete(1, 0))
 
 
-def _script(text: str, path: Optional[str]):
+def _script(text: str, path: Optional[str]) -> Any:
     import jedi
 
     folder = Path(path).parent if path else Path.cwd()

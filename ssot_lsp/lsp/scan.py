@@ -21,7 +21,7 @@ from .documents import check_text
 
 # What the server tells the scan between batches: ("overlay", path, text or None),
 # ("module", path, None) or ("config", None, None).
-Change = tuple
+Change = tuple[str, Optional[Path], Optional[str]]
 
 
 @dataclass
@@ -75,9 +75,11 @@ def check_batch(paths: list[Path], changes: Iterable[Change] = (), store: Option
 
 def apply_changes(store: ConfigStore, changes: Iterable[Change]) -> None:
     for kind, path, text in changes:
-        if kind == "overlay":
+        if kind in ("overlay", "module") and path is None:
+            raise TypeError(f"a {kind} change names no path")
+        if kind == "overlay" and path is not None:
             store.set_overlay(Path(path), text)
-        elif kind == "module":
+        elif kind == "module" and path is not None:
             store.module_changed(Path(path))
         elif kind == "config":
             store.config_changed()

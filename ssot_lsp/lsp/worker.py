@@ -27,7 +27,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future
-from typing import Any, BinaryIO, Optional
+from typing import IO, Any, Callable, Optional
 
 log = logging.getLogger("ssot_lsp")
 
@@ -41,6 +41,7 @@ JOBS = {
     "worker.ping": "ssot_lsp.lsp.worker:ping",
 }
 _HEADER = struct.Struct(">I")
+Request = tuple[int, str, tuple[Any, ...]]  # (call id, job, arguments); None in an outbox stops its writer
 
 
 class WorkerDied(RuntimeError):
@@ -55,13 +56,13 @@ class JobFailed(RuntimeError):
     """The job raised in the helper process; the message is the child's exception."""
 
 
-def _write_frame(stream: BinaryIO, value: Any) -> None:
+def _write_frame(stream: IO[bytes], value: Any) -> None:
     body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(body)) + body)
     stream.flush()
 
 
-def _read_frame(stream: BinaryIO) -> Any:
+def _read_frame(stream: IO[bytes]) -> Any:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EOFError
@@ -84,9 +85,9 @@ class Worker:
         self.name = name
         self.nice = nice
         self._lock = threading.Lock()
-        self._process: Optional[subprocess.Popen] = None
-        self._outbox: Optional[queue.Queue] = None
-        self._pending: dict[int, Future] = {}
+        self._process: Optional[subprocess.Popen[bytes]] = None
+        self._outbox: Optional[queue.Queue[Optional[Request]]] = None
+        self._pending: dict[int, Future[Any]] = {}
         self._ids = itertools.count(1)
 
     @property
@@ -99,11 +100,11 @@ class Worker:
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
 
-    def call(self, job: str, *args: Any) -> Future:
+    def call(self, job: str, *args: Any) -> Future[Any]:
         """Ask the child to run `JOBS[job](*args)`; the future gets its value or exception."""
         if job not in JOBS:
             raise KeyError(job)
-        future: Future = Future()
+        future: Future[Any] = Future()
         with self._lock:
             try:
                 outbox = self._ensure_started()
@@ -130,7 +131,7 @@ class Worker:
                 future.set_exception(WorkerDied(f"{self.name}: closed"))
 
     # -- plumbing ----------------------------------------------------------------------
-    def _ensure_started(self) -> queue.Queue:
+    def _ensure_started(self) -> queue.Queue[Optional[Request]]:
         if self._process is not None and self._process.poll() is None and self._outbox is not None:
             return self._outbox
         if os.environ.get("SSOT_LSP_HELPERS", "1") == "0":
@@ -140,7 +141,7 @@ class Worker:
         command = [sys.executable, "-m", "ssot_lsp.lsp.worker", "--nice", str(self.nice)]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,
                                    close_fds=True)
-        outbox: queue.Queue = queue.Queue()
+        outbox: queue.Queue[Optional[Request]] = queue.Queue()
         self._process, self._outbox = process, outbox
         threading.Thread(target=self._write, args=(process, outbox), name=f"ssot-{self.name}-writer",
                          daemon=True).start()
@@ -148,24 +149,28 @@ class Worker:
                          daemon=True).start()
         return outbox
 
-    def _write(self, process: subprocess.Popen, outbox: queue.Queue) -> None:
+    def _write(self, process: subprocess.Popen[bytes], outbox: queue.Queue[Optional[Request]]) -> None:
+        stdin = process.stdin
+        assert stdin is not None  # started with stdin=PIPE
         while True:
             item = outbox.get()
             if item is None:
                 break
             try:
-                _write_frame(process.stdin, item)
+                _write_frame(stdin, item)
             except (OSError, ValueError):
                 break  # the child is gone: the reader fails the pending calls
         try:
-            process.stdin.close()
+            stdin.close()
         except (OSError, ValueError):
             pass
 
-    def _read(self, process: subprocess.Popen) -> None:
+    def _read(self, process: subprocess.Popen[bytes]) -> None:
+        stdout = process.stdout
+        assert stdout is not None  # started with stdout=PIPE
         while True:
             try:
-                ident, ok, value = _read_frame(process.stdout)
+                ident, ok, value = _read_frame(stdout)
             except Exception:  # EOF, a broken pipe or a damaged frame: the child is done for
                 break
             with self._lock:
@@ -197,9 +202,10 @@ def ping(value: Any = None) -> Any:
     return value
 
 
-def _resolve(job: str):
+def _resolve(job: str) -> Callable[..., Any]:
     module, _, function = JOBS[job].partition(":")
-    return getattr(importlib.import_module(module), function)
+    resolved: Callable[..., Any] = getattr(importlib.import_module(module), function)
+    return resolved
 
 
 def child_main(nice: int = 0) -> int:
@@ -216,7 +222,7 @@ def child_main(nice: int = 0) -> int:
             os.nice(nice)
         except OSError:
             pass
-    inbox: queue.Queue = queue.Queue()
+    inbox: queue.Queue[Request] = queue.Queue()
     threading.Thread(target=_receive, args=(requests, inbox), name="ssot-requests", daemon=True).start()
     while True:
         ident, job, args = inbox.get()
@@ -232,7 +238,7 @@ def child_main(nice: int = 0) -> int:
             _write_frame(answers, (ident, False, f"unpicklable answer: {exc}"))
 
 
-def _receive(requests: BinaryIO, inbox: queue.Queue) -> None:
+def _receive(requests: IO[bytes], inbox: queue.Queue[Request]) -> None:
     """Read requests as they come; when stdin closes the server is gone (or done with us): leave at once,
     even in the middle of a job."""
     while True:

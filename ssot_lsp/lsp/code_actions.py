@@ -11,7 +11,7 @@ it addresses.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 from lsprotocol import types
 
@@ -36,7 +36,8 @@ def register(server: "SsotServer") -> None:
     server.feature(types.CODE_ACTION_RESOLVE)(code_action_resolve)
 
 
-async def text_document_code_action(ls: "SsotServer", params: types.CodeActionParams):
+async def text_document_code_action(ls: "SsotServer", params: types.CodeActionParams
+                                   ) -> Optional[list[types.CodeAction]]:
     uri = params.text_document.uri
     result = await current_result(ls, uri)
     if result is None or result.registry is None:
@@ -66,11 +67,12 @@ async def code_action_resolve(ls: "SsotServer", action: types.CodeAction) -> typ
 
 
 # -- which violations a request is about -----------------------------------------------
-def _wanted(only: Optional[list[str]], kind: str) -> bool:
+def _wanted(only: Optional[Sequence[str]], kind: str) -> bool:
     return not only or any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
 
 
-def _addressed(ls: "SsotServer", result: Result, params: types.CodeActionParams, requested: Span):
+def _addressed(ls: "SsotServer", result: Result, params: types.CodeActionParams,
+               requested: Span) -> list[tuple[Violation, types.Diagnostic]]:
     """Violations with the diagnostic to attach: the client's own when it sent them."""
     pairs: list[tuple[Violation, types.Diagnostic]] = []
     seen: set[int] = set()
@@ -143,7 +145,7 @@ def _fix_for(ls: "SsotServer", result: Result, violation: Violation) -> Optional
     snippets = violation.fix == "manual" and bool(_snippet_mode(ls))
     if result.fixes is None:
         result.fixes = {}
-    cache: dict = result.fixes  # type: ignore[assignment]
+    cache = result.fixes
     key = (violation.code, violation.span, snippets)
     if key not in cache:
         from ..fixer import plan_fix
@@ -163,7 +165,7 @@ def _snippet_mode(ls: "SsotServer") -> str:
     return ""
 
 
-def _edit(ls: "SsotServer", uri: str, result: Result, edits, snippets: str = "") -> types.WorkspaceEdit:
+def _edit(ls: "SsotServer", uri: str, result: Result, edits: Iterable[Edit], snippets: str = "") -> types.WorkspaceEdit:
     return convert.workspace_edit(
         uri, result.version, result.lines, edits, ls.encoding,
         document_changes=bool(ls.supports("workspace.workspace_edit.document_changes", False)),
@@ -192,6 +194,7 @@ async def _fix_all_edit(ls: "SsotServer", uri: str, result: Result) -> types.Wor
 def _fix_all_edit_now(ls: "SsotServer", uri: str, result: Result) -> types.WorkspaceEdit:
     from ..fixer import fix_all
 
+    assert result.registry is not None  # fix-all is offered only for a document under a registry
     fixed = fix_all(result.text, ls.path_of(uri), result.registry)
     return _edit(ls, uri, result, [whole_text_edit(result.lines, fixed.text)] if fixed.text != result.text else [])
 

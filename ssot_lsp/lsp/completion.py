@@ -30,6 +30,7 @@ from ..model import Edit, Span
 from ..source import LineIndex
 from . import convert, jedi_jobs
 from .diagnostics import current_result
+from .documents import Result
 from .server import position_guard
 from .worker import Worker, WorkerUnavailable
 
@@ -39,6 +40,18 @@ if TYPE_CHECKING:
 log = logging.getLogger("ssot_lsp")
 JEDI_NICE = 3  # below the server (edits first), above the workspace scan
 CACHED_ANSWERS = 8
+# jedi's candidates; None when the request was replaced before it ran.
+JediAnswer = Future[Optional[list[Candidate]]]
+# (key, text, path, line, column) of one jedi request.
+JediQuestion = tuple[Hashable, str, Optional[str], int, int]
+
+
+class _AskedAnswer(JediAnswer):
+    """An answer that knows when its question was first asked: the completion budget counts from then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked_at = time.monotonic()
 
 KINDS = {
     "module": types.CompletionItemKind.Module,
@@ -58,7 +71,8 @@ def register(server: "SsotServer") -> None:
     server.feature(types.TEXT_DOCUMENT_COMPLETION, options)(position_guard(text_document_completion))
 
 
-async def text_document_completion(ls: "SsotServer", params: types.CompletionParams):
+async def text_document_completion(ls: "SsotServer", params: types.CompletionParams
+                                  ) -> Optional[types.CompletionList]:
     uri = params.text_document.uri
     document = ls.open_document(uri)
     if document is None:
@@ -68,7 +82,7 @@ async def text_document_completion(ls: "SsotServer", params: types.CompletionPar
     line, column = convert.engine_position(lines, params.position, ls.encoding)
     context = completion.context_at(lines.line(line)[:column])
     word = Span(line, column - len(context.typed), line, column)
-    jedi_answer: Optional[Future] = None
+    jedi_answer: Optional[JediAnswer] = None
     if ls.settings.jediCompletion:
         path = ls.path_of(uri)
         jedi_answer = JEDI.request(*jedi_question(text, lines, word, str(path) if path else None))
@@ -85,7 +99,7 @@ async def text_document_completion(ls: "SsotServer", params: types.CompletionPar
     return types.CompletionList(is_incomplete=not complete, items=items)
 
 
-def jedi_question(text: str, lines: LineIndex, word: Span, path: Optional[str]) -> tuple:
+def jedi_question(text: str, lines: LineIndex, word: Span, path: Optional[str]) -> JediQuestion:
     """(key, text, path, line, column) of the jedi request for completing `word`.
 
     At the end of a word, jedi gets the text without the word and is asked at its start,
@@ -100,7 +114,7 @@ def jedi_question(text: str, lines: LineIndex, word: Span, path: Optional[str]) 
     return (path, question), question, path, word.start_line, word.start_col
 
 
-async def _await_jedi(answer: Optional[Future], budget: float) -> tuple[list[Candidate], bool]:
+async def _await_jedi(answer: Optional[JediAnswer], budget: float) -> tuple[list[Candidate], bool]:
     """jedi's candidates if they arrive within `budget` seconds, and whether they did."""
     if answer is None:
         return [], True
@@ -126,29 +140,30 @@ class JediCompleter:
         self._thread: Optional[ThreadPoolExecutor] = None  # when no helper process can run
         self._lock = threading.RLock()  # an answer that is there at once settles while a request holds it
         self._answers: "OrderedDict[Hashable, list[Candidate]]" = OrderedDict()
-        self._running: Optional[tuple[Hashable, Future]] = None
-        self._queued: Optional[tuple[Hashable, tuple, Future]] = None
+        self._running: Optional[tuple[Optional[Hashable], JediAnswer]] = None
+        self._queued: Optional[tuple[Optional[Hashable], tuple[str, tuple[Any, ...]], JediAnswer]] = None
 
-    def request(self, key: Hashable, text: str, path: Optional[str], line: int, column: int) -> Future:
+    def request(self, key: Hashable, text: str, path: Optional[str], line: int, column: int) -> JediAnswer:
         return self._ask(key, "jedi.complete", (text, path, line, column))
 
-    def budget_left(self, answer: Future, budget: float) -> float:
+    def budget_left(self, answer: JediAnswer, budget: float) -> float:
         """How long a request may still wait for `answer`: the budget holds per question, from
         when it was first asked (a repeated question does not wait again), and nothing for a
         question queued behind another job (jedi is busy; its answer is kept for the next request)."""
         with self._lock:
             if self._queued is not None and self._queued[-1] is answer:
                 return 0.0
-        return max(0.0, budget - (time.monotonic() - getattr(answer, "asked_at", time.monotonic())))
+        asked_at = answer.asked_at if isinstance(answer, _AskedAnswer) else time.monotonic()
+        return max(0.0, budget - (time.monotonic() - asked_at))
 
-    def prime(self, text: str, path: Optional[str]) -> Future:
+    def prime(self, text: str, path: Optional[str]) -> JediAnswer:
         """Parse a document ahead of its first completion (nothing is kept but jedi's caches)."""
         return self._ask(None, "jedi.prime", (text, path))
 
     def close(self) -> None:
         self.worker.close()
 
-    def _ask(self, key: Optional[Hashable], job: str, args: tuple) -> Future:
+    def _ask(self, key: Optional[Hashable], job: str, args: tuple[Any, ...]) -> JediAnswer:
         with self._lock:
             if key is not None and key in self._answers:
                 self._answers.move_to_end(key)
@@ -156,8 +171,7 @@ class JediCompleter:
             for pending in (self._running, self._queued):
                 if key is not None and pending is not None and pending[0] == key:
                     return pending[-1]
-            answer: Future = Future()
-            answer.asked_at = time.monotonic()  # type: ignore[attr-defined]
+            answer = _AskedAnswer()
             if self._running is None:
                 self._start(key, job, args, answer)
             else:
@@ -166,7 +180,7 @@ class JediCompleter:
                 self._queued = (key, (job, args), answer)
             return answer
 
-    def _start(self, key: Optional[Hashable], job: str, args: tuple, answer: Future) -> None:
+    def _start(self, key: Optional[Hashable], job: str, args: tuple[Any, ...], answer: JediAnswer) -> None:
         """Send one request (the lock is held)."""
         self._running = (key, answer)
         if self._thread is None:
@@ -175,7 +189,8 @@ class JediCompleter:
             call = self._thread.submit(_in_thread, job, args)
         call.add_done_callback(lambda done: self._finished(key, job, args, answer, done))
 
-    def _finished(self, key: Optional[Hashable], job: str, args: tuple, answer: Future, done: Future) -> None:
+    def _finished(self, key: Optional[Hashable], job: str, args: tuple[Any, ...], answer: JediAnswer,
+                  done: Future[Any]) -> None:
         error = done.exception()
         if isinstance(error, WorkerUnavailable) and self._thread is None:
             log.warning("ssot: jedi runs in the server (%s)", error)
@@ -201,17 +216,17 @@ class JediCompleter:
         _settle(answer, candidates)
 
 
-def _in_thread(job: str, args: tuple) -> Any:
+def _in_thread(job: str, args: tuple[Any, ...]) -> Any:
     return (jedi_jobs.complete if job == "jedi.complete" else jedi_jobs.prime)(*args)
 
 
-def _done(value: Any) -> Future:
-    future: Future = Future()
+def _done(value: list[Candidate]) -> JediAnswer:
+    future: JediAnswer = Future()
     future.set_result(value)
     return future
 
 
-def _settle(future: Future, value: Any) -> None:
+def _settle(future: JediAnswer, value: Optional[list[Candidate]]) -> None:
     if not future.done():
         future.set_result(value)
 
@@ -234,7 +249,7 @@ async def warm_up(ls: "SsotServer") -> None:
         JEDI.prime("import os\nos.pa", None)
 
 
-def _item(ls: "SsotServer", result, lines: LineIndex, word: Span, context: Context,
+def _item(ls: "SsotServer", result: Optional[Result], lines: LineIndex, word: Span, context: Context,
           candidate: Candidate) -> types.CompletionItem:
     item = types.CompletionItem(
         label=candidate.label,
@@ -267,9 +282,9 @@ def _supports_tag(ls: "SsotServer") -> bool:
     return types.CompletionItemTag.Deprecated in tags
 
 
-def _auto_import(ls: "SsotServer", result, candidate: Candidate) -> list[types.TextEdit]:
+def _auto_import(ls: "SsotServer", result: Optional[Result], candidate: Candidate) -> list[types.TextEdit]:
     """The edits that import the canonical symbol, unless the file already binds it."""
-    if result is None or result.checked.analysis is None:
+    if result is None or result.checked.analysis is None or candidate.module is None:
         return []
     try:
         from ..imports import add_import_edits

@@ -10,17 +10,28 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional, Protocol
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from ..model import ConfigError
+from ..model import ConfigError, Violation
 from . import convert, memory
 from .documents import BIG_DOCUMENT_CHARS, Result, check_text, lex_big_document, plan_big_document
 
 if TYPE_CHECKING:
     from .server import SsotServer
+
+
+class Diagnosed(Protocol):
+    """What diagnostics are built from: an open document's `Result` or a closed file's `ScanRecord`."""
+
+    @property
+    def version(self) -> Optional[int]: ...
+    @property
+    def lines(self) -> convert.TextLines: ...
+    @property
+    def violations(self) -> list[Violation]: ...
 
 
 def register(server: "SsotServer") -> None:
@@ -152,7 +163,7 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     return result
 
 
-def diagnostics_of(ls: "SsotServer", result: Result) -> list[types.Diagnostic]:
+def diagnostics_of(ls: "SsotServer", result: Diagnosed) -> list[types.Diagnostic]:
     tags = ls.supports("text_document.publish_diagnostics.tag_support") is not None or ls.pull_diagnostics
     return [convert.diagnostic(v, result.lines, ls.encoding, result.version, tags) for v in result.violations]
 
@@ -167,7 +178,7 @@ def publish(ls: "SsotServer", uri: str, result: Result) -> None:
 
 
 # -- configuration errors --------------------------------------------------------------
-_reported: dict[str, tuple] = {}
+_reported: dict[str, tuple[str, ...]] = {}
 
 
 def report_config_errors(ls: "SsotServer", config_path: Optional[Path], errors: Iterable[ConfigError]) -> None:
@@ -212,24 +223,26 @@ def _key_line(text: str, key: str) -> int:
 
 
 # -- pull ------------------------------------------------------------------------------
-async def text_document_diagnostic(ls: "SsotServer", params: types.DocumentDiagnosticParams):
+async def text_document_diagnostic(ls: "SsotServer", params: types.DocumentDiagnosticParams
+                                   ) -> types.RelatedFullDocumentDiagnosticReport:
     result = await current_result(ls, params.text_document.uri)
     items = diagnostics_of(ls, result) if result is not None else []
     return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=None)
 
 
-async def workspace_diagnostic(ls: "SsotServer", params: types.WorkspaceDiagnosticParams):
-    reports: list = []
+async def workspace_diagnostic(ls: "SsotServer", params: types.WorkspaceDiagnosticParams
+                               ) -> types.WorkspaceDiagnosticReport:
+    reports: list[types.WorkspaceDocumentDiagnosticReport] = []
     for uri in list(ls.workspace.text_documents):
         result = await current_result(ls, uri)
         if result is not None:
             reports.append(types.WorkspaceFullDocumentDiagnosticReport(
                 uri=uri, version=result.version, items=diagnostics_of(ls, result)))
     if ls.settings.workspace_scope:
-        for uri, result in list(ls.workspace_results.items()):
+        for uri, record in list(ls.workspace_results.items()):
             if uri not in ls.workspace.text_documents:
                 reports.append(types.WorkspaceFullDocumentDiagnosticReport(
-                    uri=uri, version=None, items=diagnostics_of(ls, result)))
+                    uri=uri, version=None, items=diagnostics_of(ls, record)))
     for uri in sorted(ls.workspace_cleared - set(ls.workspace.text_documents)):  # gone, or out of scope: once
         reports.append(types.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=[]))
     ls.workspace_cleared.clear()

@@ -31,6 +31,7 @@ log line and a message.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import threading
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..engine import Checked, analyze
-from ..model import ConfigError
+from ..model import ConfigError, Fix, Span, Violation
 from ..registry import Registry
 from ..source import LineIndex, max_depth, neutralise_deep_statements
 from .configs import ConfigStore
@@ -91,11 +92,11 @@ class Result:
     registry: Optional[Registry] = None
     config_path: Optional[Path] = None
     config_errors: list[ConfigError] = field(default_factory=list)
-    fixes: Optional[dict] = None  # gated quick fixes by (code, span, snippets), planned on request
+    fixes: Optional[dict[tuple[str, Span, bool], Optional[Fix]]] = None  # gated quick fixes by (code, span, snippets)
     note: Optional[str] = None  # how this check differed from a full one (size policy), for the user
 
     @property
-    def violations(self):
+    def violations(self) -> list[Violation]:
         return self.checked.violations
 
 
@@ -105,11 +106,12 @@ class DocumentState:
 
     result: Optional[Result] = None
     published_version: Optional[int] = None
-    pending: object = None  # the asyncio task of a debounced check
+    pending: Optional[asyncio.Task[None]] = None  # a debounced check
     stale: bool = False  # the config or another module changed: check again even at the same version
 
 
-Lexed = tuple  # (sparse text or None, LineIndex): the part of a big document's check that needs no engine state
+# (sparse text or None, lines): the part of a big document's check that needs no engine state
+Lexed = tuple[Optional[str], LineIndex]
 
 
 def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: Optional[int],
@@ -137,6 +139,7 @@ def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: O
     if len(text) > BIG_DOCUMENT_CHARS:
         kept = lexed[0] if lexed is not None else lex_big_document(text, big_document_triggers(registry))[0]
         return _check_big(text, kept, path, registry, version, lines, lookup.config_path)
+    checked: Optional[Checked]
     try:
         checked = analyze(text, path, registry, previous.checked if previous is not None else None)
     except RecursionError:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from ..model import Violation
 from . import convert
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class Outcome:
     planned: list[Planned] = field(default_factory=list)
 
 
-def _options(arguments: tuple) -> tuple[Optional[str], Optional[str]]:
+def _options(arguments: tuple[Any, ...]) -> tuple[Optional[str], Optional[str]]:
     options = arguments[0] if arguments else {}
     if options is None:
         options = {}
@@ -63,7 +64,8 @@ def _options(arguments: tuple) -> tuple[Optional[str], Optional[str]]:
     return rule, phase
 
 
-async def fix_workspace(ls, *arguments):  # no annotations: pygls reads them to convert arguments
+# No annotations: pygls reads them at run time to convert the command's arguments.
+async def fix_workspace(ls, *arguments):  # type: ignore[no-untyped-def]
     from .workspace import folders
 
     rule, phase = _options(arguments)
@@ -147,7 +149,7 @@ def _fix_one(ls: "SsotServer", path: Path, rule: Optional[str], phase: Optional[
             return
     config = lookup.registry.config
 
-    def wanted(violation) -> bool:
+    def wanted(violation: Violation) -> bool:
         if rule and not (violation.code == rule or violation.code.startswith(rule)):
             return False
         return not phase or phase_of_violation(config, path, violation.code) == phase

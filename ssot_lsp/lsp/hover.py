@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types
 
@@ -19,7 +19,7 @@ def register(server: "SsotServer") -> None:
     server.feature(types.TEXT_DOCUMENT_HOVER)(position_guard(text_document_hover))
 
 
-async def text_document_hover(ls: "SsotServer", params: types.HoverParams):
+async def text_document_hover(ls: "SsotServer", params: types.HoverParams) -> Optional[types.Hover]:
     result = await current_result(ls, params.text_document.uri)
     if result is None or result.registry is None:
         return None

@@ -9,7 +9,7 @@ the edit. Rules the registry already has (by name or id) are not offered again.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -57,11 +57,11 @@ def add_rule_actions(ls: "SsotServer", path: Path, result: Result, line: int) ->
     return actions
 
 
-def _config_text(ls: "SsotServer", path: Path):
+def _config_text(ls: "SsotServer", path: Path) -> Optional[str]:
     overlay = ls.configs.overlays.get(path)
     if overlay is not None:
         return overlay
-    document = ls.workspace.text_documents.get(from_fs_path(str(path)) or "")
+    document = ls.open_document(from_fs_path(str(path)) or "")
     if document is not None:
         return document.source
     try:

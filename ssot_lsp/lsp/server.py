@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import Any, Callable, Generator, Optional, TypeVar, Union
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -35,6 +35,7 @@ from .convert import PositionOutOfRange, choose_encoding
 from .document_text import apply_changes
 from .documents import DocumentState, engine_executor
 from .fix_jobs import FixHelper
+from .scan import ScanRecord
 from .settings import Settings
 
 log = logging.getLogger("ssot_lsp")
@@ -85,7 +86,7 @@ class SsotProtocol(LanguageServerProtocol):
     def error_message(msg_id: Any, error: JsonRpcException) -> dict[str, Any]:
         return {"jsonrpc": "2.0", "id": msg_id, "error": {"code": error.code, "message": error.message}}
 
-    def structure_message(self, data: dict[str, Any]):
+    def structure_message(self, data: dict[str, Any]) -> Any:
         reason = _invalid_reason(data) if isinstance(data, dict) and "jsonrpc" in data else None
         if reason is not None:
             return _Invalid(_id_of(data), reason)
@@ -99,7 +100,7 @@ class SsotProtocol(LanguageServerProtocol):
                 log.warning("dropping malformed notification %r", data.get("method") if isinstance(data, dict) else None)
             return _DROPPED
 
-    def handle_message(self, message):
+    def handle_message(self, message: Any) -> Any:
         if message is _DROPPED:
             return None
         if isinstance(message, list):
@@ -126,7 +127,8 @@ class SsotProtocol(LanguageServerProtocol):
             return None
         return super().handle_message(message)
 
-    def _execute_handler(self, msg_id, handler, callback, args=None, kwargs=None):
+    def _execute_handler(self, msg_id: Union[str, int], handler: Callable[..., Any], callback: Callable[..., None],
+                         args: Optional[tuple[Any, ...]] = None, kwargs: Optional[dict[str, Any]] = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         # pygls files the future of every handler it runs under an id, but only a request's
         # answer takes it out again: those of notifications (every didOpen, didChange and
@@ -152,7 +154,7 @@ class SsotProtocol(LanguageServerProtocol):
             pass
 
     @lsp_method(types.INITIALIZE)
-    def lsp_initialize(self, params: types.InitializeParams):
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
         # pygls takes the client's first preference; we prefer UTF-8 whenever it is offered.
         self._initialize_seen = True
         general = params.capabilities.general
@@ -161,7 +163,7 @@ class SsotProtocol(LanguageServerProtocol):
         return (yield from super().lsp_initialize(params))
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
         uri = params.text_document.uri
         document = self.workspace.text_documents.get(uri)
         if document is None:
@@ -179,7 +181,7 @@ class SsotProtocol(LanguageServerProtocol):
         return None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, Any]:
         if params.text_document.uri not in self.workspace.text_documents:
             log.warning("ignoring didClose for %s: the document is not open", params.text_document.uri)
             return None
@@ -195,7 +197,7 @@ class SsotServer(LanguageServer):
         self.settings = Settings()
         self.configs = ConfigStore()
         self.documents: dict[str, DocumentState] = {}
-        self.workspace_results: dict[str, Any] = {}  # closed files' results (workspace scope)
+        self.workspace_results: dict[str, ScanRecord] = {}  # closed files' results (workspace scope)
         self.workspace_cleared: set[str] = set()  # closed files whose diagnostics the next pull clears
         self.noted: set[str] = set()  # documents whose size-policy note was logged
         self._engine = engine_executor()
@@ -217,7 +219,8 @@ class SsotServer(LanguageServer):
     # -- documents ---------------------------------------------------------------------
     def open_document(self, uri: str) -> Optional[TextDocument]:
         """The open document at `uri`, or None (requests about other files get no answer)."""
-        return self.workspace.text_documents.get(uri)
+        document: Optional[TextDocument] = self.workspace.text_documents.get(uri)
+        return document
 
     def state(self, uri: str) -> DocumentState:
         return self.documents.setdefault(uri, DocumentState())
@@ -240,7 +243,8 @@ class SsotServer(LanguageServer):
         log.error("%s: %s", getattr(source, "__name__", source), error)
         if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
             # A body that is not JSON at all: JSON-RPC answers with a ParseError and a null id.
-            self.protocol.send_error(None, JsonRpcParseError(str(error)))
+            if isinstance(self.protocol, SsotProtocol):  # always: the server is built with it
+                self.protocol.send_error(None, JsonRpcParseError(str(error)))
 
 
 def position_guard(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -283,7 +287,8 @@ def serve(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
     else:
         from .stdio import ResyncingReader
 
-        server.start_io(ResyncingReader(sys.stdin.buffer))
+        # pygls declares BinaryIO but reads only readline() and read(), which the reader gives.
+        server.start_io(ResyncingReader(sys.stdin.buffer))  # type: ignore[arg-type]
 
 
 def _version() -> str:

@@ -22,7 +22,7 @@ from pygls.uris import from_fs_path
 
 from ..model import ConfigurationError
 from .diagnostics import diagnostics_of, recheck_open_documents, refresh_client, report_config_errors
-from .scan import ScanRecord, check_batch, check_saved_file, discover_files
+from .scan import Change, ScanRecord, check_batch, check_saved_file, discover_files
 from .settings import SECTION
 from .worker import JobFailed, Worker, WorkerDied
 
@@ -218,7 +218,7 @@ class Scan:
 
     def __init__(self) -> None:
         self.worker = Worker("scan", nice=SCAN_NICE)
-        self.events: list = []  # ("module", path, None) / ("config", None, None) since the last batch
+        self.events: list[Change] = []  # ("module", path, None) / ("config", None, None) since the last batch
         self.sent: dict[Path, str] = {}  # the overlays the helper process has
         self.in_process = False
         self.cancelled = False
@@ -320,7 +320,7 @@ async def _discover(scan: Scan, roots: list[Path]) -> list[Path]:
     return await asyncio.get_running_loop().run_in_executor(None, discover_files, names)
 
 
-async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> list:
+async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> list[Optional[ScanRecord]]:
     if not scan.in_process:
         try:
             return await asyncio.wrap_future(scan.worker.call("scan.check", batch, _changes_for_helper(ls, scan)))
@@ -337,9 +337,9 @@ async def _check_batch(ls: "SsotServer", scan: Scan, batch: list[Path]) -> list:
     return records
 
 
-def _changes_for_helper(ls: "SsotServer", scan: Scan) -> list:
+def _changes_for_helper(ls: "SsotServer", scan: Scan) -> list[Change]:
     """The overlays and watched-file events the helper process has not seen yet."""
-    changes: list = list(scan.events)
+    changes: list[Change] = list(scan.events)
     scan.events.clear()
     current = dict(ls.configs.overlays)
     for path, text in current.items():
@@ -378,7 +378,7 @@ def _keep_workspace_result(ls: "SsotServer", path: Path, record: ScanRecord) -> 
 
 
 # -- the compliance report -------------------------------------------------------------
-async def ssot_compliance_report(ls: "SsotServer", params: Any) -> dict:
+async def ssot_compliance_report(ls: "SsotServer", params: Any) -> dict[str, Any]:
     paths = _report_paths(ls, params)
     try:
         from ..report import report_for_paths
@@ -391,7 +391,7 @@ async def ssot_compliance_report(ls: "SsotServer", params: Any) -> dict:
 
 
 def _report_paths(ls: "SsotServer", params: Any) -> list[Path]:
-    raw: Optional[list] = None
+    raw: Optional[list[Any]] = None
     if isinstance(params, dict):
         raw = params.get("paths")
     elif params is not None and hasattr(params, "paths"):

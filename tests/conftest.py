@@ -14,6 +14,8 @@ import pytest
 
 from tests.process_guard import process_guard  # noqa: F401 - an autouse fixture for every test
 
+pytest_plugins = ("pytester",)  # tests/unit/test_test_lanes.py runs pytest on a test file of its own
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "netra_demo"
 TESTS = REPO / "tests"

@@ -11,13 +11,18 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, Union
 
 from .cli_common import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, FORMATS, OUTPUT_FORMATS, Run, add_file_options, add_output_options,
     add_selection_options, load_governing_config, output_stream, prepare, report_errors, sort_found, write_report,
 )
 from .model import ConfigurationError, FileResult, Rule, Violation
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .prefilter import Prefilter
+    from .registry import Registry
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -86,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Subcommands defined in other modules add themselves here (fix, report, baseline).
-_EXTRA_COMMANDS: list = []
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
 # -- check ----------------------------------------------------------------------------
@@ -147,7 +152,7 @@ def check_files(args: argparse.Namespace, run: Run, label: str) -> list[FileResu
     return parallel_map(check_one, items, args.jobs, progress)
 
 
-def _compile_prefilters(configs) -> None:
+def _compile_prefilters(configs: Iterable[Config]) -> None:
     """Build each registry's pre-filter once, before the worker processes start (they inherit it)."""
     from .engine import registry_for
 
@@ -155,7 +160,7 @@ def _compile_prefilters(configs) -> None:
         batch_prefilter(registry_for(config))
 
 
-def batch_prefilter(registry):
+def batch_prefilter(registry: Registry) -> Prefilter:
     """The registry's pre-filter, with the registry limited to its trigger names.
 
     Built in the parent before the workers fork; a worker started another way (spawn)
@@ -240,7 +245,7 @@ def print_statistics(found: list[tuple[str, Violation]], rules: dict[str, Rule],
         render_statistics(found, rules, args)
         return
     counts = Counter(v.code for _, v in found)
-    first = {}
+    first: dict[str, Violation] = {}
     for _, violation in found:
         first.setdefault(violation.code, violation)
     unsafe = bool(args.unsafe_fixes)
@@ -279,7 +284,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 # -- report and baseline --------------------------------------------------------------
-def add_report_commands(commands) -> None:
+def add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = commands.add_parser("report", help="compliance report: score and breakdowns")
     add_file_options(report)
     report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
@@ -353,7 +358,7 @@ def run_baseline(args: argparse.Namespace) -> int:
 _EXTRA_COMMANDS.append(add_report_commands)
 
 
-def _add_fix_command(commands) -> None:
+def _add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from .cli_fix import add_fix_command
 
     add_fix_command(commands)
@@ -362,7 +367,7 @@ def _add_fix_command(commands) -> None:
 _EXTRA_COMMANDS.append(_add_fix_command)
 
 
-def add_infer_command(commands) -> None:
+def add_infer_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from .infer.command import register  # `ssot-lsp infer` (SPEC §13)
 
     register(commands)
@@ -390,11 +395,13 @@ def run_serve(args: argparse.Namespace) -> int:
 class _VersionAction(argparse.Action):
     """`--version`, reading the installed metadata only when asked (it is slow to import)."""
 
-    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, default: Any = argparse.SUPPRESS,
+                 help: Optional[str] = None):
         super().__init__(option_strings, dest=dest, default=default, nargs=0,
                          help=help or "show the version and exit")
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Union[str, Sequence[Any], None], option_string: Optional[str] = None) -> None:
         print(f"{parser.prog} {_version()}")
         parser.exit()
 

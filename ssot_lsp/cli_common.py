@@ -16,7 +16,7 @@ import sys
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequence, TypeVar, Union
 
 from .model import CANON_CODE, ConfigError, ConfigurationError, Rule, Violation
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 Renderer = Callable[[list[tuple[str, Violation]], argparse.Namespace, int], None]  # found, args, files checked
+_Data = TypeVar("_Data")  # what a report command renders
 OUTPUT_FORMATS = ("text", "concise", "full", "json", "json-lines", "junit", "gitlab", "pylint", "sarif", "github")
 
 
@@ -164,7 +165,7 @@ def check_selection(run: Run, rules: dict[str, Rule]) -> bool:
     return good
 
 
-def _registry_problems(configs: list[Config]) -> list[ConfigError]:
+def _registry_problems(configs: Iterable[Config]) -> list[ConfigError]:
     from .engine import registry_for
 
     problems: list[ConfigError] = []
@@ -216,8 +217,8 @@ FORMATS = {
 }
 
 
-def write_report(data: Any, args: argparse.Namespace, html: Callable[[Any], str],
-                 markdown: Callable[[Any], str]) -> None:
+def write_report(data: _Data, args: argparse.Namespace, html: Callable[[_Data], str],
+                 markdown: Callable[[_Data], str]) -> None:
     """`data` as JSON, or through the `html` / `markdown` renderer, to `--output` or stdout."""
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -37,8 +37,12 @@ class FileFix:
     problem: Optional[str] = None  # why the file was left untouched
 
 
-def fix_file(item: tuple) -> FileFix:
-    """Fix one file; `item` is (path, config path, write?, display name, selected, ignored, unsafe fixes?)."""
+# One file's work for `fix_file`: (path, config path, write?, display name, selected, ignored, unsafe fixes?).
+FixItem = tuple[Path, Path, bool, str, list[str], list[str], bool]
+
+
+def fix_file(item: FixItem) -> FileFix:
+    """Fix one file as `item` says."""
     from .config import load_config
     from .engine import analyze, registry_for
     from .fixer import fix_all

@@ -29,9 +29,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
-from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, ConfigurationError, Span, Violation
+from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, ConfigurationError, Rule, Span, Violation
+
+if TYPE_CHECKING:
+    from .bindings import ImportedName, ImportStatement
+    from .config import Config
+    from .phases import Counted, Phase
+    from .registry import Registry
+    from .runner import Discovery
 
 TOP_FILES = 10
 
@@ -54,8 +61,8 @@ class Report:
 
     files: list[FileTally] = field(default_factory=list)
     scope: tuple[str, ...] = ()
-    phases: list = field(default_factory=list)  # phases.Phase declared by the configs (SPEC §14)
-    phase_counts: list = field(default_factory=list)  # phases.Counted, one per file
+    phases: list[Phase] = field(default_factory=list)  # declared by the configs (SPEC §14)
+    phase_counts: list[Counted] = field(default_factory=list)  # one per file
 
     @property
     def governed(self) -> int:
@@ -113,7 +120,7 @@ class Report:
         return dict(sorted(folders.items(), key=lambda item: (-item[1]["violations"], item[0])))
 
 
-def _by_phase(phases: list, counted: list) -> list[dict[str, Any]]:
+def _by_phase(phases: list[Phase], counted: list[Counted]) -> list[dict[str, Any]]:
     from .phases import by_phase
 
     return by_phase(phases, counted)
@@ -139,7 +146,7 @@ def _by_rule(violations: list[Violation]) -> list[dict[str, Any]]:
     return rows
 
 
-def _top_files(files: list[FileTally], display) -> list[dict[str, Any]]:
+def _top_files(files: list[FileTally], display: Callable[[str], str]) -> list[dict[str, Any]]:
     ranked = sorted((f for f in files if f.violations), key=lambda f: (-len(f.violations), display(f.path)))
     return [
         {
@@ -169,7 +176,7 @@ def _top_folder(path: str, root: str) -> str:
 
 
 # -- counting one file ------------------------------------------------------------------
-def tally(text: str, path: Path, registry) -> FileTally:
+def tally(text: str, path: Path, registry: Registry) -> FileTally:
     """Count the governed, canonical and violating import names of one document."""
     from .engine import analyze
 
@@ -198,7 +205,7 @@ def tally(text: str, path: Path, registry) -> FileTally:
     return FileTally(str(path), governed, canonical, violating, violations)
 
 
-def _is_replacement(registry, statement, module: Optional[str], span: Optional[Span]) -> bool:
+def _is_replacement(registry: Registry, statement: ImportStatement, module: Optional[str], span: Optional[Span]) -> bool:
     """Whether an import name brings in what a rule says to use instead (module, symbol or callee)."""
     if module is None:
         return False
@@ -210,7 +217,7 @@ def _is_replacement(registry, statement, module: Optional[str], span: Optional[S
 
 
 @lru_cache(maxsize=32)
-def replacement_targets(rules: tuple) -> tuple[frozenset[str], frozenset[str]]:
+def replacement_targets(rules: tuple[Rule, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(modules, dotted names) the rules point to: module rules' replacements, symbol rules'
     replacements, and what call rules' `imports` bind (or a dotted callee)."""
     import ast
@@ -234,7 +241,7 @@ def replacement_targets(rules: tuple) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(modules), frozenset(names)
 
 
-def _names(statement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
+def _names(statement: ImportStatement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
     """(module imported from, span of the name) for each name; a `*` counts as one name."""
     if statement.kind == "import":
         for imported in statement.names:
@@ -246,7 +253,7 @@ def _names(statement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
             yield statement.resolved, imported.span
 
 
-def _governed(registry, statement, module: Optional[str], span: Optional[Span]) -> bool:
+def _governed(registry: Registry, statement: ImportStatement, module: Optional[str], span: Optional[Span]) -> bool:
     if module is None:
         return False
     imported = _imported(statement, span)
@@ -267,14 +274,14 @@ def _governed(registry, statement, module: Optional[str], span: Optional[Span]) 
         or registry.named_rules(qualname, "symbol") or registry.named_rules(qualname, "call"))
 
 
-def _imported(statement, span: Optional[Span]):
+def _imported(statement: ImportStatement, span: Optional[Span]) -> Optional[ImportedName]:
     """The name of a `from` statement with this span (None for `import` and `*`)."""
     if statement.kind != "from" or span is None:
         return None
     return next((imported for imported in statement.names if imported.span == span), None)
 
 
-def _in_canonical_package(registry, path: Path) -> bool:
+def _in_canonical_package(registry: Registry, path: Path) -> bool:
     absolute = Path(os.path.abspath(path))
     return any(folder == absolute.parent or folder in absolute.parents
                for folder in (p.parent for p in registry.canonical_modules_paths()))
@@ -297,7 +304,8 @@ def tally_one(item: tuple[Path, Path]) -> FileTally:
 
 
 # -- entry points ---------------------------------------------------------------------
-def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery=None):
+def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery: Optional[Discovery] = None
+                      ) -> tuple[Discovery, dict[Path, Config]]:
     """The files under `paths` (unless `discovery` has them) and their configurations, each
     registry checked; raises ConfigurationError."""
     from .engine import registry_for
@@ -318,7 +326,8 @@ def discover_governed(paths: Iterable[str], config: Optional[Path] = None, disco
 
 
 def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None) -> Report:
+                 overlays: Optional[dict[Path, str]] = None, progress: Optional[Callable[[int, int], None]] = None,
+                 discovery: Optional[Discovery] = None) -> Report:
     """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError."""
     from . import phases
     from .engine import registry_for
@@ -341,7 +350,7 @@ def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: O
     return Report(tallies, scope, phases.declared(configs.values()), counted)
 
 
-def report_for_paths(paths: list[Path], overlays: Optional[dict[Path, str]] = None) -> dict:
+def report_for_paths(paths: list[Path], overlays: Optional[dict[Path, str]] = None) -> dict[str, Any]:
     """The compliance report of the files under `paths` as JSON-ready data.
 
     `overlays` maps paths to unsaved editor text that replaces the file's contents.

@@ -234,16 +234,16 @@ def only_phase(found: list[tuple[str, Violation]], name: str,
                forced_config: Optional[Path]) -> tuple[list[tuple[str, Violation]], Optional[str]]:
     """The violations of `found` in phase `name`, or an error when no config declares it."""
 
-    configs: dict[str, Any] = {}
+    configs: dict[str, Optional[Config]] = {}
     known: set[str] = {REST}
 
-    def config_for(path: str) -> Any:
+    def config_for(path: str) -> Optional[Config]:
         folder = str(Path(path).resolve().parent)
         if folder not in configs:
             config_path = forced_config or find_config_file(Path(folder))
-            configs[folder] = load_config(config_path) if config_path else None
-            if configs[folder] is not None:
-                known.update(phase.name for phase in configs[folder].phases)
+            loaded = configs[folder] = load_config(config_path) if config_path else None
+            if loaded is not None:
+                known.update(phase.name for phase in loaded.phases)
         return configs[folder]
 
     if forced_config is not None:

@@ -30,7 +30,7 @@ import time
 import zlib
 from pathlib import Path
 from types import CodeType
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 log = logging.getLogger("ssot_lsp")
 MODULES = ("attr._make", "cattrs.gen", "cattrs.gen.typeddicts")
@@ -74,7 +74,7 @@ def install() -> None:
     _file = cache_folder() / f"generated-code-{sys.implementation.cache_tag}-{environment}-m{marshal.version}.marshal"
     _known.update(_load(_file))
     for module in modules:
-        module.compile = _cached_compile(_future_flags(vars(module)))  # type: ignore[attr-defined]
+        setattr(module, "compile", _cached_compile(_future_flags(vars(module))))  # noqa: B010 - a module's global
     _active = True
 
 
@@ -127,7 +127,7 @@ def _remove_abandoned(folder: Path) -> None:
             pass
 
 
-def _load(path: Path) -> dict:
+def _load(path: Path) -> dict[tuple[str, str, int], CodeType]:
     try:
         with open(path, "rb") as stream:
             table = marshal.load(stream)
@@ -142,18 +142,19 @@ def _load(path: Path) -> dict:
             if isinstance(key, tuple) and len(key) == 3 and isinstance(code, CodeType)}
 
 
-def _future_flags(namespace: dict) -> int:
+def _future_flags(namespace: dict[str, Any]) -> int:
     """The `from __future__` flags of a module (what its own `compile` calls inherit)."""
     flags = 0
     for name in __future__.all_feature_names:
-        feature = getattr(__future__, name)
+        feature: __future__._Feature = getattr(__future__, name)
         if namespace.get(name) is feature:
             flags |= feature.compiler_flag
     return flags
 
 
-def _cached_compile(inherited: int):
-    def compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
+def _cached_compile(inherited: int) -> Callable[..., Any]:
+    def compile(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
+                optimize: int = -1) -> Any:
         if not dont_inherit:
             flags |= inherited
         if not (_active and type(source) is str and mode == "exec" and flags == inherited and optimize == -1):

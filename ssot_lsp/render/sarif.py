@@ -17,10 +17,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from ..model import CANON_CODE, FIX_AUTO, Rule, Span, Violation
+from ..model import CANON_CODE, FIX_AUTO, Rule, Span, Violation, ViolationKey
 from ..runner import READ_ERROR
+
+if TYPE_CHECKING:
+    from ..baseline import Key
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
@@ -85,7 +88,7 @@ def _location(path: str) -> dict[str, str]:
     return {"uri": path, "uriBaseId": SRCROOT}
 
 
-def _result(path: str, violation: Violation, rule_index: int, fix: Optional[dict]) -> dict[str, Any]:
+def _result(path: str, violation: Violation, rule_index: int, fix: Optional[dict[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": violation.code,
         "ruleIndex": rule_index,
@@ -148,12 +151,12 @@ def _rules_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> di
     return rules
 
 
-def fingerprints(found: list[tuple[str, Violation]]) -> dict[tuple, str]:
+def fingerprints(found: list[tuple[str, Violation]]) -> dict[ViolationKey, str]:
     """Line-number-free fingerprints, the baseline's keys: they survive edits above a result."""
     from ..baseline import keys_of
 
-    seen: dict[tuple, int] = {}
-    result: dict[tuple, str] = {}
+    seen: dict[Key, int] = {}
+    result: dict[ViolationKey, str] = {}
     for key, (path, violation) in keys_of(found, Path(os.getcwd())):
         occurrence = seen[key] = seen.get(key, -1) + 1
         digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()
@@ -161,7 +164,7 @@ def fingerprints(found: list[tuple[str, Violation]]) -> dict[tuple, str]:
     return result
 
 
-def _fixes_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> dict[tuple, dict]:
+def _fixes_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> dict[ViolationKey, dict[str, Any]]:
     """SARIF fixes for the automatically fixable violations, keyed by (path, code, span)."""
     try:
         from ..fixer import plan_fixes
@@ -175,7 +178,7 @@ def _fixes_for(found: list[tuple[str, Violation]], forced: Optional[Path]) -> di
     for path, violation in found:
         if violation.fix == FIX_AUTO:
             wanted.setdefault(path, set()).add((violation.code, violation.span))
-    fixes: dict[tuple, dict] = {}
+    fixes: dict[ViolationKey, dict[str, Any]] = {}
     for path, keys in wanted.items():
         try:
             config_path = forced or find_config_file(Path(path).parent)

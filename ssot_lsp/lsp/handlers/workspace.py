@@ -189,7 +189,7 @@ async def workspace_did_change_workspace_folders(ls: "SsotServer",
 
 # -- the compliance report -------------------------------------------------------------
 @on_loop(REPORT_METHOD)
-async def ssot_compliance_report(ls: "SsotServer", params: Any) -> Any:
+async def ssot_compliance_report(ls: "SsotServer", params: Any) -> dict[str, Any]:
     paths = _report_paths(ls, params)
     try:
         return await ls.run_engine(_report, ls.session.registries, paths, dict(ls.session.configs.overlays))
@@ -199,7 +199,7 @@ async def ssot_compliance_report(ls: "SsotServer", params: Any) -> Any:
         raise JsonRpcInvalidParams("; ".join(str(e) for e in exc.errors)) from exc
 
 
-def _report(registries: Registries, paths: list[Path], overlays: dict[Path, str]) -> Any:
+def _report(registries: Registries, paths: list[Path], overlays: dict[Path, str]) -> dict[str, Any]:
     """On the engine thread: the report, with the session's registries."""
     from ...report import report_for_paths
 

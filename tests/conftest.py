@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.process_guard import process_guard  # noqa: F401 - an autouse fixture for every test
-
-pytest_plugins = ("pytester",)  # tests/unit/test_test_lanes.py runs pytest on a test file of its own
+# process_guard: the fast lane's refusal to start processes (hooks and an autouse fixture);
+# pytester: tests/unit/test_test_lanes.py runs pytest on a test file of its own.
+pytest_plugins = ("tests.process_guard", "pytester")
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "examples" / "netra_demo"
@@ -26,7 +26,8 @@ SLOW_FOLDERS = ("e2e", "editors", "reliability", "packaging", "behaviour")
 # Files whose every test runs the command line as a program, git, or a helper process.
 SLOW_FILES = (
     "campaign/test_ratchet.py", "campaign/test_verify.py",
-    "cli/test_baseline.py", "cli/test_check_demo.py", "cli/test_config_errors.py", "cli/test_infer_cli.py",
+    "cli/test_baseline.py", "cli/test_check_demo.py", "cli/test_config_errors.py", "cli/test_demo_outputs.py",
+    "cli/test_infer_cli.py",
     "cli/test_precommit.py", "cli/test_preset_django.py", "cli/test_report_html.py",
     "unit/test_codecache.py", "unit/test_lint.py", "unit/test_startup.py",
 )
@@ -50,6 +51,11 @@ SLOW_TESTS = (
     "cli/test_report_cli.py::test_html_to_a_file",
     "cli/test_report_cli.py::test_json_report_exits_zero_with_violations",
     "cli/test_report_cli.py::test_markdown_is_the_default",
+    "cli/test_sarif.py::test_artifact_uris_are_relative_to_srcroot",
+    "cli/test_sarif.py::test_columns_are_code_points",
+    "cli/test_sarif.py::test_demo_fixes_when_the_fix_engine_is_installed",
+    "cli/test_sarif.py::test_demo_log_is_valid_sarif",
+    "cli/test_sarif.py::test_rules_and_results",
     "unit/test_fix_jobs.py::test_the_helper_process_answers_with_the_fixed_text",
     "unit/test_worker.py::test_a_dead_helper_fails_its_calls_and_the_next_call_starts_a_new_one",
     "unit/test_worker.py::test_closing_fails_the_calls_still_waiting",

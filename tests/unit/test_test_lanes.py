@@ -38,7 +38,7 @@ def test_every_way_to_start_a_process_is_refused_in_the_fast_lane(process_guard:
 def test_a_refusal_the_code_catches_still_fails_the_test_and_slow_tests_run_untouched(
         pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nmarkers =\n    slow: starts a process\n")
-    pytester.makeconftest("from tests.process_guard import process_guard  # noqa: F401\n")
+    pytester.makeconftest('pytest_plugins = ("tests.process_guard",)\n')
     pytester.makepyfile(test_lanes="""
         import subprocess
         import sys
@@ -63,6 +63,34 @@ def test_a_refusal_the_code_catches_still_fails_the_test_and_slow_tests_run_unto
     result = pytester.runpytest_inprocess()
     result.assert_outcomes(passed=3, errors=1)
     result.stdout.fnmatch_lines(["*started a process outside the slow lane (subprocess)*"])
+
+
+def test_a_process_started_by_a_module_fixture_fails_the_fast_test_that_sets_it_up(
+        pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nmarkers =\n    slow: starts a process\n")
+    pytester.makeconftest('pytest_plugins = ("tests.process_guard",)\n')
+    pytester.makepyfile(test_scoped="""
+        import subprocess
+        import sys
+
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def output_of_a_run():
+            try:
+                return subprocess.run([sys.executable, "-c", "print(1)"], capture_output=True).stdout
+            except Exception:
+                return b""  # a fixture that falls back quietly
+
+        def test_sets_it_up(output_of_a_run):
+            pass
+
+        def test_reuses_it(output_of_a_run):
+            pass
+    """)
+    fast_only = pytester.runpytest_inprocess()
+    fast_only.assert_outcomes(passed=2, errors=1)  # the test whose setup started it fails at teardown
+    fast_only.stdout.fnmatch_lines(["*ERROR at teardown of test_sets_it_up*", "started a process outside the slow lane (subprocess)*"])
 
 
 def test_the_slow_lists_name_tests_that_exist() -> None:

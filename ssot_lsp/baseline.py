@@ -76,7 +76,7 @@ def write(found: list[tuple[str, Violation]], path: Path, loader: Optional[Loade
     return len(found)
 
 
-def write_counts(counts: Counter, path: Path) -> None:
+def write_counts(counts: Counter[Key], path: Path) -> None:
     """Write the baseline file `path` recording `counts` (key -> occurrences)."""
     entries = [
         {"file": file, "code": code, "text": text, "source": source, "count": count}
@@ -89,7 +89,7 @@ def write_counts(counts: Counter, path: Path) -> None:
     os.replace(temporary, path)
 
 
-def load(path: Path) -> Counter:
+def load(path: Path) -> Counter[Key]:
     """The recorded keys with their counts; ValueError when the file is not a baseline."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -97,7 +97,7 @@ def load(path: Path) -> Counter:
         raise ValueError(f"not a baseline file: {exc}") from None
     if not isinstance(document, dict) or document.get("version") != FORMAT_VERSION:
         raise ValueError(f"not a version {FORMAT_VERSION} ssot-lsp baseline")
-    counts: Counter = Counter()
+    counts: Counter[Key] = Counter()
     try:
         for entry in document["entries"]:
             key = (entry["file"], entry["code"], entry["text"], entry["source"])

@@ -25,7 +25,7 @@ from .body_filter import BodyFilter
 from .exports import Exports, read_exports, resolve_relative
 from .import_layout import import_layout
 from .model import Span
-from .source import LineIndex
+from .source import LineIndex, Located
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]
 Table = dict[str, Optional["ImportedName"]]  # what each name of a scope is bound to right now
@@ -175,15 +175,15 @@ class Analysis:
         return index
 
 
-def node_span(lines: LineIndex, node: ast.AST) -> Span:
+def node_span(lines: LineIndex, node: Located) -> Span:
     """The span of a syntax node, in code-point columns."""
-    start_line = node.lineno - 1  # type: ignore[attr-defined]
-    end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
+    start_line = node.lineno - 1
+    end_line = (node.end_lineno or node.lineno) - 1
     return Span(
         start_line,
-        lines.utf8_to_col(start_line, node.col_offset),  # type: ignore[attr-defined]
+        lines.utf8_to_col(start_line, node.col_offset),
         end_line,
-        lines.utf8_to_col(end_line, node.end_col_offset or 0),  # type: ignore[attr-defined]
+        lines.utf8_to_col(end_line, node.end_col_offset or 0),
     )
 
 
@@ -215,10 +215,10 @@ class _Walker(ast.NodeVisitor):
         self.body_filter = BodyFilter(lines, relevant)
 
     # -- positions -------------------------------------------------------------------
-    def span(self, node: ast.AST) -> Span:
+    def span(self, node: Located) -> Span:
         return node_span(self.lines, node)
 
-    def span_between(self, start: ast.AST, end: ast.AST) -> Span:
+    def span_between(self, start: Located, end: Located) -> Span:
         first, last = self.span(start), self.span(end)
         return Span(first.start_line, first.start_col, last.end_line, last.end_col)
 
@@ -349,8 +349,9 @@ class _Walker(ast.NodeVisitor):
         self.scope = outer
         self.bind(node.name)
 
-    def visit_comprehension_node(self, node: ast.AST, elements: list[ast.expr]) -> None:
-        generators: list[ast.comprehension] = node.generators  # type: ignore[attr-defined]
+    def visit_comprehension_node(self, node: Union[ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp],
+                                 elements: list[ast.expr]) -> None:
+        generators = node.generators
         self.visit(generators[0].iter)  # evaluated in the enclosing scope
         outer = self.scope
         self.scope = Scope("comprehension", outer)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
-from .model import FIX_AUTO, FIX_MANUAL, Fix, Span, Violation
+from .model import FIX_AUTO, FIX_MANUAL, Fix, FixKey, Violation
 from .planner import NoFix, Planner
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .registry import Registry
 
 
-def fix_key(violation: Violation) -> tuple[str, Span]:
+def fix_key(violation: Violation) -> FixKey:
     return violation.code, violation.span
 
 
@@ -37,7 +37,8 @@ def classify(text: str, checked: Checked, registry: Registry) -> None:
         finding = checked.findings[index]
         try:
             fix: Optional[Fix] = planner.plan(finding)
-            status, note = fix.status, ""  # type: ignore[union-attr]
+            status: Optional[str] = fix.status if fix is not None else None
+            note = ""
         except NoFix as exc:
             fix, status, note = None, None, str(exc)
         violation = finding.violation if status == finding.violation.fix else replace(finding.violation, fix=status)

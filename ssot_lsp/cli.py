@@ -13,7 +13,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 
 from .cli_common import (
     EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS, FORMATS, OUTPUT_FORMATS, Run, add_file_options, add_output_options,
@@ -24,6 +24,9 @@ from .model import ConfigurationError, Rule, Violation
 
 if TYPE_CHECKING:
     from .batch import Details, FileResult
+
+if TYPE_CHECKING:
+    pass
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -89,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Subcommands defined in other modules add themselves here (fix, report, baseline).
-_EXTRA_COMMANDS: list = []
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
 # -- check ----------------------------------------------------------------------------
@@ -181,7 +184,7 @@ def print_statistics(found: list[tuple[str, Violation]], rules: dict[str, Rule],
         render_statistics(found, rules, args)
         return
     counts = Counter(v.code for _, v in found)
-    first = {}
+    first: dict[str, Violation] = {}
     for _, violation in found:
         first.setdefault(violation.code, violation)
     unsafe = bool(args.unsafe_fixes)
@@ -221,7 +224,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 # -- report and baseline --------------------------------------------------------------
-def add_report_commands(commands) -> None:
+def add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = commands.add_parser("report", help="compliance report: score and breakdowns")
     add_file_options(report)
     report.add_argument("--format", choices=("markdown", "json", "html"), default="markdown")
@@ -295,7 +298,7 @@ def run_baseline(args: argparse.Namespace) -> int:
 _EXTRA_COMMANDS.append(add_report_commands)
 
 
-def _add_fix_command(commands) -> None:
+def _add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from .cli_fix import add_fix_command
 
     add_fix_command(commands)
@@ -304,7 +307,7 @@ def _add_fix_command(commands) -> None:
 _EXTRA_COMMANDS.append(_add_fix_command)
 
 
-def add_infer_command(commands) -> None:
+def add_infer_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from .infer.command import register  # `ssot-lsp infer` (SPEC §13)
 
     register(commands)
@@ -332,11 +335,13 @@ def run_serve(args: argparse.Namespace) -> int:
 class _VersionAction(argparse.Action):
     """`--version`, reading the installed metadata only when asked (it is slow to import)."""
 
-    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, default: Any = argparse.SUPPRESS,
+                 help: Optional[str] = None):
         super().__init__(option_strings, dest=dest, default=default, nargs=0,
                          help=help or "show the version and exit")
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Union[str, Sequence[Any], None], option_string: Optional[str] = None) -> None:
         from .meta import version
 
         print(f"{parser.prog} {version()}")

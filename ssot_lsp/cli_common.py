@@ -16,7 +16,7 @@ import sys
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence, TypeVar, Union
 
 from .model import CANON_CODE, ConfigError, ConfigurationError, Rule, Violation
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 EXIT_CLEAN, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 Renderer = Callable[[list[tuple[str, Violation]], argparse.Namespace, int, "Details"], None]  # found, args, files checked, details
+_Data = TypeVar("_Data")  # what a report command renders
 OUTPUT_FORMATS = ("text", "concise", "full", "json", "json-lines", "junit", "gitlab", "pylint", "sarif", "github")
 
 
@@ -218,8 +219,8 @@ FORMATS = {
 }
 
 
-def write_report(data: Any, args: argparse.Namespace, html: Callable[[Any], str],
-                 markdown: Callable[[Any], str]) -> None:
+def write_report(data: _Data, args: argparse.Namespace, html: Callable[[_Data], str],
+                 markdown: Callable[[_Data], str]) -> None:
     """`data` as JSON, or through the `html` / `markdown` renderer, to `--output` or stdout."""
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

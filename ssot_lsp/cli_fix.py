@@ -27,11 +27,12 @@ from .model import FIX_UNSAFE, Violation
 from .runner import Discovery
 
 if TYPE_CHECKING:
+    from .fix_files import FileFix
     from .registry import Registry
-    from .source import Decoded
+    from .source import Decoded, LineIndex
 
 
-def add_fix_command(commands) -> None:
+def add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     fix = commands.add_parser("fix", help="apply every automatic fix")
     add_file_options(fix)
     add_selection_options(fix)
@@ -93,7 +94,7 @@ def fix_files(args: argparse.Namespace, run: Run, diff: bool) -> tuple[int, int]
     return _fix_summary(outcomes, diff, unsafe, args)
 
 
-def _fix_summary(outcomes, diff: bool, unsafe_fixes: bool, args: argparse.Namespace) -> tuple[int, int]:
+def _fix_summary(outcomes: list[FileFix], diff: bool, unsafe_fixes: bool, args: argparse.Namespace) -> tuple[int, int]:
     from .runner import display_path
 
     applied = files = remaining = problems = hidden = 0
@@ -376,7 +377,7 @@ def write_ignore_comments(path: Path, violations: list[Violation]) -> tuple[int,
     return (0, problem, []) if problem else (added, None, unplaced)
 
 
-def _lines_ending_in_strings(lines) -> set[int]:
+def _lines_ending_in_strings(lines: LineIndex) -> set[int]:
     """0-based lines that end inside a multi-line token (a string): a comment cannot go there."""
     import tokenize
 

@@ -105,13 +105,14 @@ class Config:
     infer_confidence: str = "high"
     infer_decorators: tuple[str, ...] = ()
     phases: tuple[Phase, ...] = ()  # in declaration order
-    _matchers: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    # patterns -> their GitIgnoreSpec, and ".gitignore" -> (file stamp, exclude patterns)
+    _matchers: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def root(self) -> Path:
         return self.path.parent
 
-    def relative(self, path: Path) -> Optional[str]:
+    def relative(self, path: Union[str, Path]) -> Optional[str]:
         """`path` relative to the config folder with `/` separators, or None if outside."""
         absolute = os.path.abspath(path)
         root = str(self.root)
@@ -533,7 +534,7 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _expected_name(expected: Any) -> str:
+def _expected_name(expected: Union[type, tuple[type, ...]]) -> str:
     if isinstance(expected, tuple):
         return " or ".join(_type_name(kind()) for kind in expected)
     return _type_name(expected())

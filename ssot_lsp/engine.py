@@ -16,7 +16,7 @@ from typing import Optional, Union
 from .bindings import Analysis, ImportedName, ImportStatement, Reference, StringImport, analyze_tree
 from .config import Config
 from .imports import module_rewrite_missing
-from .model import CANON_CODE, FIX_AUTO, FIX_MANUAL, Fix, Rule, Span, Violation
+from .model import CANON_CODE, FIX_AUTO, FIX_MANUAL, Fix, FixKey, Rule, Span, Violation
 from .canonical import CanonicalSymbol
 from .registry import Registry
 from .source import Parsed, parse
@@ -48,7 +48,7 @@ class Checked:
     suppressed: list[Finding] = field(default_factory=list)
     path: Optional[Path] = None  # the analysed file (the fixer re-checks its fixes against it)
     parsed: Optional[Parsed] = None  # the syntax tree, reusable for the next version's parse
-    plans: dict[tuple[str, Span], Optional[Fix]] = field(default_factory=dict)  # (code, span) -> the planned Fix, or None (classify.py)
+    plans: dict[FixKey, Optional[Fix]] = field(default_factory=dict)  # the planned Fix, or None (classify.py)
 
     @property
     def violations(self) -> list[Violation]:

@@ -180,7 +180,7 @@ def _project_environment() -> Optional[Environment]:
         return None
 
 
-def project_env_vars() -> dict:
+def project_env_vars() -> dict[str, str]:
     """The environment for the project's Python: PYTHONPATH without the folder ssot-lsp's own
     libraries were loaded from, so the project does not see them as its own packages."""
     own = Path(__file__).resolve().parents[1]

@@ -16,6 +16,7 @@ leaves it as it was.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -58,6 +59,12 @@ def read_exports(body: list[ast.stmt], module: Optional[str], is_package: bool) 
     reader.block(body)
     return reader.exports
 
+# `try` statements; `try ... except*` (Python 3.11+) has the same fields.
+if sys.version_info >= (3, 11):
+    _TRY_STATEMENTS: tuple[type[Union[ast.Try, ast.TryStar]], ...] = (ast.Try, ast.TryStar)
+else:
+    _TRY_STATEMENTS = (ast.Try,)
+
 
 class _Reader:
     def __init__(self, module: Optional[str], is_package: bool):
@@ -86,10 +93,9 @@ class _Reader:
             self.branches(node.body + node.orelse, node.orelse)  # the body may not run at all
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self.block(node.body)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            handlers: list[ast.ExceptHandler] = node.handlers  # type: ignore[attr-defined]
-            self.branches(node.body + node.orelse, *(handler.body for handler in handlers))  # type: ignore[attr-defined]
-            self.block(node.finalbody)  # type: ignore[attr-defined]
+        elif isinstance(node, _TRY_STATEMENTS):
+            self.branches(node.body + node.orelse, *(handler.body for handler in node.handlers))
+            self.block(node.finalbody)
 
     def import_from(self, node: ast.ImportFrom) -> None:
         base = resolve_relative(node.module, node.level or 0, self.module, self.is_package)

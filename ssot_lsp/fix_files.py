@@ -16,7 +16,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING, Optional
 
 from .model import Violation
 
@@ -41,7 +41,7 @@ class FileFix:
 
 
 # (path, write?, display name, selected rule ids, ignored rule ids, unsafe fixes?)
-FixItem = Tuple[Path, bool, str, List[str], List[str], bool]
+FixItem = tuple[Path, bool, str, list[str], list[str], bool]
 
 
 def fix_file(store: ConfigStore, item: FixItem) -> FileFix:

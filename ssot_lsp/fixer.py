@@ -22,7 +22,7 @@ from .classify import classify, fix_key
 from .config import Config
 from .edits import OverlappingEdits, apply_edits
 from .engine import Checked, Finding, analyze, registry_for
-from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Edit, Fix, Violation
+from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Edit, Fix, FixKey, Violation
 from .planner import NoFix, Planner
 from .registry import Registry
 
@@ -105,12 +105,13 @@ def _fix_all(result: FixAllResult, path: Optional[Union[str, Path]], registry: R
         result.not_parsed = f"syntax error at line {checked.analysis.broken_lines[0] + 1}"
     used_before = {(n.bound, n.target) for s in checked.analysis.imports for n in s.names if n.references}
     wanted_status = (FIX_AUTO, FIX_UNSAFE) if unsafe_fixes else (FIX_AUTO,)
-    reasons: dict[tuple, str] = {}
+    reasons: dict[FixKey, str] = {}
     rounds = 2 * len(checked.findings) + 4  # each round applies at least one fix
     while not result.not_parsed:
-        plans = [checked.plans[fix_key(f.violation)] for f in checked.findings
+        plans = [fix for f in checked.findings
                  if f.violation.fix in wanted_status and (only is None or only(f.violation))
-                 and checked.plans.get(fix_key(f.violation)) is not None and fix_key(f.violation) not in reasons]
+                 and fix_key(f.violation) not in reasons
+                 for fix in [checked.plans.get(fix_key(f.violation))] if fix is not None]
         if not plans:
             break
         if rounds == 0:
@@ -143,7 +144,7 @@ def _fix_all(result: FixAllResult, path: Optional[Union[str, Path]], registry: R
 
 
 def _apply_round(text: str, checked: Checked, registry: Registry, plans: list[Fix],
-                 reasons: dict) -> Optional[tuple[str, list[Violation], Checked]]:
+                 reasons: dict[FixKey, str]) -> Optional[tuple[str, list[Violation], Checked]]:
     """Apply a composable batch of plans; fall back to the first one that passes alone."""
     batch = _compose(plans)
     outcome, _ = _gated(text, checked, registry, batch)
@@ -187,7 +188,7 @@ def _compose(plans: list[Fix]) -> list[Fix]:
     """
     taken: list[tuple[int, int]] = []
     bound: set[str] = set()
-    accepted: set = set()
+    accepted: set[Edit] = set()
     created: set[str] = set()  # modules of the `from M import` statements this batch adds
     batch = []
     for fix in plans:

@@ -18,6 +18,7 @@ key does not see; `--no-cache` recomputes everything.)
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -27,7 +28,11 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .batch import FileResult
 
 _CONFIG_NAMES = ("ssot.toml", "pyproject.toml")
 _KEPT_NAMES = _CONFIG_NAMES + (".gitignore",)  # `.gitignore` decides discovery, done for each commit
@@ -63,7 +68,8 @@ def list_commits(root: Path, commits: Optional[int] = None, since: Optional[str]
     if since is not None:
         args.append(f"--since={since}")
     lines = _git(root, *args, "HEAD").split("\n")
-    return [tuple(line.split(" ", 1)) for line in reversed(lines) if line.strip()]  # type: ignore[misc]
+    pairs = [line.split(" ", 1) for line in reversed(lines) if line.strip()]
+    return [(commit, date) for commit, date in pairs]
 
 
 def list_tree(root: Path, commit: str) -> dict[str, str]:
@@ -125,15 +131,16 @@ class TallyCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS tally (key TEXT PRIMARY KEY, value TEXT)")
         self.hits = self.misses = 0
 
-    def get(self, key: str) -> Optional[dict]:
+    def get(self, key: str) -> Optional[dict[str, Any]]:
         row = self.db.execute("SELECT value FROM tally WHERE key = ?", (key,)).fetchone() if self.enabled else None
         if row is None:
             self.misses += 1
             return None
         self.hits += 1
-        return json.loads(row[0])
+        record: dict[str, Any] = json.loads(row[0])
+        return record
 
-    def put(self, key: str, value: dict) -> None:
+    def put(self, key: str, value: dict[str, Any]) -> None:
         self.db.execute("INSERT OR REPLACE INTO tally VALUES (?, ?)", (key, json.dumps(value)))
 
     def close(self) -> None:
@@ -174,7 +181,7 @@ class Mirror:
 
 
 # -- counting -------------------------------------------------------------------------
-def _context_key(tree: dict[str, str], configs: Iterable, version: str) -> str:
+def _context_key(tree: dict[str, str], configs: Iterable[Config], version: str) -> str:
     targets: set[str] = set()
     for config in configs:
         targets.update(config.canonical_modules)
@@ -203,12 +210,12 @@ def _named(path: str, targets: set[str]) -> bool:
     return False
 
 
-def _record(tally) -> dict:
+def _record(tally: FileResult) -> dict[str, Any]:
     return {"governed": tally.governed, "canonical": tally.canonical, "error": tally.error,
             "violations": [[v.code, v.fix] for v in tally.violations]}
 
 
-def count_commit(mirror: Mirror, tree: dict[str, str], paths: list[str], cache: TallyCache, version: str) -> dict:
+def count_commit(mirror: Mirror, tree: dict[str, str], paths: list[str], cache: TallyCache, version: str) -> dict[str, Any]:
     """Score, counts, `by_rule` and `by_phase` of the mirror's current commit."""
     from . import phases as phase_module
     from .batch import check_file
@@ -216,7 +223,10 @@ def count_commit(mirror: Mirror, tree: dict[str, str], paths: list[str], cache: 
 
     discovery, configs = discover_governed(str(mirror.folder / p) for p in paths)
     context = _context_key(tree, configs.values(), version)
-    counted, by_rule, canonical, total, errors = [], {}, 0, 0, []
+    counted: list[phase_module.Counted] = []
+    by_rule: dict[str, int] = {}
+    errors: list[str] = []
+    canonical = total = 0
     for path, cfg in discovery.files:
         relative = path.relative_to(mirror.folder).as_posix()
         key = hashlib.sha256(f"{context}\0{relative}\0{tree.get(relative, '')}".encode("utf-8")).hexdigest()
@@ -288,7 +298,7 @@ def history(paths: list[str], commits: Optional[int] = None, since: Optional[str
     return points, {"hits": cache.hits, "misses": cache.misses}
 
 
-def run_history(args) -> int:
+def run_history(args: argparse.Namespace) -> int:
     """`report --history`: print the points (json, markdown) or the burn-down page (html)."""
     from .cli_common import write_report
     from .render.campaign import history_html, history_markdown

@@ -13,9 +13,9 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import AbstractSet, Iterable, Iterator, Optional, Sequence
 
-from .bindings import Analysis, ImportedName, ImportStatement
+from .bindings import Analysis, ImportedName, ImportStatement, Reference, Scope
 from .edits import delete, indentation, insert, span_text
 from .exports import Exports
 from .model import Edit, Span
@@ -127,7 +127,7 @@ def already_imported(analysis: Analysis, spec: ImportSpec, workspace: Optional[W
     return workspace.canonicalize(binding.target) == workspace.canonicalize(spec.target)
 
 
-def merge_target(analysis: Analysis, module: str, scope, excluded: set = frozenset(),
+def merge_target(analysis: Analysis, module: str, scope: Scope, excluded: AbstractSet[int] = frozenset(),
                  top_level_before: Optional[int] = None) -> Optional[ImportStatement]:
     """An existing `from module import ...` in `scope` to add a name to (top-level ones first).
 
@@ -224,7 +224,7 @@ def wrapped(statement: str, limit: int, newline: str) -> str:
 
 
 def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[str], newline: str,
-                        excluded: set = frozenset(), before: Optional[ast.stmt] = None,
+                        excluded: AbstractSet[int] = frozenset(), before: Optional[ast.stmt] = None,
                         workspace: Optional[Workspace] = None) -> Edit:
     """Insert statements after the last top-level import, else after the docstring.
 
@@ -264,9 +264,9 @@ def new_statements_edit(lines: LineIndex, analysis: Analysis, statements: list[s
     if body:
         first = min([body[0].lineno, *(d.lineno for d in getattr(body[0], "decorator_list", ()))]) - 1
         return insert(first, 0, block + newline + newline)
-    last = len(lines) - 1
-    prefix = newline if lines.line(last) else ""
-    return insert(last, len(lines.line(last)), prefix + block + newline)
+    last_line = len(lines) - 1
+    prefix = newline if lines.line(last_line) else ""
+    return insert(last_line, len(lines.line(last_line)), prefix + block + newline)
 
 
 def _insert_after_line(lines: LineIndex, line: int, block: str, newline: str) -> Edit:
@@ -406,7 +406,7 @@ def _attributes_used(analysis: Analysis, imported: ImportedName) -> Iterable[str
             yield reference.parts[depth]
 
 
-def module_references(analysis: Analysis, imported: ImportedName):
+def module_references(analysis: Analysis, imported: ImportedName) -> Iterator[Reference]:
     """References through `a.b.c` of an unaliased `import a.b.c` (whichever import bound `a`)."""
     prefix = tuple(imported.name.split(".")[1:])
     for reference in analysis.references:

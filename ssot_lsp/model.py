@@ -48,6 +48,12 @@ class Span:
         ) < (self.end_line, self.end_col)
 
 
+# Which finding a planned fix belongs to: the rule's code and the violation's span.
+FixKey = Tuple[str, Span]
+# One violation of a batch run: the path as shown, the rule's code and the span.
+ViolationKey = Tuple[str, str, Span]
+
+
 @dataclass(**_FROZEN)
 class Rule:
     """One registry entry (SPEC §2). `replace` is a dotted path, or templates for calls."""

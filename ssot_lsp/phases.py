@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Violation
 
 if TYPE_CHECKING:
-    pass
+    from .config import Config
 
 REST = "rest"
 PHASE_KEYS = {"name": str, "paths": list, "rules": list, "deadline": str}
@@ -99,7 +99,7 @@ def _valid_date(text: str) -> bool:
 
 
 # -- assignment -----------------------------------------------------------------------
-def phase_of_file(config, path: Path) -> str:
+def phase_of_file(config: Config, path: Path) -> str:
     """The phase a file belongs to (by `paths` only)."""
     for phase in config.phases:
         if config.matches(phase.paths, path):
@@ -107,7 +107,7 @@ def phase_of_file(config, path: Path) -> str:
     return REST
 
 
-def phase_of_violation(config, path: Path, code: str) -> str:
+def phase_of_violation(config: Config, path: Path, code: str) -> str:
     """The phase a violation belongs to: its file's paths and its code must both match."""
     for phase in config.phases:
         if config.matches(phase.paths, path) and phase.covers_code(code):
@@ -115,7 +115,7 @@ def phase_of_violation(config, path: Path, code: str) -> str:
     return REST
 
 
-def declared(configs: Iterable) -> list[Phase]:
+def declared(configs: Iterable[Config]) -> list[Phase]:
     """The phases of several configurations, first declaration of each name winning."""
     phases: dict[str, Phase] = {}
     for config in configs:
@@ -135,14 +135,14 @@ class Counted:
     violations: tuple[tuple[str, Optional[str]], ...]  # (phase, fix) per violation
 
 
-def count_file(config, path: Path, governed: int, canonical: int, violations: Iterable[Violation]) -> Counted:
+def count_file(config: Config, path: Path, governed: int, canonical: int, violations: Iterable[Violation]) -> Counted:
     return Counted(
         phase_of_file(config, path), governed, canonical,
         tuple((phase_of_violation(config, path, v.code), v.fix) for v in violations),
     )
 
 
-def by_phase(phases: list[Phase], counted: Iterable[Counted], today: Optional[datetime.date] = None) -> list[dict]:
+def by_phase(phases: list[Phase], counted: Iterable[Counted], today: Optional[datetime.date] = None) -> list[dict[str, Any]]:
     """The `by_phase` rows: declared phases in order, then `rest`."""
     today = today or datetime.date.today()
     rows = {phase.name: _empty(phase.name, phase.deadline) for phase in phases}
@@ -168,7 +168,7 @@ def _empty(name: str, deadline: Optional[str]) -> dict[str, Any]:
             "canonical": 0, "total": 0, "score": 100.0, "deadline": deadline}
 
 
-def _on_track(row: dict, today: datetime.date) -> Optional[bool]:
+def _on_track(row: dict[str, Any], today: datetime.date) -> Optional[bool]:
     """Done phases are on track; open ones are while their deadline has not passed."""
     if row["violations"] == 0:
         return True

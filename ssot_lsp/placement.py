@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -34,7 +34,7 @@ class NameScope:
 
 @dataclass
 class _Slot:
-    block: list  # the body list holding the statement
+    block: Sequence[ast.AST]  # the body list holding the statement
     owner: ast.AST  # the node whose field that list is
     conditional: bool  # the block runs only under a condition (try, if, loop, with, match)
 
@@ -112,7 +112,7 @@ class Placement:
 
     @staticmethod
     def _first_line(node: ast.stmt) -> int:
-        decorators = getattr(node, "decorator_list", ())
+        decorators: list[ast.expr] = getattr(node, "decorator_list", [])
         return min([node.lineno, *(d.lineno for d in decorators)]) - 1
 
     def scope_at(self, line: int, col: int = 0) -> NameScope:
@@ -120,9 +120,11 @@ class Placement:
         best = self.module_scope
         for scope in self.scopes[1:]:
             node = scope.node
-            first = node.body[0]  # type: ignore[attr-defined]
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue  # only def and class statements follow the module here
+            first = node.body[0]
             start = (first.lineno - 1, 0)
-            end = ((node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)  # type: ignore[attr-defined]
+            end = ((node.end_lineno or node.lineno) - 1, node.end_col_offset or 0)
             if start <= (line, col) <= end and _inside(scope, best):
                 best = scope
         return best
@@ -178,10 +180,10 @@ class Placement:
             scope.declared_global.update(node.names)
             for name in node.names:
                 self.bound_counts[name] = self.bound_counts.get(name, 0) + 1
-        elif type(node).__name__ in ("MatchAs", "MatchStar") and getattr(node, "name", None):
-            self._bind(scope, node.name)  # type: ignore[attr-defined]
-        elif type(node).__name__ == "MatchMapping" and getattr(node, "rest", None):
-            self._bind(scope, node.rest)  # type: ignore[attr-defined]
+        elif type(node).__name__ in ("MatchAs", "MatchStar", "MatchMapping"):  # not in Python 3.9's ast
+            captured: Optional[str] = getattr(node, "rest" if type(node).__name__ == "MatchMapping" else "name", None)
+            if captured:
+                self._bind(scope, captured)
 
     def module_name_free(self, name: str, site: NameScope) -> bool:
         """Whether a new module-level binding of `name` changes nothing but the site's lookup.
@@ -198,11 +200,11 @@ class Placement:
                 return False
             if name in scope.declared_global:
                 return False
-        scope: Optional[NameScope] = site
-        while scope is not None and scope is not self.module_scope:
-            if scope.kind == "function" and name in scope.bound:
+        enclosing: Optional[NameScope] = site
+        while enclosing is not None and enclosing is not self.module_scope:
+            if enclosing.kind == "function" and name in enclosing.bound:
                 return False
-            scope = scope.parent
+            enclosing = enclosing.parent
         return True
 
     def _all_scopes(self) -> list[NameScope]:

@@ -29,7 +29,7 @@ from .imports import (
 from .model import Edit, Fix, Span, Violation
 from .placement import Placement
 from .registry import Registry
-from .source import dominant_newline
+from .source import Located, dominant_newline
 from .templates import Argument, TemplateChoice, render, reorders_effects, template_names
 
 if TYPE_CHECKING:
@@ -351,10 +351,11 @@ class Planner:
 
     # -- call rules ---------------------------------------------------------------------
     def call_fix(self, finding: Finding, snippets: bool) -> Fix:
-        reference: Reference = finding.subject  # type: ignore[assignment]
+        reference = finding.subject
         choice = finding.choice
         rule = finding.rule
-        assert choice is not None and rule is not None and reference.call is not None
+        assert isinstance(reference, Reference) and reference.call is not None  # call rules match calls only
+        assert choice is not None and rule is not None
         call = reference.call
         plain = render(choice, self.argument_text, self.args_text(call.node))
         try:
@@ -411,7 +412,7 @@ class Planner:
             text = text.replace(token, stop)
         return text
 
-    def node_span(self, node: ast.AST) -> Span:
+    def node_span(self, node: Located) -> Span:
         return node_span(self.lines, node)
 
     # -- names a fix introduces -------------------------------------------------------------

@@ -126,9 +126,10 @@ def file_aliases(path: Union[str, Path]) -> list[tuple[str, str]]:
         return []
     if b"import" not in data or b"as" not in data:
         return []
-    data = as_python_reads(data)
-    if data is None:
+    converted = as_python_reads(data)
+    if converted is None:
         return []  # cannot be imported either
+    data = converted
     pairs = []
     for match in _AS.finditer(data):
         start = match.start()

@@ -13,10 +13,10 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from . import baseline
-from .model import Violation
+from .model import Violation, ViolationKey
 
 NEW, UNCHANGED, ABSENT = "new", "unchanged", "absent"
 
@@ -45,8 +45,8 @@ class States:
     """Every violation found with its baseline state, and the recorded ones no longer found."""
 
     found: list[tuple[str, Violation]] = field(default_factory=list)
-    state: dict[tuple, str] = field(default_factory=dict)  # (path, code, span) -> new / unchanged
-    absent: list[dict] = field(default_factory=list)  # {file (display path), code, text, source}
+    state: dict[ViolationKey, str] = field(default_factory=dict)  # new / unchanged
+    absent: list[dict[str, str]] = field(default_factory=list)  # {file (display path), code, text, source}
 
 
 def states(found: list[tuple[str, Violation]], path: Path, loader: Optional[baseline.Loader] = None) -> States:
@@ -68,7 +68,8 @@ def states(found: list[tuple[str, Violation]], path: Path, loader: Optional[base
     return result
 
 
-def sarif_results(states_: States, results: list[dict], location) -> list[dict]:
+def sarif_results(states_: States, results: list[dict[str, Any]],
+                  location: Callable[[str], dict[str, str]]) -> list[dict[str, Any]]:
     """`results` (one per `states_.found` item, same order) marked, then the absent ones."""
     for result, (shown, violation) in zip(results, states_.found):
         result["baselineState"] = states_.state[(shown, violation.code, violation.span)]

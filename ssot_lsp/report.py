@@ -29,14 +29,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional
 
 from .batch import FileResult
 from .config import Config
 from .configs import ConfigStore, registry_problems
+from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, ConfigurationError, Rule, Span, Violation
 from .registry import Registry
 from .runner import Discovery, discover
-from .model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, ConfigurationError, Span, Violation
+
+if TYPE_CHECKING:
+    from .bindings import ImportedName, ImportStatement
+    from .phases import Counted, Phase
 
 TOP_FILES = 10
 
@@ -47,8 +51,8 @@ class Report:
 
     files: list[FileResult] = field(default_factory=list)
     scope: tuple[str, ...] = ()
-    phases: list = field(default_factory=list)  # phases.Phase declared by the configs (SPEC §14)
-    phase_counts: list = field(default_factory=list)  # phases.Counted, one per file
+    phases: list[Phase] = field(default_factory=list)  # declared by the configs (SPEC §14)
+    phase_counts: list[Counted] = field(default_factory=list)  # one per file
 
     @property
     def governed(self) -> int:
@@ -106,7 +110,7 @@ class Report:
         return dict(sorted(folders.items(), key=lambda item: (-item[1]["violations"], item[0])))
 
 
-def _by_phase(phases: list, counted: list) -> list[dict[str, Any]]:
+def _by_phase(phases: list[Phase], counted: list[Counted]) -> list[dict[str, Any]]:
     from .phases import by_phase
 
     return by_phase(phases, counted)
@@ -191,7 +195,7 @@ def tally(text: str, path: Path, registry: Registry) -> tuple[tuple[int, int, in
     return (governed, canonical, violating), violations
 
 
-def _is_replacement(registry, statement, module: Optional[str], span: Optional[Span]) -> bool:
+def _is_replacement(registry: Registry, statement: ImportStatement, module: Optional[str], span: Optional[Span]) -> bool:
     """Whether an import name brings in what a rule says to use instead (module, symbol or callee)."""
     if module is None:
         return False
@@ -203,7 +207,7 @@ def _is_replacement(registry, statement, module: Optional[str], span: Optional[S
 
 
 @lru_cache(maxsize=32)
-def replacement_targets(rules: tuple) -> tuple[frozenset[str], frozenset[str]]:
+def replacement_targets(rules: tuple[Rule, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(modules, dotted names) the rules point to: module rules' replacements, symbol rules'
     replacements, and what call rules' `imports` bind (or a dotted callee)."""
     import ast
@@ -227,7 +231,7 @@ def replacement_targets(rules: tuple) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(modules), frozenset(names)
 
 
-def _names(statement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
+def _names(statement: ImportStatement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
     """(module imported from, span of the name) for each name; a `*` counts as one name."""
     if statement.kind == "import":
         for imported in statement.names:
@@ -239,7 +243,7 @@ def _names(statement) -> Iterable[tuple[Optional[str], Optional[Span]]]:
             yield statement.resolved, imported.span
 
 
-def _governed(registry, statement, module: Optional[str], span: Optional[Span]) -> bool:
+def _governed(registry: Registry, statement: ImportStatement, module: Optional[str], span: Optional[Span]) -> bool:
     if module is None:
         return False
     imported = _imported(statement, span)
@@ -260,14 +264,14 @@ def _governed(registry, statement, module: Optional[str], span: Optional[Span]) 
         or registry.named_rules(qualname, "symbol") or registry.named_rules(qualname, "call"))
 
 
-def _imported(statement, span: Optional[Span]):
+def _imported(statement: ImportStatement, span: Optional[Span]) -> Optional[ImportedName]:
     """The name of a `from` statement with this span (None for `import` and `*`)."""
     if statement.kind != "from" or span is None:
         return None
     return next((imported for imported in statement.names if imported.span == span), None)
 
 
-def _in_canonical_package(registry, path: Path) -> bool:
+def _in_canonical_package(registry: Registry, path: Path) -> bool:
     absolute = Path(os.path.abspath(path))
     return any(folder == absolute.parent or folder in absolute.parents
                for folder in (p.parent for p in registry.canonical_modules_paths()))
@@ -289,7 +293,8 @@ def discover_governed(paths: Iterable[str], config: Optional[Path] = None, disco
 
 
 def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress=None, discovery=None,
+                 overlays: Optional[dict[Path, str]] = None, progress: Optional[Callable[[int, int], None]] = None,
+                 discovery: Optional[Discovery] = None,
                  store: Optional[ConfigStore] = None) -> Report:
     """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError.
 
@@ -316,7 +321,7 @@ def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: O
     return Report(tallies, scope, phases.declared(configs.values()), counted)
 
 
-def report_for_paths(paths: list[Path], overlays: Optional[dict[Path, str]] = None) -> dict:
+def report_for_paths(paths: list[Path], overlays: Optional[dict[Path, str]] = None) -> dict[str, Any]:
     """The compliance report of the files under `paths` as JSON-ready data.
 
     `overlays` maps paths to unsaved editor text that replaces the file's contents.

@@ -21,7 +21,7 @@ import warnings
 from functools import cached_property
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Optional, Union
+from typing import Optional, Protocol, Union
 
 from .lexer import statement_starts
 
@@ -107,6 +107,19 @@ def dominant_newline(text: str) -> str:
     counts["\n"] = text.count("\n") - counts["\r\n"]
     best = max(counts, key=lambda key: counts[key])
     return best if counts[best] else "\n"
+
+
+class Located(Protocol):
+    """A syntax node with a position (statements, expressions, arguments, handlers)."""
+
+    @property
+    def lineno(self) -> int: ...
+    @property
+    def col_offset(self) -> int: ...
+    @property
+    def end_lineno(self) -> Optional[int]: ...
+    @property
+    def end_col_offset(self) -> Optional[int]: ...
 
 
 class LineIndex:
@@ -451,7 +464,7 @@ def _deep_lines(chunk: str, max_depth: int) -> list[int]:
     except (SyntaxError, ValueError):
         return []
     found: list[int] = []
-    statements: list[ast.AST] = list(tree.body)
+    statements: list[ast.stmt] = list(tree.body)
     while statements:
         statement = statements.pop()
         children = list(ast.iter_child_nodes(statement))
@@ -459,7 +472,7 @@ def _deep_lines(chunk: str, max_depth: int) -> list[int]:
         if _depth([child for child in children if not isinstance(child, ast.stmt)]) <= max_depth:
             statements.extend(inner)
             continue
-        first, last = _extent(statement)  # type: ignore[arg-type]
+        first, last = _extent(statement)
         found.extend(range(first, last + 1))
     return found
 

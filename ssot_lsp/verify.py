@@ -16,6 +16,7 @@ untouched and reports) any file changed since.
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import hashlib
 import json
@@ -206,7 +207,7 @@ class Run:
         self.settle(written[middle:])
 
 
-def run_verify(args) -> int:
+def run_verify(args: argparse.Namespace) -> int:
     """`fix --verify CMD` / `fix --undo`; exit 0 clean, 1 work left or files restored, 2 on errors."""
     if args.undo:
         return run_undo(Path.cwd() / JOURNAL)
@@ -233,7 +234,7 @@ def run_verify(args) -> int:
     return _summary(run, candidates, remaining)
 
 
-def _plan(args) -> tuple[list[Candidate], int, Optional[int]]:
+def _plan(args: argparse.Namespace) -> tuple[list[Candidate], int, Optional[int]]:
     """The files whose safe fixes change them (nothing written yet), and violations left elsewhere."""
     from .cli_common import prepare
     from .fix_files import fix_file

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from ..config import CONFIDENCES, DEFAULT_EXCLUDE, Config
 from ..model import Rule
@@ -21,6 +21,9 @@ from ..modules import Workspace
 from ..source import DecodeError, decode
 from .derive import Deriver, Inferred
 from .reader import ModuleReader
+
+if TYPE_CHECKING:
+    from ..canonical import CanonicalSymbol
 
 __all__ = ["CONFIDENCES", "Inference", "Inferred", "at_least"]
 
@@ -48,7 +51,7 @@ class Inference:
     """The inferred rules of one configuration's workspace, kept up to date file by file."""
 
     def __init__(self, config: Config, workspace: Optional[Workspace] = None,
-                 canonical: Optional[Callable[[], dict]] = None, files: Optional[Iterable[Path]] = None):
+                 canonical: Optional[Callable[[], dict[str, CanonicalSymbol]]] = None, files: Optional[Iterable[Path]] = None):
         self.config = config
         self.workspace = workspace or Workspace(config.src)
         self._canonical = canonical

@@ -10,15 +10,19 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..config import CONFIDENCES, Config, find_config_file, load_config
 from ..model import ConfigurationError
 
+if TYPE_CHECKING:
+    from . import Inference
+    from .derive import Inferred
+
 EXIT_CLEAN, EXIT_UNREADABLE, EXIT_ERROR = 0, 1, 2
 
 
-def register(commands) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     infer = commands.add_parser("infer", help="propose rules from the deprecations the code declares")
     infer.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders to read")
     infer.add_argument("--config", metavar="FILE", help="use this config file for every path")
@@ -93,13 +97,13 @@ def _python_files(path: Path, config: Config) -> list[Path]:
     return [path] if path.is_file() else list(python_files(path, config))
 
 
-def _inference(config: Config, files: list[Path]):
+def _inference(config: Config, files: list[Path]) -> Inference:
     from . import Inference
 
     return Inference(config, files=files)
 
 
-def _write(config_path: Path, config: Config, items) -> bool:
+def _write(config_path: Path, config: Config, items: list[Inferred]) -> bool:
     from ..fix_files import replace_file
     from ..runner import display_path
     from .output import appended_text, new_rules, validate

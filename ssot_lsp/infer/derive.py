@@ -20,7 +20,7 @@ import re
 import sys
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable, Optional
+from typing import Callable, Optional, Tuple, Union
 
 from ..exports import resolve_relative
 from ..model import Rule
@@ -28,6 +28,14 @@ from ..templates import template_problem
 from .reader import Found, ModuleReader, without_docstring
 
 MAX_OMITTABLE = 4  # defaulted parameters whose every omission combination gets a template
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+# What one kind of evidence says: (kind, confidence, basis, replace, templates, params, imports).
+Evidence = Tuple[str, str, str, Optional[str], Tuple[str, ...], Tuple[str, ...], Tuple[str, ...]]
+# A call rule's (params, templates, imports).
+CallRule = Tuple[Tuple[str, ...], Tuple[str, ...], Tuple[str, ...]]
+# One argument of a delegating call: (keyword, parameter, literal text).
+Piece = Tuple[Optional[str], Optional[str], str]
 
 
 
@@ -78,7 +86,7 @@ class Deriver:
         self.function_def = function_def  # a workspace callee's definition: its defaults
 
     def derive(self, found: Found) -> Inferred:
-        method = getattr(self, f"_{found.what}")
+        method: Callable[[Found], Evidence] = getattr(self, f"_{found.what}")
         kind, confidence, basis, replace, templates, params, imports = method(found)
         rule = Rule(
             id=f"INF-{found.qualname}", kind=kind, name=found.qualname, replace=replace,
@@ -90,15 +98,15 @@ class Deriver:
                         _lines(found))
 
     # -- each kind of evidence: (kind, confidence, basis, replace, templates, params, imports)
-    def _alias(self, found: Found):
+    def _alias(self, found: Found) -> Evidence:
         target = self.canonical(found.target or "")
         return "symbol", "high", f"alias of {target}", target, (), (), ()
 
-    def _getattr(self, found: Found):
+    def _getattr(self, found: Found) -> Evidence:
         target = self.canonical(found.target or "")
         return "symbol", "high", "module __getattr__ map", target, (), (), ()
 
-    def _module(self, found: Found):
+    def _module(self, found: Found) -> Evidence:
         target = self.reexported_module()
         if target is not None:
             return "module", "high", f"re-exports {target}", target, (), (), ()
@@ -107,7 +115,7 @@ class Deriver:
             return "module", "medium", "named in the message", named, (), (), ()
         return "module", "low", "flag only", None, (), (), ()
 
-    def _function(self, found: Found, owner: Optional[ast.ClassDef] = None):
+    def _function(self, found: Found, owner: Optional[ast.ClassDef] = None) -> Evidence:
         function = found.node
         assert isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
         target = self.reader.target_name(found.warning.target)
@@ -123,7 +131,7 @@ class Deriver:
             return "call", "high", basis, None, templates, params, imports
         return self.fallback(found, "call", owner)
 
-    def _method(self, found: Found):
+    def _method(self, found: Found) -> Evidence:
         method = found.node
         assert isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
         decorators = {d.id for d in method.decorator_list if isinstance(d, ast.Name)}
@@ -133,7 +141,7 @@ class Deriver:
             isinstance(d, ast.Attribute) and d.attr in ("setter", "getter") for d in method.decorator_list)
         return self.fallback(found, "symbol" if properties else "call", found.owner)
 
-    def _class(self, found: Found):
+    def _class(self, found: Found) -> Evidence:
         node = found.node
         assert isinstance(node, ast.ClassDef)
         target = self.reader.target_name(found.warning.target)
@@ -144,14 +152,14 @@ class Deriver:
             return "symbol", "high", f"subclass of {base} that only warns", self.canonical(base), (), (), ()
         return self.fallback(found, "symbol", None)
 
-    def fallback(self, found: Found, flag_kind: str, owner: Optional[ast.ClassDef]):
+    def fallback(self, found: Found, flag_kind: str, owner: Optional[ast.ClassDef]) -> Evidence:
         named = self.message_path(found, want_module=False, owner=owner)
         if named is not None:
             return "symbol", "medium", "named in the message", named, (), (), ()
         return flag_kind, "low", "flag only", None, (), (), ()
 
     # -- replacements ------------------------------------------------------------------
-    def delegated_call(self, function, owner) -> Optional[ast.Call]:
+    def delegated_call(self, function: FunctionNode, owner: Optional[ast.ClassDef]) -> Optional[ast.Call]:
         """The call of `return callee(...)` when that is all the body does after warning."""
         body = without_docstring(function.body)
         if body and self.reader.deprecation_warning(body[0]) is not None:
@@ -248,7 +256,7 @@ class Deriver:
 class Signature:
     """A function's parameters as a call rule sees them (`self`/`cls` left out)."""
 
-    def __init__(self, function, owner: Optional[ast.ClassDef]):
+    def __init__(self, function: FunctionNode, owner: Optional[ast.ClassDef]):
         arguments = function.args
         positional = [a.arg for a in [*arguments.posonlyargs, *arguments.args]]
         decorators = {d.id for d in function.decorator_list if isinstance(d, ast.Name)}
@@ -278,7 +286,7 @@ class Signature:
         return starred == expected and keywords == expected_keywords
 
 
-def forwarding_call(function, owner) -> ast.Call:
+def forwarding_call(function: FunctionNode, owner: Optional[ast.ClassDef]) -> ast.Call:
     """A call passing the function's parameters on as they came (for a decorator's explicit target)."""
     signature = Signature(function, owner)
     call = ast.Call(func=ast.Name("target"), args=[ast.Name(p) for p in signature.positional], keywords=[
@@ -290,8 +298,9 @@ def forwarding_call(function, owner) -> ast.Call:
     return call
 
 
-def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner, canonical,
-              callee_def: Optional[ast.FunctionDef] = None):
+def call_rule(function: FunctionNode, call: ast.Call, callee: str, reader: ModuleReader,
+              owner: Optional[ast.ClassDef], canonical: Callable[[str], str],
+              callee_def: Optional[ast.FunctionDef] = None) -> Optional[CallRule]:
     """(params, templates, imports) of a call rule rewriting calls of `function` into `callee(...)`.
 
     An omitted defaulted parameter is written out as its default, unless the callee (read from
@@ -332,7 +341,7 @@ def call_rule(function, call: ast.Call, callee: str, reader: ModuleReader, owner
     return (signature.params, tuple(templates), imports) if templates else None
 
 
-def _same_defaults(pieces, signature: Signature, callee: Optional[Signature]) -> set[str]:
+def _same_defaults(pieces: list[Piece], signature: Signature, callee: Optional[Signature]) -> set[str]:
     """Parameters whose default the callee repeats where the delegating call passes them."""
     if callee is None:
         return set()
@@ -347,9 +356,9 @@ def _same_defaults(pieces, signature: Signature, callee: Optional[Signature]) ->
     return same
 
 
-def _pieces(call: ast.Call, params: set[str]) -> Optional[list[tuple[Optional[str], Optional[str], str]]]:
+def _pieces(call: ast.Call, params: set[str]) -> Optional[list[Piece]]:
     """(keyword, parameter, literal text) per argument; None unless each is a parameter or a literal."""
-    pieces: list[tuple[Optional[str], Optional[str], str]] = []
+    pieces: list[Piece] = []
     if any(k.arg is None for k in call.keywords):
         return None  # `**x`
     arguments = [(None, arg) for arg in call.args] + [(k.arg, k.value) for k in call.keywords]
@@ -374,7 +383,7 @@ def _lines(found: Found) -> tuple[int, int]:
     return min([node.lineno, *decorators]), getattr(node, "end_lineno", None) or node.lineno
 
 
-def _shadowed(node: ast.expr, function) -> bool:
+def _shadowed(node: ast.expr, function: FunctionNode) -> bool:
     """Whether the callee's root name is one of the function's own parameters."""
     while isinstance(node, ast.Attribute):
         node = node.value

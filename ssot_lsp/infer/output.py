@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..config import CONFIDENCES, TOOL_TABLE, config_from_text
+from ..model import Rule
 from .derive import Inferred
 
 BLOCK_START = "# >>> ssot-lsp infer"
@@ -67,7 +68,7 @@ def render_json(items: list[Inferred]) -> str:
     return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
 
 
-def new_rules(items: Iterable[Inferred], written) -> list[Inferred]:
+def new_rules(items: Iterable[Inferred], written: Iterable[Rule]) -> list[Inferred]:
     """The inferred rules whose name and id no rule of the registry has yet."""
     names = {rule.name for rule in written}
     ids = {rule.id for rule in written}

@@ -231,8 +231,8 @@ class ModuleReader:
 
     def mapped_name(self, value: ast.expr) -> Optional[str]:
         if isinstance(value, ast.Tuple) and len(value.elts) == 2:
-            parts = [text_of(element) for element in value.elts]
-            return ".".join(parts) if all(parts) and _dotted(".".join(parts)) else None  # type: ignore[arg-type]
+            parts = [part for part in (text_of(element) for element in value.elts) if part]
+            return ".".join(parts) if len(parts) == 2 and _dotted(".".join(parts)) else None
         text = text_of(value) if isinstance(value, ast.Constant) else None
         if text is not None:
             if not _dotted(text):

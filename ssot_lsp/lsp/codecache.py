@@ -79,10 +79,10 @@ def install() -> None:
     _file = cache_folder() / f"generated-code-{sys.implementation.cache_tag}-{environment}-m{marshal.version}.marshal"
     _known.update(_load(_file))
     for module in modules:
-        module.compile = _cached_compile(_future_flags(vars(module)))  # type: ignore[attr-defined]
+        setattr(module, "compile", _cached_compile(_future_flags(vars(module))))  # noqa: B010 - a module's global
     for name in EXEC_MODULES:
         module = importlib.import_module(name)
-        module.exec = _cached_exec(_cached_compile(_future_flags(vars(module))))  # type: ignore[attr-defined]
+        setattr(module, "exec", _cached_exec(_cached_compile(_future_flags(vars(module)))))  # noqa: B010
     _active = True
 
 
@@ -137,7 +137,7 @@ def _remove_abandoned(folder: Path) -> None:
             pass
 
 
-def _load(path: Path) -> dict[tuple[str, str, int], Any]:
+def _load(path: Path) -> dict[tuple[str, str, int], CodeType]:
     try:
         with open(path, "rb") as stream:
             table = marshal.load(stream)

@@ -27,14 +27,14 @@ SEVERITY = {
 }
 
 
-class Lines(Protocol):
-    """What placing a position needs of a text: its lines (a `LineIndex`, or the scan's sparse lines)."""
-
-    def line(self, number: int) -> str: ...
-
-
 class PositionOutOfRange(ValueError):
     """A client position that lies outside the document."""
+
+
+class TextLines(Protocol):
+    """The text of a document's lines: a full LineIndex, or only the lines a scan's violations touch."""
+
+    def line(self, number: int) -> str: ...
 
 
 def choose_encoding(offered: Optional[Sequence[str]]) -> str:
@@ -95,11 +95,11 @@ def _utf8_column(line_text: str, units: int) -> int:
     return len(data.decode("utf-8", "surrogatepass"))
 
 
-def position(lines: Lines, line: int, column: int, encoding: str) -> types.Position:
+def position(lines: TextLines, line: int, column: int, encoding: str) -> types.Position:
     return types.Position(line=line, character=to_client_column(lines.line(line), column, encoding))
 
 
-def lsp_range(lines: Lines, span: Span, encoding: str) -> types.Range:
+def lsp_range(lines: TextLines, span: Span, encoding: str) -> types.Range:
     return types.Range(
         start=position(lines, span.start_line, span.start_col, encoding),
         end=position(lines, span.end_line, span.end_col, encoding),
@@ -131,7 +131,7 @@ def span_from_data(value: Any) -> Optional[Span]:
     return None
 
 
-def diagnostic(violation: Violation, lines: Lines, encoding: str, version: Optional[int],
+def diagnostic(violation: Violation, lines: TextLines, encoding: str, version: Optional[int],
                tag_support: bool = True) -> types.Diagnostic:
     """A violation as an LSP diagnostic; `data` lets a code action find its fix directly."""
     tags = [types.DiagnosticTag.Deprecated] if violation.deprecated and tag_support else None
@@ -183,6 +183,7 @@ def workspace_edit(uri: str, version: Optional[int], lines: LineIndex, edits: It
     edits = list(edits)
     identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
     if snippets == "experimental":
+        # Plain dicts: lsprotocol has no TextEdit with an insertTextFormat.
         raw: list[Any] = [{"range": _unstructured_range(lines, e.span, encoding), "newText": e.text,
                 **({"insertTextFormat": types.InsertTextFormat.Snippet.value} if _is_snippet(e) else {})}
                for e in edits]
@@ -198,7 +199,7 @@ def _is_snippet(edit: Edit) -> bool:
     return "${" in edit.text
 
 
-def _unstructured_range(lines: LineIndex, span: Span, encoding: str) -> dict[str, Any]:
+def _unstructured_range(lines: LineIndex, span: Span, encoding: str) -> dict[str, dict[str, int]]:
     rng = lsp_range(lines, span, encoding)
     return {"start": {"line": rng.start.line, "character": rng.start.character},
             "end": {"line": rng.end.line, "character": rng.end.character}}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional, Protocol
+from typing import TYPE_CHECKING, Iterable, Optional, Protocol, Sequence
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
@@ -96,20 +96,18 @@ async def current_result(ls: "SsotServer", uri: str) -> Optional[Result]:
     return result
 
 
-class Found(Protocol):
-    """What diagnostics are made of: an open document's `Result` or a closed file's `FileResult`."""
+class Diagnosed(Protocol):
+    """What diagnostics are built from: an open document's `Result` or a closed file's `FileResult`."""
 
     @property
     def version(self) -> Optional[int]: ...
-
     @property
-    def lines(self) -> convert.Lines: ...
-
+    def lines(self) -> convert.TextLines: ...
     @property
-    def violations(self) -> list[Violation]: ...
+    def violations(self) -> Sequence[Violation]: ...
 
 
-def diagnostics_of(ls: "SsotServer", result: Found) -> list[types.Diagnostic]:
+def diagnostics_of(ls: "SsotServer", result: Diagnosed) -> list[types.Diagnostic]:
     tags = ls.supports("text_document.publish_diagnostics.tag_support") is not None or ls.pull_diagnostics
     return [convert.diagnostic(v, result.lines, ls.encoding, result.version, tags) for v in result.violations]
 

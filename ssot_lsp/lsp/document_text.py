@@ -43,8 +43,9 @@ def apply_changes(text: str, changes: Any, encoding: str, uri: str = "") -> str:
 def apply_change(text: str, change: Any, encoding: str, uri: str = "") -> str:
     """`text` after one content change: a whole new text, or a range replaced."""
     change_range: Optional[types.Range] = getattr(change, "range", None)
+    inserted: str = change.text
     if change_range is None:
-        return str(change.text)
+        return inserted
     start, end = change_range.start, change_range.end
     if (start.line, start.character) > (end.line, end.character):
         log.warning("didChange for %s: range %d:%d-%d:%d ends before it starts; applied with its ends swapped",
@@ -53,7 +54,7 @@ def apply_change(text: str, change: Any, encoding: str, uri: str = "") -> str:
     start_bounds = line_bounds(text, start.line)
     end_bounds = start_bounds if end.line == start.line else line_bounds(text, end.line)
     low, high = offset(text, start_bounds, start, encoding), offset(text, end_bounds, end, encoding)
-    return text[:low] + str(change.text) + text[high:]
+    return text[:low] + inserted + text[high:]
 
 
 def offset(text: str, bounds: Optional[tuple[int, int]], position: types.Position, encoding: str) -> int:

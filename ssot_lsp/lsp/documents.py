@@ -110,7 +110,8 @@ class DocumentState:
     stale: bool = False  # the config or another module changed: check again even at the same version
 
 
-Lexed = tuple[Optional[str], LineIndex]  # (sparse text or None, LineIndex): the part of a big document's check that needs no engine state
+# (sparse text or None, lines): the part of a big document's check that needs no engine state
+Lexed = tuple[Optional[str], LineIndex]
 
 
 def check_text(configs: ConfigStore, path: Optional[Path], text: str, version: Optional[int],

@@ -25,6 +25,14 @@ JEDI_NICE = 3  # below the server (edits first), above the workspace scan
 CACHED_ANSWERS = 8
 
 
+class _AskedAnswer(Answer):
+    """An answer that knows when its question was first asked: the completion budget counts from then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked_at = time.monotonic()
+
+
 class JediCompleter:
     """jedi requests, one at a time: the newest waiting request replaces an older one.
 
@@ -39,8 +47,8 @@ class JediCompleter:
         self._jobs: Optional[JediJobs] = None  # jedi's state on that thread
         self._lock = threading.RLock()  # an answer that is there at once settles while a request holds it
         self._answers: "OrderedDict[Hashable, list[Candidate]]" = OrderedDict()
-        self._running: Optional[tuple[Hashable, Answer]] = None
-        self._queued: Optional[tuple[Hashable, tuple[str, tuple[Any, ...]], Answer]] = None
+        self._running: Optional[tuple[Optional[Hashable], Answer]] = None
+        self._queued: Optional[tuple[Optional[Hashable], tuple[str, tuple[Any, ...]], Answer]] = None
 
     def request(self, key: Hashable, text: str, path: Optional[str], line: int, column: int) -> Answer:
         return self._ask(key, "jedi.complete", (text, path, line, column))
@@ -52,7 +60,8 @@ class JediCompleter:
         with self._lock:
             if self._queued is not None and self._queued[-1] is answer:
                 return 0.0
-        return max(0.0, budget - (time.monotonic() - getattr(answer, "asked_at", time.monotonic())))
+        asked_at = answer.asked_at if isinstance(answer, _AskedAnswer) else time.monotonic()
+        return max(0.0, budget - (time.monotonic() - asked_at))
 
     def prime(self, text: str, path: Optional[str]) -> Answer:
         """Parse a document ahead of its first completion (nothing is kept but jedi's caches)."""
@@ -69,8 +78,7 @@ class JediCompleter:
             for pending in (self._running, self._queued):
                 if key is not None and pending is not None and pending[0] == key:
                     return pending[-1]
-            answer: Answer = Future()
-            answer.asked_at = time.monotonic()  # type: ignore[attr-defined]
+            answer = _AskedAnswer()
             if self._running is None:
                 self._start(key, job, args, answer)
             else:
@@ -88,7 +96,8 @@ class JediCompleter:
             call = self._thread.submit(self._in_thread, job, args)
         call.add_done_callback(lambda done: self._finished(key, job, args, answer, done))
 
-    def _finished(self, key: Optional[Hashable], job: str, args: tuple[Any, ...], answer: Answer, done: "Future[Any]") -> None:
+    def _finished(self, key: Optional[Hashable], job: str, args: tuple[Any, ...], answer: Answer,
+                  done: Future[Any]) -> None:
         error = done.exception()
         if isinstance(error, WorkerUnavailable) and self._thread is None:
             log.warning("ssot: jedi runs in the server (%s)", error)
@@ -119,12 +128,12 @@ class JediCompleter:
         return (self._jobs.complete if job == "jedi.complete" else self._jobs.prime)(*args)
 
 
-def _done(value: Any) -> Answer:
+def _done(value: list[Candidate]) -> Answer:
     future: Answer = Future()
     future.set_result(value)
     return future
 
 
-def _settle(future: Answer, value: Any) -> None:
+def _settle(future: Answer, value: Optional[list[Candidate]]) -> None:
     if not future.done():
         future.set_result(value)

@@ -21,7 +21,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Optional, TypeVar, cast
+from typing import Any, BinaryIO, Callable, Generator, Optional, TypeVar, Union, cast
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -129,7 +129,8 @@ class SsotProtocol(LanguageServerProtocol):
             return None
         return super().handle_message(message)
 
-    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None) -> None:
+    def _execute_handler(self, msg_id: Union[str, int], handler: Callable[..., Any], callback: Callable[..., None],
+                         args: Optional[tuple[Any, ...]] = None, kwargs: Optional[dict[str, Any]] = None) -> None:
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         # pygls files the future of every handler it runs under an id, but only a request's
         # answer takes it out again: those of notifications (every didOpen, didChange and
@@ -155,7 +156,7 @@ class SsotProtocol(LanguageServerProtocol):
             pass
 
     @lsp_method(types.INITIALIZE)
-    def lsp_initialize(self, params: types.InitializeParams) -> Any:
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
         # pygls takes the client's first preference; we prefer UTF-8 whenever it is offered.
         self._initialize_seen = True
         general = params.capabilities.general
@@ -164,7 +165,7 @@ class SsotProtocol(LanguageServerProtocol):
         return (yield from super().lsp_initialize(params))
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
-    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
         uri = params.text_document.uri
         document = self.workspace.text_documents.get(uri)
         if document is None:
@@ -182,7 +183,7 @@ class SsotProtocol(LanguageServerProtocol):
         return None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
-    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, Any]:
         if params.text_document.uri not in self.workspace.text_documents:
             log.warning("ignoring didClose for %s: the document is not open", params.text_document.uri)
             return None

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import Future
-from typing import Any, BinaryIO, Callable, Optional, cast
+from typing import IO, Any, Callable, Optional, cast
 
 log = logging.getLogger("ssot_lsp")
 
@@ -59,13 +59,13 @@ class JobFailed(RuntimeError):
     """The job raised in the helper process; the message is the child's exception."""
 
 
-def _write_frame(stream: BinaryIO, value: Any) -> None:
+def _write_frame(stream: IO[bytes], value: Any) -> None:
     body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(body)) + body)
     stream.flush()
 
 
-def _read_frame(stream: BinaryIO) -> Any:
+def _read_frame(stream: IO[bytes]) -> Any:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EOFError
@@ -153,23 +153,27 @@ class Worker:
         return outbox
 
     def _write(self, process: subprocess.Popen[bytes], outbox: Outbox) -> None:
+        stdin = process.stdin
+        assert stdin is not None  # started with stdin=PIPE
         while True:
             item = outbox.get()
             if item is None:
                 break
             try:
-                _write_frame(cast(BinaryIO, process.stdin), item)
+                _write_frame(stdin, item)
             except (OSError, ValueError):
                 break  # the child is gone: the reader fails the pending calls
         try:
-            cast(BinaryIO, process.stdin).close()
+            stdin.close()
         except (OSError, ValueError):
             pass
 
     def _read(self, process: subprocess.Popen[bytes]) -> None:
+        stdout = process.stdout
+        assert stdout is not None  # started with stdout=PIPE
         while True:
             try:
-                ident, ok, value = _read_frame(cast(BinaryIO, process.stdout))
+                ident, ok, value = _read_frame(stdout)
             except Exception:  # EOF, a broken pipe or a damaged frame: the child is done for
                 break
             with self._lock:
@@ -245,7 +249,7 @@ def child_main(nice: int = 0) -> int:
             _write_frame(answers, (ident, False, f"unpicklable answer: {exc}"))
 
 
-def _receive(requests: BinaryIO, inbox: queue.Queue[Request]) -> None:
+def _receive(requests: IO[bytes], inbox: queue.Queue[Request]) -> None:
     """Read requests as they come; when stdin closes the server is gone (or done with us): leave at once,
     even in the middle of a job."""
     while True:

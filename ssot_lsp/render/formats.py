@@ -28,7 +28,7 @@ Found = list[tuple[str, Violation]]
 GITLAB_SEVERITY = {"error": "major", "warning": "minor", "information": "info", "hint": "info"}
 
 
-def violation_record(path: str, violation: Violation) -> dict:
+def violation_record(path: str, violation: Violation) -> dict[str, Any]:
     """One violation as the JSON output describes it (SPEC §11): 1-based, end exclusive."""
     span = violation.span
     return {

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..meta import version
-from ..model import CANON_CODE, Fix, Rule, Span, Violation
+from ..model import CANON_CODE, Fix, Rule, Span, Violation, ViolationKey
 from ..runner import READ_ERROR
 
 if TYPE_CHECKING:
-    from ..baseline import Loader
+    from ..baseline import Key, Loader
     from ..batch import Details
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -157,8 +157,8 @@ def fingerprints(found: list[tuple[str, Violation]], loader: Optional[Loader] = 
     """
     from ..baseline import keys_of
 
-    seen: dict[tuple, int] = {}
-    result: dict[tuple[str, str, Span], str] = {}
+    seen: dict[Key, int] = {}
+    result: dict[ViolationKey, str] = {}
     for key, (path, violation) in keys_of(found, Path(os.getcwd()), loader):
         occurrence = seen[key] = seen.get(key, -1) + 1
         digest = hashlib.sha256("\0".join((*key, str(occurrence))).encode("utf-8")).hexdigest()

@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Optional, Sequence, TextIO
 
-from ..model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Violation
+from ..model import FIX_AUTO, FIX_MANUAL, FIX_UNSAFE, Rule, Violation
 from ..runner import READ_ERROR
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def _excerpt(violation: Violation, lines: Sequence[str], style: Style) -> str:
     return "\n".join(out) + "\n\n"
 
 
-def render_statistics(found: Found, rules: dict[str, Any], args: Any, stream: Optional[TextIO] = None) -> None:
+def render_statistics(found: Found, rules: dict[str, Rule], args: Any, stream: Optional[TextIO] = None) -> None:
     """`--statistics`: one row per code, most frequent first, under a header."""
     stream = stream or sys.stdout
     unsafe = bool(getattr(args, "unsafe_fixes", False))
@@ -153,7 +153,7 @@ def render_statistics(found: Found, rules: dict[str, Any], args: Any, stream: Op
         stream.write(f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}".rstrip() + "\n")
 
 
-def rule_text(code: str, rule: Any, example: Violation) -> str:
+def rule_text(code: str, rule: Optional[Rule], example: Violation) -> str:
     """What a rule is about, in one line: its message, else what it deprecates."""
     from ..model import CANON_CODE
 

@@ -189,7 +189,7 @@ async def workspace_did_change_workspace_folders(ls: "SsotServer",
 
 # -- the compliance report -------------------------------------------------------------
 @on_loop(REPORT_METHOD)
-async def ssot_compliance_report(ls: "SsotServer", params: Any) -> Any:
+async def ssot_compliance_report(ls: "SsotServer", params: Any) -> dict[str, Any]:
     paths = _report_paths(ls, params)
     try:
         return await ls.run_engine(_report, ls.session.configs, paths)
@@ -199,7 +199,7 @@ async def ssot_compliance_report(ls: "SsotServer", params: Any) -> Any:
         raise JsonRpcInvalidParams("; ".join(str(e) for e in exc.errors)) from exc
 
 
-def _report(store: ConfigStore, paths: list[Path]) -> Any:
+def _report(store: ConfigStore, paths: list[Path]) -> dict[str, Any]:
     """On the engine thread: the report, from the session's configurations and open documents."""
     from ...report import build_report
 

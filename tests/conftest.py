@@ -57,6 +57,7 @@ SLOW_TESTS = (
     "cli/test_sarif.py::test_demo_log_is_valid_sarif",
     "cli/test_sarif.py::test_rules_and_results",
     "unit/test_fix_jobs.py::test_the_helper_process_answers_with_the_fixed_text",
+    "unit/test_scan_overlays.py::test_the_helper_process_applies_the_overlay_before_its_batch",
     "unit/test_worker.py::test_a_dead_helper_fails_its_calls_and_the_next_call_starts_a_new_one",
     "unit/test_worker.py::test_closing_fails_the_calls_still_waiting",
     "unit/test_worker.py::test_helper_modules_do_not_load_the_protocol_libraries",

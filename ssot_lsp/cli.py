@@ -305,17 +305,10 @@ def _compile_prefilters(configs) -> None:
 
 
 def batch_prefilter(registry):
-    """The registry's pre-filter, with the registry limited to its trigger names.
+    """The registry's pre-filter, with the registry limited to its trigger names (prefilter.batch_filter)."""
+    from .prefilter import batch_filter
 
-    Built in the parent before the workers fork; a worker started another way (spawn)
-    builds it on its first file.
-    """
-    from .prefilter import prefilter_for
-
-    prefilter = prefilter_for(registry)
-    if registry.relevant is None and prefilter.enabled:
-        registry.limit_to(frozenset(prefilter.triggers))
-    return prefilter
+    return batch_filter(registry)
 
 
 def selected_violations(results: list[FileResult], run: Run) -> list[tuple[str, Violation]]:

@@ -144,38 +144,25 @@ class ReExports:
     sources: dict[str, set[str]] = field(default_factory=dict)  # target path -> `module.name`s
     stars_of: dict[str, set[str]] = field(default_factory=dict)  # module -> modules it star-imports
     starred_by: dict[str, set[str]] = field(default_factory=dict)  # module -> modules star-importing it
+    _index: Optional["_Index"] = field(default=None, repr=False)
 
     def add(self, source: str, target: str) -> None:
         if source != target:
             self.targets.setdefault(source, set()).add(target)
             self.sources.setdefault(target, set()).add(source)
+            self._index = None
 
     def add_star(self, module: str, target: str) -> None:
         if module != target:
             self.stars_of.setdefault(module, set()).add(target)
             self.starred_by.setdefault(target, set()).add(module)
+            self._index = None
 
-    def _viable(self, parts: tuple[str, ...], written: set[str]) -> bool:
-        """Whether the file writes every part of `parts`, or a re-export can replace those it does not."""
-        unwritten = max((index for index, part in enumerate(parts) if part not in written), default=-1)
-        if unwritten < 0:
-            return True
-        for cut in range(unwritten + 1, len(parts) + 1):
-            prefix = ".".join(parts[:cut])
-            if prefix in self.sources or (cut < len(parts) and prefix in self.starred_by):
-                return True
-        return False
-
-    def owner(self, parts: tuple[str, ...]) -> int:
-        """How many leading parts name the module a path is looked up in (0: none).
-
-        As `modules.Workspace` does: the longest prefix that is a workspace module, short
-        of the whole path.
-        """
-        for cut in range(len(parts) - 1, 0, -1):
-            if ".".join(parts[:cut]) in self.modules:
-                return cut
-        return 0
+    @property
+    def index(self) -> "_Index":
+        if self._index is None:
+            self._index = _Index(self)
+        return self._index
 
     def unseen(self) -> set[str]:
         """The non-ASCII parts of re-exported paths."""
@@ -212,6 +199,7 @@ class ReExports:
         path whose rest after every possible cut holds a word the file does not write
         leads nowhere useful and is not followed. Past `_SEARCH_LIMIT` paths: True.
         """
+        index = self.index
         seen: set[tuple[str, ...]] = set(seeds)
         stack = list(seen)
         limit = len(seen) + _SEARCH_LIMIT
@@ -222,18 +210,61 @@ class ReExports:
             for cut in range(len(parts), 0, -1):
                 if cut < len(parts) and parts[cut] not in written:
                     break  # every shorter cut keeps this part
-                prefix, rest = ".".join(parts[:cut]), parts[cut:]
-                candidates = [(source.split("."), source.count(".")) for source in self.sources.get(prefix, ())]
+                prefix, rest = parts[:cut], parts[cut:]
+                steps = index.named.get(prefix, [])
                 if rest:
-                    candidates += [(module.split("."), module.count(".") + 1)
-                                   for module in self.starred_by.get(prefix, ())]
-                for head, owner in candidates:
-                    new = (*head, *rest)
-                    if new not in seen and self._viable(new, written) and self.owner(new) == owner:
+                    steps = steps + index.starred.get(prefix, [])
+                for head, owner in steps:
+                    new = head + rest
+                    if new not in seen and index.viable(new, written) and index.owner(new) == owner:
                         seen.add(new)
                         stack.append(new)
                 if len(seen) > limit:
                     return True
+        return False
+
+
+class _Index:
+    """`ReExports` keyed by tuples of parts, for the per-file search."""
+
+    def __init__(self, reexports: ReExports):
+        def split(path: str) -> tuple[str, ...]:
+            return tuple(path.split("."))
+
+        # target -> (path replacing it, parts of the module the replacement is looked up in)
+        self.named = {split(target): [(split(source), source.count(".")) for source in sources]
+                      for target, sources in reexports.sources.items()}
+        self.starred = {split(target): [(split(module), module.count(".") + 1) for module in modules]
+                        for target, modules in reexports.starred_by.items()}
+        self.modules = {split(module) for module in reexports.modules}
+        self._owners: dict[tuple[str, ...], int] = {}
+
+    def owner(self, parts: tuple[str, ...]) -> int:
+        """How many leading parts name the module a path is looked up in (0: none).
+
+        As `modules.Workspace` does: the longest prefix that is a workspace module, short
+        of the whole path.
+        """
+        found = self._owners.get(parts)
+        if found is None:
+            found = next((cut for cut in range(len(parts) - 1, 0, -1) if parts[:cut] in self.modules), 0)
+            if len(self._owners) < 200_000:
+                self._owners[parts] = found
+        return found
+
+    def viable(self, parts: tuple[str, ...], written: set[str]) -> bool:
+        """Whether the file writes every part of `parts`, or a re-export can replace those it does not."""
+        unwritten = -1
+        for index in range(len(parts) - 1, -1, -1):
+            if parts[index] not in written:
+                unwritten = index
+                break
+        if unwritten < 0:
+            return True
+        for cut in range(unwritten + 1, len(parts) + 1):
+            prefix = parts[:cut]
+            if prefix in self.named or (cut < len(parts) and prefix in self.starred):
+                return True
         return False
 
 

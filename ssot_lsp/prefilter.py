@@ -43,7 +43,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from .bindings import resolve_relative
 from .modules import _read_exports
 from .registry import Registry
-from .source import DecodeError, decode, words
+from .source import DecodeError, SkippedFile, decode, read_source, words
 
 _SEARCH_LIMIT = 25  # paths searched for one file; beyond it the file is checked
 
@@ -57,7 +57,8 @@ class Prefilter:
         self._seeds = tuple(sorted({tuple(path.split(".")) for path in seeds}))
         self._modules = tuple(sorted({tuple(path.split(".")) for path in modules}))
         lasts = self.reexports.renamed({parts[-1] for parts in self._seeds + self._modules})
-        self.enabled = all(name.isascii() for name in lasts)  # the word test sees ASCII names only
+        # The word test sees ASCII names only; an unread module may hide a re-export.
+        self.enabled = self.reexports.complete and all(name.isascii() for name in lasts)
         self.triggers = tuple(sorted(lasts))
         self._lasts = frozenset(name.encode("ascii", "replace") for name in lasts)
         # Parts the word test cannot see count as written: fewer conditions, still sound.
@@ -144,6 +145,7 @@ class ReExports:
     sources: dict[str, set[str]] = field(default_factory=dict)  # target path -> `module.name`s
     stars_of: dict[str, set[str]] = field(default_factory=dict)  # module -> modules it star-imports
     starred_by: dict[str, set[str]] = field(default_factory=dict)  # module -> modules star-importing it
+    complete: bool = True  # False: a module could not be read, so re-exports may be missing
     _index: Optional["_Index"] = field(default=None, repr=False)
 
     def add(self, source: str, target: str) -> None:
@@ -420,8 +422,11 @@ def workspace_reexports(registry: Registry, files: Optional[Iterable[Union[str, 
         if not names:
             continue
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_source(path)
+        except SkippedFile:
+            if os.path.isfile(path):  # too large to read here; the workspace would read it
+                found.complete = False
+            continue  # a FIFO, device or socket is no module the workspace reads
         except OSError:
             continue  # the workspace cannot read it either
         for module, is_package in names:

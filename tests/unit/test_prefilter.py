@@ -180,3 +180,22 @@ def test_alias_in_a_file_outside_src_still_reaches_the_rule(tmp_path: Path) -> N
     expected = plain_codes(tmp_path, path)
     assert [code for code, _, _ in expected] == ["CALL"]
     assert batch_codes(tmp_path, path) == expected
+
+
+def test_batch_filter_is_kept_per_registry_and_rebuilt_after_invalidation(tmp_path: Path) -> None:
+    import gc
+    import weakref
+
+    from ssot_lsp import prefilter as module
+
+    root = workspace(tmp_path)
+    registry = Registry(load_config(root / "ssot.toml"))
+    first = module.batch_filter(registry)
+    assert module.batch_filter(registry) is first
+    assert registry.relevant == frozenset(first.triggers)
+    registry.invalidate()  # the workspace changed: the limit is lifted, the filter is stale
+    assert module.batch_filter(registry) is not first
+    gone = weakref.ref(registry)
+    del registry
+    gc.collect()
+    assert gone() is None  # the cache does not keep a registry alive

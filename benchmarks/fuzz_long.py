@@ -13,6 +13,10 @@ counterexample), and ends with the number of inputs tried and failures found per
   compile, and a second fix_all changes nothing;
 - batch: on mutated text that compiles, the batch path of `ssot-lsp check` (sparse parse,
   registry limited to the trigger names) finds exactly what a full check finds;
+- prefilter: generated workspaces (re-exports through aliases, module objects, star and
+  relative imports; uses through attribute chains, string imports) where the pre-filter
+  skips a file only when a full check finds nothing in it, and the batch path reports
+  exactly what the full check reports (tests/fuzz/test_prefilter_fuzz.py);
 - server: random didOpen / incremental didChange / completion / hover / codeAction /
   diagnostic sequences against `python -m ssot_lsp` are all answered, and the process lives;
 - text: random incremental edits (every character `str.splitlines` takes for a line break,
@@ -116,6 +120,13 @@ BATCH_REGISTRY = batch_registry()
 def batch_target(data: st.DataObject) -> None:
     count("batch")
     assert batch_agrees(mutated(data), BATCH_REGISTRY), "the batch path found something else"
+
+
+def prefilter_target(case: dict) -> None:
+    from tests.fuzz.test_prefilter_fuzz import prefilter_agrees
+
+    count("prefilter")
+    assert prefilter_agrees(case), f"the pre-filter or the batch path disagrees with a full check: {case}"
 
 
 def text_target(data: st.DataObject) -> None:
@@ -228,11 +239,13 @@ def main() -> int:
     parser.add_argument("--examples", type=int, default=20_000, help="examples per in-process target")
     parser.add_argument("--server-examples", type=int, default=2_000, help="document sessions sent to the server")
     parser.add_argument("--text-examples", type=int, default=10_000, help="documents edited in process (text)")
-    parser.add_argument("--only", choices=["engine", "bytes", "fixer", "batch", "server", "text", "server-text"],
+    parser.add_argument("--prefilter-examples", type=int, default=3_000, help="generated workspaces (prefilter)")
+    parser.add_argument("--only", choices=["engine", "bytes", "fixer", "batch", "prefilter", "server", "text",
+                                           "server-text"],
                         action="append")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    chosen = set(args.only or ["engine", "bytes", "fixer", "batch", "server", "text", "server-text"])
+    chosen = set(args.only or ["engine", "bytes", "fixer", "batch", "prefilter", "server", "text", "server-text"])
     results = []
     if "engine" in chosen:
         results.append(run_target("engine", engine_target, st.data(), args.examples))
@@ -246,6 +259,10 @@ def main() -> int:
         results.append(run_target("fixer", fixer_target, st.data(), args.examples))
     if "batch" in chosen:
         results.append(run_target("batch", batch_target, st.data(), args.examples))
+    if "prefilter" in chosen:
+        from tests.fuzz.test_prefilter_fuzz import workspaces
+
+        results.append(run_target("prefilter", prefilter_target, workspaces, args.prefilter_examples))
     if "server" in chosen:
         results.append(run_server_target("server", make_server_target, args.server_examples))
     if "text" in chosen:

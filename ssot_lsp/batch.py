@@ -166,7 +166,7 @@ def check_file(store: ConfigStore, path: Union[str, Path], *, fixes: bool = Fals
         except FileProblem as exc:
             return replace(found, error=str(exc))
         # Most files of a large codebase never mention the registry's names: they are not parsed.
-        if count is None and not store.batch_filter(registry).may_violate(data, registry.workspace.module_name(path)[0]):
+        if count is None and not store.batch_filter(registry).may_violate(data, *registry.workspace.module_name(path)):
             return found
         text = decode(data).text
     try:

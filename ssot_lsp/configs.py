@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
-from .config import Config, config_file_in, load_config, python_files
+from .config import Config, config_file_in, load_config
 from .model import ConfigError, ConfigurationError
 from .modules import Workspace
-from .prefilter import Prefilter, build_prefilter, file_aliases
+from .prefilter import Prefilter, batch_filter, import_texts
 from .registry import Registry
+from .source import read_source
 
 
 @dataclass
@@ -154,27 +155,11 @@ class ConfigStore:
         cached = self._filters.get(registry.config.path)
         if cached is not None and cached[0] is registry:
             return cached[1]
-        prefilter = self._build_filter(registry)
-        registry.limit_to(frozenset(prefilter.triggers) if prefilter.enabled else None)
-        self._filters[registry.config.path] = (registry, prefilter)
-        return prefilter
-
-    def _build_filter(self, registry: Registry) -> Prefilter:
         overlaid = {path: text for path, text in self.overlays.items()
                     if any(root == path.parent or root in path.parents for root in registry.workspace.src)}
-        if not overlaid:
-            return build_prefilter(registry)
-        # The renames are read from files: the unsaved text goes through copies in a private folder.
-        import tempfile  # here: the server's start does without it
-
-        with tempfile.TemporaryDirectory(prefix="ssot-overlays-") as folder:
-            copies = []
-            for index, text in enumerate(overlaid.values()):
-                copy = Path(folder) / f"{index}.py"
-                copy.write_text(text, encoding="utf-8", errors="surrogatepass")
-                copies.append(str(copy))
-            on_disk = (file for file in python_files(registry.workspace.src) if Path(file) not in overlaid)
-            return build_prefilter(registry, [*on_disk, *copies])
+        prefilter = batch_filter(registry, overlaid)
+        self._filters[registry.config.path] = (registry, prefilter)
+        return prefilter
 
     def parse_history(self, registry: Registry) -> list[int]:
         """[files parsed, of them with a fixable violation] of this registry in batch runs (`batch.check_file`)."""
@@ -192,20 +177,20 @@ class ConfigStore:
             return
         else:
             self.overlays[path] = text
-        renames = self._filters and _renames(before, path) != _renames(text, path)
-        self.module_changed(path, content_only=True, renames=bool(renames))
+        imports = self._filters and _imports(before, path) != _imports(text, path)
+        self.module_changed(path, content_only=True, imports=bool(imports))
 
-    def module_changed(self, path: Path, content_only: bool = False, renames: bool = True) -> None:
-        """A module changed (on disk, or its overlay); `renames`: its `name as alias` imports may have."""
+    def module_changed(self, path: Path, content_only: bool = False, imports: bool = True) -> None:
+        """A module changed (on disk, or its overlay); `imports`: its import statements (what it re-exports) may have."""
         absolute = Path(os.path.abspath(path))
         for config_path, registry in self._registries.items():
             registry.invalidate(absolute, content_only)
             cached = self._filters.get(config_path)
             # The registry forgets its limit when re-exports may have changed; the pre-filter
-            # also depends on every rename in the workspace (a disabled one, without a limit,
-            # cannot tell either): then it is built again.
+            # also depends on every import of the workspace's modules (a disabled one, without
+            # a limit, cannot tell either): then it is built again.
             inside = any(root == absolute.parent or root in absolute.parents for root in registry.workspace.src)
-            if cached is not None and (registry.relevant is None or (renames and inside)):
+            if cached is not None and (registry.relevant is None or (imports and inside)):
                 del self._filters[config_path]
                 registry.limit_to(None)
                 self.filter_generation += 1
@@ -233,13 +218,10 @@ def registry_problems(registry: Registry) -> list[ConfigError]:
     return list(registry.problems)
 
 
-def _renames(text: Optional[str], path: Path) -> list[tuple[str, str]]:
-    """The `name as alias` pairs of a module's text (its file's when `text` is None)."""
-    if text is None:
-        return file_aliases(path)
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="ssot-overlay-") as folder:
-        copy = Path(folder) / "module.py"
-        copy.write_text(text, encoding="utf-8", errors="surrogatepass")
-        return file_aliases(copy)
+def _imports(text: Optional[str], path: Path) -> Optional[list[bytes]]:
+    """The import statements of a module's text (its file's when `text` is None), as written."""
+    try:
+        data = read_source(path) if text is None else text.encode("utf-8", "surrogatepass")
+    except OSError:
+        return None
+    return import_texts(data)

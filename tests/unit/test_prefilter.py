@@ -11,7 +11,7 @@ from ssot_lsp.batch import check_file, run_checks
 from ssot_lsp.configs import ConfigStore
 from ssot_lsp.config import find_config_file, load_config
 from ssot_lsp.engine import analyze, registry_for
-from ssot_lsp.prefilter import build_prefilter, file_aliases
+from ssot_lsp.prefilter import ReExports, build_prefilter, import_statements, read_reexports
 from ssot_lsp.registry import Registry
 from tests.unit.test_detection import CASES, PACKAGE
 from tests.unit.test_detection import REGISTRY as DETECTION_REGISTRY
@@ -63,6 +63,8 @@ def test_renamed_reexport_is_still_flagged(tmp_path: Path) -> None:
     config = load_config(root / "ssot.toml")
     prefilter = build_prefilter(registry_for(config))
     assert {"manager_for", "mgr"} <= set(prefilter.triggers)
+    # The last name alone is not enough: the file must import the path it is found on.
+    assert not prefilter.may_violate(b"from elsewhere import mgr\n\nmgr()\n", "app.user", False)
     result = check_file(ConfigStore(), user)
     assert [v.code for v in result.violations] == ["OLD001"]
 
@@ -75,11 +77,12 @@ def test_relative_import_inside_governed_package_is_checked(tmp_path: Path) -> N
     assert [v.code for v in check_file(ConfigStore(), inner).violations] == ["OLD002"]
 
 
-def test_non_ascii_file_is_never_skipped(tmp_path: Path) -> None:
+def test_non_ascii_spelling_is_read_as_python_reads_it(tmp_path: Path) -> None:
     root = workspace(tmp_path)
     prefilter = build_prefilter(registry_for(load_config(root / "ssot.toml")))
-    # NFKC folds the full-width letter into `g`: Python sees `get_manager`.
-    assert prefilter.may_violate("ｇet_manager()\n".encode(), "app.other")
+    # NFKC folds the full-width letters into ASCII: Python sees `from pkg.core import get_manager`.
+    assert prefilter.may_violate("from ｐkg.core import ｇet_manager\nｇet_manager()\n".encode(), "app.other")
+    assert not prefilter.may_violate("ｇet_manager()\n".encode(), "app.other")  # bound by no import
 
 
 # -- batch runs agree with the plain engine -----------------------------------------------
@@ -131,16 +134,27 @@ def test_function_bodies_skipped_in_batch_runs_lose_nothing(source: str, count: 
     assert batch_codes(tmp_path, path) == expected
 
 
-@pytest.mark.parametrize("source, pairs", [
-    ("from a import b as c, d as e\n", [("b", "c"), ("d", "e")]),
-    ("import a.b.c as d\n", [("c", "d")]),
-    ("from a import (\n    b  # why\n    as c,\n)\n", [("b", "c")]),
-    ("from a import b \\\n    as c\n", [("b", "c")]),
-    ("with open(x) as f:\n    pass\nexcept Exception as exc:\n", []),
-    ("import os\nclass_ = 1\nalias = 2\n", []),
+@pytest.mark.parametrize("source, statements", [
+    ("from a import b as c, d as e\n", [("a", [("b", "c"), ("d", "e")])]),
+    ("import a.b.c as d\n", [(None, [("a.b.c", "d")])]),
+    ("from a import (\n    b  # why)\n    as c,\n)\n", [("a", [("b", "c")])]),
+    ("from a import b \\\n    as c\n", [("a", [("b", "c")])]),
+    ("from . import x\nfrom ..y import *\n", [("top.pkg", [("x", None)]), ("top.y", [("*", None)])]),
+    ("import os; from a . b import (c)\n", [(None, [("os", None)]), ("a.b", [("c", None)])]),
+    ("if x: import a as b\n", [(None, [("a", "b")])]),
+    # A comment ending in a backslash does not continue: the next line's import is read alone too.
+    ("# from a \\\nimport b\n", [("a", [("b", None)]), (None, [("b", None)])]),
+    ("with open(x) as f:\n    pass\n", []),
 ])
-def test_alias_pairs_come_from_import_statements_only(source: str, pairs, tmp_path: Path) -> None:
-    assert file_aliases(write(tmp_path, "m.py", source)) == pairs
+def test_import_statements_are_read_from_the_text(source: str, statements) -> None:
+    assert import_statements(source.encode(), "top.pkg.mod", False) == statements
+
+
+def test_non_ascii_name_in_an_import_is_read_like_the_workspace() -> None:
+    reexports = ReExports()
+    read_reexports("from café import x as y\n".encode(), "pkg.mod", False, reexports)
+    assert reexports.targets == {"pkg.mod.y": {"café.x"}}
+    assert import_statements("from café import x\n".encode(), "pkg.mod", False) is None
 
 
 def test_demo_workspace_batch_run_equals_engine() -> None:
@@ -166,3 +180,25 @@ def test_alias_in_a_file_outside_src_still_reaches_the_rule(tmp_path: Path) -> N
     expected = plain_codes(tmp_path, path)
     assert [code for code, _, _ in expected] == ["CALL"]
     assert batch_codes(tmp_path, path) == expected
+
+
+def test_the_store_keeps_a_registry_s_batch_filter_until_a_workspace_module_changes(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    store = ConfigStore()
+    registry = store.registry(store.load(root / "ssot.toml"))
+    first = store.batch_filter(registry)
+    assert store.batch_filter(registry) is first
+    assert registry.relevant == frozenset(first.triggers)
+    store.module_changed(root / "pkg" / "facade.py")  # its re-exports may have changed: the filter is stale
+    assert registry.relevant is None
+    assert store.batch_filter(registry) is not first
+
+
+def test_an_unsaved_re_export_reaches_the_batch_filter(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    user = b"from pkg.facade import make\n\nmake()\n"
+    store = ConfigStore()
+    registry = store.registry(store.load(root / "ssot.toml"))
+    assert not store.batch_filter(registry).may_violate(user, "app.user", False)
+    store.set_overlay(root / "pkg" / "facade.py", "from pkg.core import get_manager as make\n")
+    assert store.batch_filter(registry).may_violate(user, "app.user", False)

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Where a batch check spends its time, stage by stage, in one process.
+
+    python benchmarks/stages.py PATH [--json]
+
+Runs the stages of `ssot-lsp check --format json PATH` one after the other with the
+library's own functions, each timed on its own: discovery (`runner.discover`), the
+pre-filter's build (`prefilter.batch_filter`: the workspace's re-exports read, the
+registry limited to its trigger names), reading every file (`source.read_source`), the
+pre-filter's test (`Prefilter.may_violate`), parse and analysis (`engine.analyze` with
+`findings_only`, then the full analysis of files whose findings have a fix, as
+`check` does; the parse inside is timed apart by wrapping the engine's two parsers), and
+rendering (`render_json`). Counts: files discovered and read, files the pre-filter
+passed, files parsed sparsely or whole. One process and no pool, so the stage times
+add up to CPU time; `run.py` runs it next to the timed whole-process runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ssot_lsp import engine  # noqa: E402
+from ssot_lsp.engine import analyze, registry_for  # noqa: E402
+from ssot_lsp.prefilter import batch_filter  # noqa: E402
+from ssot_lsp.render.formats import render_json  # noqa: E402
+from ssot_lsp.runner import discover, display_path  # noqa: E402
+from ssot_lsp.source import DecodeError, decode, read_source  # noqa: E402
+
+
+class Timed:
+    """Wraps a function of the engine: how often it ran, for how long, and how often it gave up."""
+
+    def __init__(self, function: Callable[..., Any]):
+        self.function = function
+        self.calls = 0
+        self.seconds = 0.0
+        self.nones = 0
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            result = self.function(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.calls += 1
+        self.nones += result is None
+        return result
+
+
+def stages(path: str) -> dict[str, Any]:
+    times: dict[str, float] = {}
+
+    def timed(stage: str, start: float) -> None:
+        times[stage] = times.get(stage, 0.0) + time.perf_counter() - start
+
+    start = time.perf_counter()
+    found = discover([path])
+    files = [(file, config) for file, config in found.files]
+    timed("discovery", start)
+
+    start = time.perf_counter()
+    prefilters = {config.path: batch_filter(registry_for(config)) for _, config in files}
+    timed("pre-filter build", start)
+
+    start = time.perf_counter()
+    contents = []
+    for file, config in files:
+        try:
+            contents.append((file, config, read_source(file)))
+        except OSError:
+            continue
+    timed("read", start)
+
+    start = time.perf_counter()
+    passed = []
+    for file, config, data in contents:
+        registry = registry_for(config)
+        if prefilters[config.path].may_violate(data, *registry.workspace.module_name(file)):
+            passed.append((file, config, data))
+    timed("pre-filter test", start)
+
+    sparse, whole = Timed(engine.parse_sparse), Timed(engine.parse)
+    engine.parse_sparse, engine.parse = sparse, whole  # type: ignore[assignment]
+    results = []
+    fixed = 0
+    try:
+        start = time.perf_counter()
+        for file, config, data in passed:
+            try:
+                text = decode(data).text
+            except DecodeError:
+                continue
+            violations = analyze(text, file, config, findings_only=True).violations
+            if any(v.fix is not None for v in violations):
+                fixed += 1
+                violations = analyze(text, file, config).violations
+            results.extend((display_path(file), v) for v in violations)
+        timed("parse and analyse", start)
+    finally:
+        engine.parse_sparse, engine.parse = sparse.function, whole.function  # type: ignore[assignment]
+    times["of which parse"] = sparse.seconds + whole.seconds
+
+    start = time.perf_counter()
+    render_json(results, argparse.Namespace(), len(files), io.StringIO())
+    timed("render", start)
+    return {
+        "files_discovered": len(files), "files_read": len(contents), "files_passed": len(passed),
+        "lines_passed": sum(data.count(b"\n") for _, _, data in passed),
+        "lines_read": sum(data.count(b"\n") for _, _, data in contents),
+        "sparse_parses": sparse.calls - sparse.nones, "whole_parses": whole.calls, "full_reanalyses": fixed,
+        "findings": len(results), "seconds": {stage: round(value, 3) for stage, value in times.items()},
+        "loadavg": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    os.chdir(args.path)
+    result = stages(".")
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:18} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,7 +14,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -234,25 +234,6 @@ def near_miss_tables(start: Path) -> list[tuple[Path, str]]:
             if table != f"tool.{TOOL_TABLE}":
                 found.append((pyproject, table))
     return found
-
-
-def skipped_folder(name: str) -> bool:
-    """Folders never walked for Python files: hidden ones and the default exclusions."""
-    return name.startswith(".") or name in DEFAULT_EXCLUDE
-
-
-def python_files(roots: Iterable[Path]) -> Iterator[str]:
-    """The Python files under `roots`, each once, skipping the folders no one lints."""
-    seen: set[str] = set()
-    for root in roots:
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [name for name in dirs if not skipped_folder(name)]
-            for name in files:
-                if name.endswith(PYTHON_SUFFIXES):
-                    path = os.path.join(folder, name)
-                    if path not in seen:
-                        seen.add(path)
-                        yield path
 
 
 def load_config(path: Path) -> Config:

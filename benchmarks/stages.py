@@ -29,8 +29,8 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ssot_lsp import engine  # noqa: E402
-from ssot_lsp.engine import analyze, registry_for  # noqa: E402
-from ssot_lsp.prefilter import batch_filter  # noqa: E402
+from ssot_lsp.configs import ConfigStore  # noqa: E402
+from ssot_lsp.engine import analyze  # noqa: E402
 from ssot_lsp.render.formats import render_json  # noqa: E402
 from ssot_lsp.runner import discover, display_path  # noqa: E402
 from ssot_lsp.source import DecodeError, decode, read_source  # noqa: E402
@@ -63,12 +63,14 @@ def stages(path: str) -> dict[str, Any]:
         times[stage] = times.get(stage, 0.0) + time.perf_counter() - start
 
     start = time.perf_counter()
-    found = discover([path])
+    store = ConfigStore()  # what a `check` run keeps: configs, registries, pre-filters
+    found = discover([path], store)
     files = [(file, config) for file, config in found.files]
     timed("discovery", start)
 
     start = time.perf_counter()
-    prefilters = {config.path: batch_filter(registry_for(config)) for _, config in files}
+    registries = {config.path: store.registry(config) for _, config in files}
+    prefilters = {path: store.batch_filter(registry) for path, registry in registries.items()}
     timed("pre-filter build", start)
 
     start = time.perf_counter()
@@ -83,7 +85,7 @@ def stages(path: str) -> dict[str, Any]:
     start = time.perf_counter()
     passed = []
     for file, config, data in contents:
-        registry = registry_for(config)
+        registry = registries[config.path]
         if prefilters[config.path].may_violate(data, *registry.workspace.module_name(file)):
             passed.append((file, config, data))
     timed("pre-filter test", start)
@@ -99,10 +101,11 @@ def stages(path: str) -> dict[str, Any]:
                 text = decode(data).text
             except DecodeError:
                 continue
-            violations = analyze(text, file, config, findings_only=True).violations
+            registry = registries[config.path]
+            violations = analyze(text, file, registry, findings_only=True).violations
             if any(v.fix is not None for v in violations):
                 fixed += 1
-                violations = analyze(text, file, config).violations
+                violations = analyze(text, file, registry).violations
             results.extend((display_path(file), v) for v in violations)
         timed("parse and analyse", start)
     finally:
@@ -110,7 +113,7 @@ def stages(path: str) -> dict[str, Any]:
     times["of which parse"] = sparse.seconds + whole.seconds
 
     start = time.perf_counter()
-    render_json(results, argparse.Namespace(), len(files), io.StringIO())
+    render_json(results, argparse.Namespace(), len(files), stream=io.StringIO())
     timed("render", start)
     return {
         "files_discovered": len(files), "files_read": len(contents), "files_passed": len(passed),

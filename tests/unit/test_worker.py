@@ -90,6 +90,16 @@ def test_helper_modules_do_not_load_the_protocol_libraries():
     assert output.strip() == "[]"
 
 
+def test_the_scan_helper_does_not_load_process_pools(demo_copy: Path):
+    """The scan helper discovers and checks files one by one: multiprocessing is the CLI's, not its."""
+    code = ("import sys; from ssot_lsp.lsp.scan import ScanJobs, discover_files;"
+            f"paths = discover_files([{str(demo_copy)!r}]); ScanJobs().check(paths);"
+            "print(len(paths), sorted(m for m in ('multiprocessing', 'concurrent.futures.process') if m in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    count, loaded = output.strip().split(" ", 1)
+    assert int(count) > 10 and loaded == "[]"
+
+
 def test_jedi_answers_from_a_thread_when_no_helper_process_can_start(monkeypatch):
     from ssot_lsp.lsp.jedi_completer import JediCompleter
 

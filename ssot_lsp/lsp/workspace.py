@@ -139,7 +139,10 @@ async def scan_workspace(ls: "SsotServer") -> None:
             title="ssot: scanning workspace", percentage=0, cancellable=False))
     violations = files = skipped = 0
     try:
-        paths = await _discover(scan, roots)
+        # An open document is checked from its unsaved text as it changes, and the scan's result
+        # of it would be dropped (`_keep_workspace_result`): the scan leaves it out. Closing it
+        # checks it from disk (`refresh_from_disk`).
+        paths = [path for path in await _discover(scan, roots) if not _is_open(ls, path)]
         files = len(paths)
         step = max(1, files // 20)
         done = 0
@@ -245,6 +248,11 @@ async def _yield_to_open_documents(ls: "SsotServer") -> None:
         if not any(state.pending is not None and not state.pending.done() for state in ls.session.documents.values()):
             return
         await asyncio.sleep(0.01)
+
+
+def _is_open(ls: "SsotServer", path: Path) -> bool:
+    uri = from_fs_path(str(path))
+    return bool(uri) and uri in ls.workspace.text_documents
 
 
 def _keep_workspace_result(ls: "SsotServer", path: Path, record: FileResult) -> None:

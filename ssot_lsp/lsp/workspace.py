@@ -147,7 +147,9 @@ async def scan_workspace(ls: "SsotServer") -> None:
         files = len(paths)
         step = max(1, files // 20)
         done = 0
-        found: dict[Path, FileResult] = {}
+        # Per file, its violation count, or None when it was skipped: the results themselves
+        # are kept only where diagnostics need them (`_keep_workspace_result`).
+        found: dict[Path, Optional[int]] = {}
         checked_at: dict[Path, int] = {}  # the pre-filter generation each file was checked with
         queue, rounds = paths, 0
         while queue and rounds < SCAN_ROUNDS:
@@ -159,7 +161,7 @@ async def scan_workspace(ls: "SsotServer") -> None:
                     return
                 for path, record in zip(batch, records):
                     checked_at[path] = generation
-                    found[path] = record
+                    found[path] = len(record.violations) if record.error is None else None
                     if record.error is not None:
                         ls.log(f"ssot: skipped {path}: {record.error}", types.MessageType.Warning)
                         continue
@@ -176,8 +178,8 @@ async def scan_workspace(ls: "SsotServer") -> None:
             # the files checked before it are checked again with the names it brings.
             latest = max(checked_at.values(), default=0)
             queue = [path for path in paths if checked_at.get(path, latest) < latest]
-        skipped = sum(1 for record in found.values() if record.error is not None)
-        violations = sum(len(record.violations) for record in found.values() if record.error is None)
+        skipped = sum(1 for count in found.values() if count is None)
+        violations = sum(count for count in found.values() if count is not None)
     finally:
         scan.worker.close()  # the helper's memory goes back to the system
         if session.scan is scan:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -142,6 +141,10 @@ def parallel_map(function: Callable[[C, A], T], context: C, items: list[A], jobs
             if progress:
                 progress(index + 1, total)
         return results
+    # Imported here: multiprocessing costs ~2 MiB in every process that only discovers files
+    # or checks them one by one (the editor's scan helper).
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, min(64, total // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_install, initargs=(context,)) as pool:
         for index, result in enumerate(pool.map(partial(_with_installed, function), items, chunksize=chunk)):

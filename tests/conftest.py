@@ -61,6 +61,8 @@ SLOW_TESTS = (
     "unit/test_worker.py::test_a_dead_helper_fails_its_calls_and_the_next_call_starts_a_new_one",
     "unit/test_worker.py::test_closing_fails_the_calls_still_waiting",
     "unit/test_worker.py::test_helper_modules_do_not_load_the_protocol_libraries",
+    "unit/test_worker.py::test_the_scan_helper_does_not_load_process_pools",
+    "unit/test_worker.py::test_releasing_memory_does_not_load_asyncio_in_a_helper",
     "unit/test_worker.py::test_jobs_are_answered_in_order_and_a_failure_is_contained",
     "unit/test_worker.py::test_scan_results_from_the_helper_equal_in_process_checks",
 )

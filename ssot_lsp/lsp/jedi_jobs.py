@@ -32,8 +32,13 @@ class JediJobs:
         return [(c.name, c.type) for c in self._script(text, path).complete(line + 1, column)]
 
     def prime(self, text: str, path: Optional[str]) -> int:
-        """Parse `text` (and what its first completion loads) so later requests pay only for changes."""
-        return len(self._script(text, path).complete(1, 0))
+        """Parse `text` (and what its first completion loads) so later requests pay only for changes;
+        what the parse freed goes back to the system."""
+        from .memory import release
+
+        count = len(self._script(text, path).complete(1, 0))
+        release()
+        return count
 
     def _script(self, text: str, path: Optional[str]) -> Any:
         import jedi

@@ -1,4 +1,4 @@
-"""Handing freed memory back to the system after documents close (glibc only).
+"""Handing freed memory back to the system after documents close and after bursts (glibc only).
 
 Closing documents frees their syntax trees and results, but glibc keeps the freed pages
 of its heaps mapped. Once the closes have stopped for a moment, `malloc_trim(0)` returns
@@ -6,15 +6,21 @@ the whole free pages among them. Python's own small-object arenas are not affect
 arena goes back only when every object in it is gone, which is why the resident size after
 a burst of edits stays above the idle figure even though nothing is retained
 (docs/reliability.md, "Load").
+
+The same release follows the server's start-up (once its garbage is collected) and the
+jedi helper's priming (parsing the open documents and jedi's stubs frees as much as it
+keeps): both are bursts after which the process mostly waits.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import sys
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:
+    import asyncio
 
 DELAY_S = 1.0  # quiet time after the last close before trimming
 
@@ -62,6 +68,8 @@ class MemoryRelease:
         """Release once no further call has come for `delay` seconds (closes come in bursts)."""
         if _trim_function() is None:
             return
+        import asyncio  # here: the helper processes release memory too, without an event loop
+
         if self._pending is not None:
             self._pending.cancel()
         self._pending = asyncio.get_running_loop().call_later(DELAY_S if delay is None else delay, self._release)

@@ -19,6 +19,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from ..batch import FileResult
+from .memory import release
 from .diagnostics import after_first_diagnostics, diagnostics_of, refresh_client, report_config_errors
 from .scan import Change, check_batch, check_saved_file, discover_files
 from .worker import JobFailed, Worker, WorkerDied
@@ -139,11 +140,16 @@ async def scan_workspace(ls: "SsotServer") -> None:
             title="ssot: scanning workspace", percentage=0, cancellable=False))
     violations = files = skipped = 0
     try:
-        paths = await _discover(scan, roots)
+        # An open document is checked from its unsaved text as it changes, and the scan's result
+        # of it would be dropped (`_keep_workspace_result`): the scan leaves it out. Closing it
+        # checks it from disk (`refresh_from_disk`).
+        paths = [path for path in await _discover(scan, roots) if not _is_open(ls, path)]
         files = len(paths)
         step = max(1, files // 20)
         done = 0
-        found: dict[Path, FileResult] = {}
+        # Per file, its violation count, or None when it was skipped: the results themselves
+        # are kept only where diagnostics need them (`_keep_workspace_result`).
+        found: dict[Path, Optional[int]] = {}
         checked_at: dict[Path, int] = {}  # the pre-filter generation each file was checked with
         queue, rounds = paths, 0
         while queue and rounds < SCAN_ROUNDS:
@@ -155,12 +161,13 @@ async def scan_workspace(ls: "SsotServer") -> None:
                     return
                 for path, record in zip(batch, records):
                     checked_at[path] = generation
-                    found[path] = record
+                    found[path] = len(record.violations) if record.error is None else None
                     if record.error is not None:
                         ls.log(f"ssot: skipped {path}: {record.error}", types.MessageType.Warning)
                         continue
                     report_config_errors(ls, record.config_path, record.config_errors)
                     _keep_workspace_result(ls, path, record)
+                release()  # each answer and the edits meanwhile free pages: back to the system (~0.1 ms)
                 if rounds > 1:
                     continue
                 before, done = done, done + len(batch)
@@ -171,8 +178,8 @@ async def scan_workspace(ls: "SsotServer") -> None:
             # the files checked before it are checked again with the names it brings.
             latest = max(checked_at.values(), default=0)
             queue = [path for path in paths if checked_at.get(path, latest) < latest]
-        skipped = sum(1 for record in found.values() if record.error is not None)
-        violations = sum(len(record.violations) for record in found.values() if record.error is None)
+        skipped = sum(1 for count in found.values() if count is None)
+        violations = sum(count for count in found.values() if count is not None)
     finally:
         scan.worker.close()  # the helper's memory goes back to the system
         if session.scan is scan:
@@ -245,6 +252,11 @@ async def _yield_to_open_documents(ls: "SsotServer") -> None:
         if not any(state.pending is not None and not state.pending.done() for state in ls.session.documents.values()):
             return
         await asyncio.sleep(0.01)
+
+
+def _is_open(ls: "SsotServer", path: Path) -> bool:
+    uri = from_fs_path(str(path))
+    return bool(uri) and uri in ls.workspace.text_documents
 
 
 def _keep_workspace_result(ls: "SsotServer", path: Path, record: FileResult) -> None:

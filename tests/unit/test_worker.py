@@ -90,6 +90,16 @@ def test_helper_modules_do_not_load_the_protocol_libraries():
     assert output.strip() == "[]"
 
 
+def test_the_scan_helper_does_not_load_process_pools(demo_copy: Path):
+    """The scan helper discovers and checks files one by one: multiprocessing is the CLI's, not its."""
+    code = ("import sys; from ssot_lsp.lsp.scan import ScanJobs, discover_files;"
+            f"paths = discover_files([{str(demo_copy)!r}]); ScanJobs().check(paths);"
+            "print(len(paths), sorted(m for m in ('multiprocessing', 'concurrent.futures.process') if m in sys.modules))")
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    count, loaded = output.strip().split(" ", 1)
+    assert int(count) > 10 and loaded == "[]"
+
+
 def test_jedi_answers_from_a_thread_when_no_helper_process_can_start(monkeypatch):
     from ssot_lsp.lsp.jedi_completer import JediCompleter
 
@@ -101,3 +111,18 @@ def test_jedi_answers_from_a_thread_when_no_helper_process_can_start(monkeypatch
     assert "path" in labels and "getcwd" in labels
     again = completer.request(("question", text), text, None, 1, 3)
     assert again.done() and [c.label for c in again.result()] == labels  # kept for the next request
+
+
+def test_priming_jedi_hands_the_parse_garbage_back(monkeypatch):
+    from ssot_lsp.lsp import jedi_jobs, memory
+
+    released = []
+    monkeypatch.setattr(memory, "release", lambda: released.append(True) or True)
+    assert jedi_jobs.JediJobs().prime("import os\nos.pa", None) > 0
+    assert released == [True]
+
+
+def test_releasing_memory_does_not_load_asyncio_in_a_helper():
+    code = "import sys, ssot_lsp.lsp.memory as m; m.release(); print('asyncio' in sys.modules)"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "False"

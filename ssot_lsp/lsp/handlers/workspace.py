@@ -63,12 +63,14 @@ def exit_process(ls: "SsotServer", *args: Any) -> None:
 
 
 async def _after_start(ls: "SsotServer") -> None:
-    """Once the first diagnostics are out: the collector back on, the code cache written (`startup.py`)."""
-    from .. import codecache, startup
+    """Once the first diagnostics are out: the collector back on, freed memory returned, the code cache
+    written (`startup.py`)."""
+    from .. import codecache, memory, startup
 
     loop = asyncio.get_running_loop()
     await after_first_diagnostics(ls)
     startup.settle()
+    await loop.run_in_executor(None, memory.release)  # what the start-up left behind (ctypes drops the lock)
     await loop.run_in_executor(None, codecache.save, False)
     await asyncio.sleep(CODE_CACHE_FINAL_S)  # by then the common requests have met their hooks
     await loop.run_in_executor(None, codecache.save, True)

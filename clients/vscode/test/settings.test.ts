@@ -202,7 +202,9 @@ describe('server settings', () => {
       [...source.matchAll(/^([A-Z_]+) = (.+)$/gm)].map((m) => [m[1] as string, m[2] as string]),
     );
     const pythonValue = (literal: string): unknown => {
-      const text = constants.get(literal) ?? literal;
+      // `_setting(DEFAULT, "what is expected")`: the default is the first argument.
+      const declared = /^_setting\(([^,]+),/.exec(literal)?.[1]?.trim() ?? literal;
+      const text = constants.get(declared) ?? declared;
       if (text === 'True' || text === 'False') {
         return text === 'True';
       }

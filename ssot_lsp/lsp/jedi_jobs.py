@@ -11,10 +11,12 @@ packages, whatever its version, without the server's own library folder on its p
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import pickle
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ..environment import PROJECT_PYTHON, project_env_vars
 
@@ -26,6 +28,7 @@ class JediJobs:
 
     def __init__(self) -> None:
         self._environments: dict[str, Any] = {}
+        tolerate_cut_cache_files()
 
     def complete(self, text: str, path: Optional[str], line: int, column: int) -> list[tuple[str, str]]:
         """(name, type) of jedi's completions at a 0-based line and code-point column, in jedi's order."""
@@ -63,3 +66,30 @@ class JediJobs:
                     environment = None
             self._environments[executable] = environment or jedi.InterpreterEnvironment()
         return self._environments[executable]
+
+
+def tolerate_cut_cache_files() -> None:
+    """Let parso treat a cache file it cannot read as missing (once per process).
+
+    parso keeps the trees of the stubs and modules jedi loads in a disk cache shared by
+    every jedi on the machine (`~/.cache/jedi`) and writes each file in place: a process
+    killed while writing one (a helper process stopped with its server) leaves it cut
+    short, and parso then fails every later parse of that module, so completion breaks
+    until the file is deleted by hand. Read as a miss, the module is parsed again and the
+    file written anew.
+    """
+    import parso.cache
+
+    load: Callable[..., Any] = parso.cache._load_from_file_system
+    if getattr(load, "__wrapped__", None) is not None:
+        return
+
+    @functools.wraps(load)
+    def tolerant(hashed_grammar: str, path: Any, p_time: float, cache_path: Any = None) -> Any:
+        try:
+            return load(hashed_grammar, path, p_time, cache_path=cache_path)
+        except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError, IndexError) as exc:
+            log.warning("ssot: jedi's cache file for %s cannot be read (%s); parsing it again", path, exc)
+            return None
+
+    parso.cache._load_from_file_system = tolerant

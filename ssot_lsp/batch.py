@@ -77,7 +77,7 @@ def _check_decodable(data: bytes) -> None:
     decode(data)  # raises DecodeError with the reason
 
 
-class SparseLines(Sequence):  # type: ignore[type-arg]
+class SparseLines(Sequence[str]):
     """Some lines of a file (by 0-based number) and how many it has; other lines read as ''."""
 
     __slots__ = ("texts", "total")

@@ -58,7 +58,7 @@ class ConfigStore:
         return {"forced": self.forced, "overlays": dict(self.overlays)}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["forced"])  # type: ignore[misc]
+        ConfigStore.__init__(self, state["forced"])
         self.overlays.update(state["overlays"])
 
     # -- config files ------------------------------------------------------------------

@@ -255,10 +255,8 @@ def run_report(args: argparse.Namespace) -> int:
     run = prepare(args)
     if isinstance(run, int):
         return run
-    config = Path(args.config).resolve() if args.config else None
     try:
-        data = build_report(args.paths, config=config, jobs=args.jobs, progress=Progress("reporting"),
-                            discovery=run.discovery).as_json()
+        data = build_report(args.paths, jobs=args.jobs, progress=Progress("reporting"), discovery=run.discovery).as_json()
     except ConfigurationError as exc:
         report_errors(exc.errors)
         return EXIT_ERROR

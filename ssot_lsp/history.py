@@ -219,9 +219,10 @@ def count_commit(mirror: Mirror, tree: dict[str, str], paths: list[str], cache: 
     """Score, counts, `by_rule` and `by_phase` of the mirror's current commit."""
     from . import phases as phase_module
     from .batch import check_file
+    from .configs import ConfigStore
     from .report import discover_governed, tally
 
-    discovery, configs = discover_governed(str(mirror.folder / p) for p in paths)
+    discovery, configs = discover_governed((str(mirror.folder / p) for p in paths), ConfigStore())
     context = _context_key(tree, configs.values(), version)
     counted: list[phase_module.Counted] = []
     by_rule: dict[str, int] = {}

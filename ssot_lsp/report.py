@@ -278,11 +278,11 @@ def _in_canonical_package(registry: Registry, path: Path) -> bool:
 
 
 # -- entry points ---------------------------------------------------------------------
-def discover_governed(paths: Iterable[str], config: Optional[Path] = None, discovery: Optional[Discovery] = None,
-                      store: Optional[ConfigStore] = None) -> tuple[Discovery, dict[Path, Config]]:
+def discover_governed(paths: Iterable[str], store: ConfigStore,
+                      discovery: Optional[Discovery] = None) -> tuple[Discovery, dict[Path, Config]]:
     """The files under `paths` (unless `discovery` has them) and their configurations, each
     registry checked; raises ConfigurationError."""
-    discovery = discovery or discover(list(paths), store or ConfigStore(config))
+    discovery = discovery or discover(list(paths), store)
     if discovery.errors:
         raise ConfigurationError(discovery.errors)
     configs = {cfg.path: cfg for _, cfg in discovery.files}
@@ -292,24 +292,25 @@ def discover_governed(paths: Iterable[str], config: Optional[Path] = None, disco
     return discovery, configs
 
 
-def build_report(paths: Iterable[str], *, config: Optional[Path] = None, jobs: Optional[int] = 1,
-                 overlays: Optional[dict[Path, str]] = None, progress: Optional[Callable[[int, int], None]] = None,
-                 discovery: Optional[Discovery] = None,
+def build_report(paths: Iterable[str], *, jobs: Optional[int] = 1, overlays: Optional[dict[Path, str]] = None,
+                 progress: Optional[Callable[[int, int], None]] = None, discovery: Optional[Discovery] = None,
                  store: Optional[ConfigStore] = None) -> Report:
     """Discover the files under `paths` (unless `discovery` has) and count them; raises ConfigurationError.
 
+    `store`: the configurations to use (a run's, whose `discovery` found the files, or the
+    server's, which holds its open documents' text), else a new one for this report, with
     `overlays`: unsaved editor text that replaces files' contents (for the files themselves
-    and for what their modules re-export). `store`: the configurations to use (the server's,
-    which holds its open documents' text), else a new one for this report.
+    and for what their modules re-export).
     """
     from . import phases
     from .batch import check_file, run_checks
 
-    if store is None:
-        store = ConfigStore(config)
+    if discovery is not None:
+        store = discovery.store
+    elif store is None:
+        store = ConfigStore()
         store.overlays.update({Path(os.path.abspath(p)): text for p, text in (overlays or {}).items()})
-    discovery, configs = discover_governed(paths, config, discovery, store)
-    store = discovery.store
+    discovery, configs = discover_governed(paths, store, discovery)
     if store.overlays:
         tallies = [check_file(store, path, count=tally, text=store.overlays.get(path))
                    for path, _ in discovery.files]

@@ -255,8 +255,8 @@ def run_checks(store: ConfigStore, paths: list[Path], jobs: Optional[int] = None
     from .runner import parallel_map
 
     if count is None:  # built once here: forked workers inherit the pre-filters and limited registries
-        for folder in {path.parent for path in paths}:
-            registry = store.lookup(folder / "__init__.py").registry
+        for path in {path.parent: path for path in paths}.values():  # one file per folder
+            registry = store.lookup(path).registry
             if registry is not None:
                 store.batch_filter(registry)
     return parallel_map(check_item, (store, Wanted(fixes, count)), paths, jobs, progress)

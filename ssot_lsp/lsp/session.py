@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from ..batch import FileResult
 from ..configs import ConfigStore
 from .documents import DocumentState
 from .fix_jobs import FixHelper
 from .jedi_completer import JediCompleter
 from .memory import MemoryRelease
-from ..batch import FileResult
 from .settings import SettingProblem, Settings
 
 if TYPE_CHECKING:

@@ -19,8 +19,8 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 
 from ..batch import FileResult
-from .memory import release
 from .diagnostics import after_first_diagnostics, diagnostics_of, refresh_client, report_config_errors
+from .memory import release
 from .scan import Change, check_batch, check_saved_file, discover_files
 from .worker import JobFailed, Worker, WorkerDied
 

@@ -25,6 +25,8 @@ _LEXEME = re.compile(
 _UNFINISHED = frozenset(('"', "'", '"""', "'''"))
 _CODE_AT_COLUMN_0 = re.compile(r"\n(?=\S)")
 _JOINS_PREVIOUS = re.compile(r"(?:else|elif|except|finally)\b")
+_PREFIX = re.compile(r"[A-Za-z]{1,2}\Z")
+_WORD = re.compile(r"[^\W\d]\w*")
 
 
 class _Unsure(Exception):
@@ -35,15 +37,26 @@ def _blank(match: re.Match[str]) -> str:
     """A string becomes `S` plus the line breaks it spans; a comment disappears.
 
     The lines a string continues on (a triple-quoted one, or one continued by a backslash)
-    start with a space: they never start a statement.
+    start with a space: they never start a statement. An f-string's replacement fields are
+    code (`f"{re.escape(x)}"` calls `re.escape`), so an f-string with a `{` keeps its words,
+    each on the line it was on, and nothing else: no bracket, quote or operator that could
+    move a statement boundary.
     """
     lexeme = match.group()
     if lexeme[0] == "#":
         return ""
     if lexeme in _UNFINISHED:
         raise _Unsure
+    if "{" in lexeme and _formatted(match):
+        return "S " + "\n ".join(" ".join(_WORD.findall(line)) for line in lexeme.split("\n"))
     breaks = lexeme.count("\n")
     return "S" + "\n " * breaks if breaks else "S"
+
+
+def _formatted(match: re.Match[str]) -> bool:
+    """Whether the string has an `f` among the prefix letters just before it (`f`, `rf`, `Fr`, ...)."""
+    prefix = _PREFIX.search(match.string, max(0, match.start() - 2), match.start())
+    return prefix is not None and "f" in prefix.group().lower()
 
 
 def code_only(text: str) -> Optional[str]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import io
 import tokenize
+from keyword import iskeyword
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ PREFIX = (
     "    return get_websocket_manager()\n"
     "\n"
 )
+FORMATTED = ['text = f"{{{name}()}}"', "text = rf'x{{{name}.attr}}'", 'text = Fr"""(\n{{{name}(1)}}"""']
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -164,10 +166,14 @@ def test_batch_path_finds_what_a_full_check_finds(data: st.DataObject) -> None:
     lines = text.split("\n")
     for _ in range(data.draw(st.integers(1, 4))):
         index = data.draw(st.integers(0, len(lines) - 1))
-        action = data.draw(st.sampled_from(["drop", "duplicate", "indent", "junk", "rebind"]))
-        if action == "rebind":  # shadow an imported name, at module level or in a block
-            names = [word for line in lines if line.lstrip().startswith(("import ", "from "))
-                     for word in line.replace(",", " ").split() if word.isidentifier()] or ["x"]
+        action = data.draw(st.sampled_from(["drop", "duplicate", "indent", "junk", "rebind", "format"]))
+        names = [word for line in lines if line.lstrip().startswith(("import ", "from "))
+                 for word in line.replace(",", " ").split() if word.isidentifier() and not iskeyword(word)] or ["x"]
+        if action == "format":  # use an imported name only inside an f-string's replacement field
+            name = data.draw(st.sampled_from(names))
+            indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+            lines.insert(index, indent + data.draw(st.sampled_from(FORMATTED)).format(name=name))
+        elif action == "rebind":  # shadow an imported name, at module level or in a block
             name = data.draw(st.sampled_from(names))
             statement = data.draw(st.sampled_from([f"{name} = None", f"def {name}(): pass", f"del {name}",
                                                    f"for {name} in (): pass", f"class {name}: pass"]))

@@ -183,12 +183,22 @@ def test_an_alias_is_a_trigger_name_of_its_file() -> None:
     assert [ast.unparse(s) for s in sparse.tree.body] == ["from pkg import get_manager as gm", "gm()"]
 
 
+def test_a_name_used_only_in_an_f_string_is_found() -> None:
+    source = ("import re\nimport os\n\nx = 1\npattern = rf'(?<![a-z]){re.escape(x)}'\n"
+              'multi = f"""\n{os.sep}\n"""\nplain = "{re.escape(x)}"\n')
+    sparse = parse_sparse(source, frozenset({b"escape", b"sep"}))
+    assert sparse is not None
+    kept = [ast.unparse(s).split(" =")[0] for s in sparse.tree.body]
+    assert kept == ["import re", "import os", "pattern", "multi"]
+
+
 SNIPPETS = [
     "import os\n", "from pkg import get_manager as gm\n", "x = 1\n", "def f():\n    return gm()\n",
     "@dec\n", "class C:\n    y = os.sep\n", "if x:\n    pass\n", "else:\n    pass\n",
     's = """\nimport sys\n"""\n', "t = ('a',\n'b')\n", "# comment ' \"\n", "u = 'x' \\\n    'y'\n",
     "try:\n    import json\n", "except ImportError:\n    json = None\n", "z = [\n]\n", ")\n", "(\n", "'\n",
-    "\n", "    indented = 1\n", "get_manager()\n", "v = 'x\\\nimport y'\n", 'w = """a\nb"""; get_manager()\n',
+    "\n", "    indented = 1\n", "get_manager()\n", 'f = f"{get_manager()}"\n', "g = rf'''(\n{gm}'''\n",
+    "v = 'x\\\nimport y'\n", 'w = """a\nb"""; get_manager()\n',
 ]
 
 

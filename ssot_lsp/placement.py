@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from bisect import bisect_left
+from typing import Iterable, Optional, Sequence
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -134,56 +135,58 @@ class Placement:
         """Fill in what every scope binds and reads (one walk over the whole tree, on first use)."""
         if not self._named:
             self._named = True
-            self._walk_names()
+            tally = _Tally(self.bound_counts, self.read_counts)
+            self._walk_names(tally, self.module_scope, None)
         return self
 
-    def _walk_names(self) -> None:
-        """Record bindings and reads per scope (iteratively: deep expressions are valid Python)."""
-        stack = [(child, self.module_scope) for child in ast.iter_child_nodes(self.tree)]
+    def counts(self, name: str, lines: Optional[Sequence[int]]) -> tuple[int, int]:
+        """How many times the file binds and reads `name`: (bindings, reads).
+
+        `lines`: the sorted 1-based lines on which `name` is written as a word, when known.
+        Every binding or read of a name is written on a line of its statement (a
+        definition's lines start at its first decorator), so only the statements on those
+        lines are walked, not the whole tree; the answer is the same.
+        """
+        if lines is None or self._named:
+            self.names()
+            return self.bound_counts.get(name, 0), self.read_counts.get(name, 0)
+        if not lines:
+            return 0, 0
+        tally = _Tally({}, {})
+        self._walk_names(tally, NameScope(self.tree, "module", None), lines)
+        return tally.bound_counts.get(name, 0), tally.read_counts.get(name, 0)
+
+    def _walk_names(self, tally: _Tally, module: NameScope, lines: Optional[Sequence[int]]) -> None:
+        """Record bindings and reads per scope (iteratively: deep expressions are valid Python).
+
+        With `lines`, only statements that reach one of those lines are walked, into scopes of
+        their own (the placement's scopes describe the whole file).
+        """
+        shared = lines is None
+
+        def walked(nodes: Iterable[ast.AST]) -> Iterable[ast.AST]:
+            return nodes if lines is None else (node for node in nodes if _on_lines(node, lines))
+
+        stack = [(child, module) for child in walked(ast.iter_child_nodes(self.tree))]
         while stack:
             node, current = stack.pop()
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 stack.extend((outer, current) for outer in _evaluated_outside(node))
                 if not isinstance(node, ast.Lambda):
-                    self._bind(current, node.name)
-                inner = self._by_node.get(id(node))
+                    tally.bind(current, node.name)
+                inner = self._by_node.get(id(node)) if shared else None
                 if inner is None:
-                    inner = NameScope(node, "function", current)
-                    self._lambdas.append(inner)
+                    inner = NameScope(node, "class" if isinstance(node, ast.ClassDef) else "function", current)
+                    if shared:
+                        self._lambdas.append(inner)
                 if not isinstance(node, ast.ClassDef):
                     for arg in _arguments(node.args):
-                        self._bind(inner, arg)
+                        tally.bind(inner, arg)
                 body = node.body if isinstance(node.body, list) else [node.body]
-                stack.extend((statement, inner) for statement in body)
+                stack.extend((statement, inner) for statement in walked(body))
                 continue
-            self._note(node, current)
-            stack.extend((child, current) for child in ast.iter_child_nodes(node))
-
-    def _bind(self, scope: NameScope, name: str) -> None:
-        scope.bound.add(name)
-        self.bound_counts[name] = self.bound_counts.get(name, 0) + 1
-
-    def _note(self, node: ast.AST, scope: NameScope) -> None:
-        if isinstance(node, ast.Name):
-            if isinstance(node.ctx, ast.Load):
-                scope.read.add(node.id)
-                self.read_counts[node.id] = self.read_counts.get(node.id, 0) + 1
-            else:
-                self._bind(scope, node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.name != "*":
-                    self._bind(scope, alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            self._bind(scope, node.name)
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            scope.declared_global.update(node.names)
-            for name in node.names:
-                self.bound_counts[name] = self.bound_counts.get(name, 0) + 1
-        elif type(node).__name__ in ("MatchAs", "MatchStar", "MatchMapping"):  # not in Python 3.9's ast
-            captured: Optional[str] = getattr(node, "rest" if type(node).__name__ == "MatchMapping" else "name", None)
-            if captured:
-                self._bind(scope, captured)
+            tally.note(node, current)
+            stack.extend((child, current) for child in walked(ast.iter_child_nodes(node)))
 
     def module_name_free(self, name: str, site: NameScope) -> bool:
         """Whether a new module-level binding of `name` changes nothing but the site's lookup.
@@ -210,6 +213,50 @@ class Placement:
     def _all_scopes(self) -> list[NameScope]:
         """Every scope but the module's, lambdas included."""
         return self.scopes[1:] + self._lambdas
+
+
+class _Tally:
+    """Where a walk records the names each scope binds and reads, and how often the file does."""
+
+    def __init__(self, bound_counts: dict[str, int], read_counts: dict[str, int]):
+        self.bound_counts = bound_counts
+        self.read_counts = read_counts
+
+    def bind(self, scope: NameScope, name: str) -> None:
+        scope.bound.add(name)
+        self.bound_counts[name] = self.bound_counts.get(name, 0) + 1
+
+    def note(self, node: ast.AST, scope: NameScope) -> None:
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                scope.read.add(node.id)
+                self.read_counts[node.id] = self.read_counts.get(node.id, 0) + 1
+            else:
+                self.bind(scope, node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    self.bind(scope, alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            self.bind(scope, node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            scope.declared_global.update(node.names)
+            for name in node.names:
+                self.bound_counts[name] = self.bound_counts.get(name, 0) + 1
+        elif type(node).__name__ in ("MatchAs", "MatchStar", "MatchMapping"):  # not in Python 3.9's ast
+            captured: Optional[str] = getattr(node, "rest" if type(node).__name__ == "MatchMapping" else "name", None)
+            if captured:
+                self.bind(scope, captured)
+
+
+def _on_lines(node: ast.AST, lines: Sequence[int]) -> bool:
+    """Whether a statement spans one of `lines` (sorted, 1-based); other nodes always do."""
+    if not isinstance(node, ast.stmt):
+        return True
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    first = min([node.lineno, *(d.lineno for d in decorators)])
+    index = bisect_left(lines, first)
+    return index < len(lines) and lines[index] <= (node.end_lineno or node.lineno)
 
 
 def _binds_locally(scope: Optional[NameScope], name: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, AbstractSet, Iterable, Optional
@@ -527,20 +528,13 @@ class Planner:
         return first == second or self.workspace.canonicalize(first) == self.workspace.canonicalize(second)
 
     def is_identifier(self, name: str) -> bool:
-        return self.word_count(name) != 0 and name in self.identifiers()
-
-    def identifiers(self) -> set[str]:
-        """Every name the file binds or reads (a renamed name must avoid all of them)."""
-        identifiers = self.facts.get("identifiers")
-        if identifiers is None:
-            placement = self.placement.names()
-            identifiers = self.facts["identifiers"] = set(placement.bound_counts) | set(placement.read_counts)
-        return identifiers
+        """Whether any scope of the file binds or reads `name` (a renamed name must avoid all of them)."""
+        return self.word_count(name) != 0 and sum(self.name_counts(name)) > 0
 
     def binding_count(self, name: str) -> int:
         if self.word_count(name) == 0:
             return 0
-        return self.placement.names().bound_counts.get(name, 0)
+        return self.name_counts(name)[0]
 
     def load_count(self, name: str, at_most: Optional[int] = None) -> int:
         """How many times the file reads `name` (any scope); exact, or known to be ≤ `at_most`.
@@ -553,7 +547,23 @@ class Planner:
             upper = words - len(self.analysis.imported_as(name))
             if upper <= 0 or (at_most is not None and upper <= at_most):
                 return max(upper, 0)
-        return self.placement.names().read_counts.get(name, 0)
+        return self.name_counts(name)[1]
+
+    def name_counts(self, name: str) -> tuple[int, int]:
+        """How many times the file binds and reads `name`, walking only the statements that mention it."""
+        known: dict[str, tuple[int, int]] = self.facts.setdefault("name counts", {})
+        counts = known.get(name)
+        if counts is None:
+            counts = known[name] = self.placement.counts(name, self.word_lines(name))
+        return counts
+
+    def word_lines(self, name: str) -> Optional[list[int]]:
+        """The 1-based lines on which `name` is written as a word; None when the text is not ASCII."""
+        if self.word_count(name) is None:
+            return None
+        starts = self.lines.starts
+        pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+        return sorted({bisect_right(starts, match.start()) for match in pattern.finditer(self.text)})
 
     def word_count(self, name: str) -> Optional[int]:
         """How often `name` appears as a word in the text (strings, comments and attributes too).

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 from .body_filter import BodyFilter
 from .exports import Exports, read_exports, resolve_relative
@@ -197,6 +197,9 @@ def string_import(call: ast.Call, lines: LineIndex, statement_line: int) -> Opti
     return None
 
 
+_VISITORS: dict[type, Callable[["_Walker", Any], None]] = {}  # node class -> the walker's method for it
+
+
 class _Walker(ast.NodeVisitor):
     """Scopes and bindings: one walk recording imports and the references rooted in them."""
 
@@ -223,6 +226,26 @@ class _Walker(ast.NodeVisitor):
         return Span(first.start_line, first.start_col, last.end_line, last.end_col)
 
     # -- driving ---------------------------------------------------------------------
+    def visit(self, node: ast.AST) -> None:
+        """`ast.NodeVisitor.visit` with the method of each node class looked up once."""
+        method = _VISITORS.get(type(node))
+        if method is None:
+            method = _VISITORS[type(node)] = getattr(_Walker, "visit_" + type(node).__name__, _Walker.generic_visit)
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        """Nothing to record (NodeVisitor's own looks for the deprecated `visit_Str` and friends)."""
+
     def run(self, tree: ast.Module) -> None:
         self.visit_body(tree.body)
         while self.deferred:

@@ -16,7 +16,6 @@ import json
 import sys
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Optional, TextIO
-from xml.sax.saxutils import quoteattr
 
 from ..model import Violation
 from ..runner import READ_ERROR
@@ -95,6 +94,8 @@ def _digest(path: str, violation: Violation) -> str:
 
 def render_junit(found: Found, args: Any, files: int, details: Optional[Details] = None,
                  stream: Optional[TextIO] = None) -> None:
+    from xml.sax.saxutils import quoteattr  # here: it imports urllib, http and email (40 ms)
+
     stream = stream or sys.stdout
     by_file: dict[str, list[Violation]] = defaultdict(list)
     for path, violation in found:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Optional, Union, overload
 
@@ -255,10 +256,12 @@ def run_checks(store: ConfigStore, paths: list[Path], jobs: Optional[int] = None
     from .runner import parallel_map
 
     if count is None:  # built once here: forked workers inherit the pre-filters and limited registries
+        # The workspace's files are read for it in worker processes too.
+        map_files = partial(parallel_map, jobs=jobs)
         for path in {path.parent: path for path in paths}.values():  # one file per folder
             registry = store.lookup(path).registry
             if registry is not None:
-                store.batch_filter(registry)
+                store.batch_filter(registry, map_files)
     return parallel_map(check_item, (store, Wanted(fixes, count)), paths, jobs, progress)
 
 

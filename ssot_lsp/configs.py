@@ -26,7 +26,7 @@ from typing import Any, Iterable, Optional, Union
 from .config import Config, config_file_in, load_config
 from .model import ConfigError, ConfigurationError
 from .modules import Workspace
-from .prefilter import Prefilter, batch_filter, import_texts
+from .prefilter import FileMapper, Prefilter, batch_filter, import_texts
 from .registry import Registry
 from .source import read_source
 
@@ -146,18 +146,19 @@ class ConfigStore:
     def registries(self) -> list[Registry]:
         return list(self._registries.values())
 
-    def batch_filter(self, registry: Registry) -> Prefilter:
+    def batch_filter(self, registry: Registry, map_files: Optional[FileMapper] = None) -> Prefilter:
         """The registry's pre-filter, with the registry limited to its trigger names (batch runs).
 
         Built with the open documents' unsaved text, and again after a change that may have
         altered re-exports (the registry then forgets its limit: see `Registry.invalidate`).
+        `map_files`: how the workspace's files are read for it (`prefilter.workspace_reexports`).
         """
         cached = self._filters.get(registry.config.path)
         if cached is not None and cached[0] is registry:
             return cached[1]
         overlaid = {path: text for path, text in self.overlays.items()
                     if any(root == path.parent or root in path.parents for root in registry.workspace.src)}
-        prefilter = batch_filter(registry, overlaid)
+        prefilter = batch_filter(registry, overlaid, map_files)
         self._filters[registry.config.path] = (registry, prefilter)
         return prefilter
 

@@ -37,7 +37,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
 from .exports import resolve_relative
 from .modules import _read_exports
@@ -412,31 +412,62 @@ def _read_like_the_workspace(data: bytes, module: str, is_package: bool, into: R
         into.add_star(module, star)
 
 
+# Runs `function(context, item)` over items, in order (`runner.parallel_map` in batch runs).
+FileMapper = Callable[[Callable[[Any, Any], Any], Any, list[Any]], list[Any]]
+
+
 def workspace_reexports(registry: Registry, files: Optional[Iterable[Union[str, Path]]] = None,
-                        overlays: Optional[Mapping[Path, str]] = None) -> ReExports:
+                        overlays: Optional[Mapping[Path, str]] = None,
+                        map_files: Optional[FileMapper] = None) -> ReExports:
     """The re-exports of every module under the registry's `src` roots (or of `files`), with the
-    unsaved text of `overlays` instead of those files (and unsaved new modules included)."""
-    roots = registry.workspace.src
-    found = ReExports()
-    overlays = overlays or {}
-    listed = files if files is not None else _workspace_files(roots)
+    unsaved text of `overlays` instead of those files (and unsaved new modules included).
+
+    `map_files`: how to run the per-file reading (in worker processes, for a batch run);
+    the files are read one after the other by default.
+    """
+    roots = tuple(registry.workspace.src)
+    overlays = dict(overlays or {})
+    listed = [str(path) for path in (files if files is not None else _workspace_files(roots))]
     unsaved = [str(path) for path in overlays if not path.is_file()]  # new modules, not on disk yet
-    for path in (*listed, *unsaved):
-        names = list(_module_names(str(path), roots))
-        if not names:
+    mapper = map_files or _one_by_one
+    found = ReExports()
+    for read in mapper(_file_reexports, (roots, overlays), listed + unsaved):
+        if read is None:
             continue
-        overlay = overlays.get(Path(os.path.abspath(path)))
-        try:
-            data = read_source(path) if overlay is None else overlay.encode("utf-8", "surrogatepass")
-        except SkippedFile:
-            if os.path.isfile(path):  # too large to read here; the workspace would read it
-                found.complete = False
-            continue  # a FIFO, device or socket is no module the workspace reads
-        except OSError:
-            continue  # the workspace cannot read it either
-        for module, is_package in names:
-            found.modules.add(module)
-            read_reexports(data, module, is_package, found)
+        found.complete = found.complete and read.complete
+        found.modules |= read.modules
+        for source, targets in read.targets.items():
+            for target in targets:
+                found.add(source, target)
+        for module, stars in read.stars_of.items():
+            for star in stars:
+                found.add_star(module, star)
+    return found
+
+
+def _one_by_one(function: Callable[[Any, Any], Any], context: Any, items: list[Any]) -> list[Any]:
+    return [function(context, item) for item in items]
+
+
+def _file_reexports(context: tuple[tuple[Path, ...], Mapping[Path, str]], path: str) -> Optional[ReExports]:
+    """What one workspace file re-exports (None: no module, or one the workspace cannot read either)."""
+    roots, overlays = context
+    names = list(_module_names(path, roots))
+    if not names:
+        return None
+    overlay = overlays.get(Path(os.path.abspath(path)))
+    try:
+        data = read_source(path) if overlay is None else overlay.encode("utf-8", "surrogatepass")
+    except SkippedFile:
+        if os.path.isfile(path):  # too large to read here; the workspace would read it
+            return ReExports(complete=False)
+        return None  # a FIFO, device or socket is no module the workspace reads
+    except OSError:
+        return None
+    found = ReExports()
+    for module, is_package in names:
+        found.modules.add(module)
+        read_reexports(data, module, is_package, found)
     return found
 
 
@@ -493,20 +524,22 @@ def rule_seeds(registry: Registry) -> set[str]:
 
 
 def build_prefilter(registry: Registry, workspace_files: Optional[Iterable[Union[str, Path]]] = None,
-                    overlays: Optional[Mapping[Path, str]] = None) -> Prefilter:
+                    overlays: Optional[Mapping[Path, str]] = None, map_files: Optional[FileMapper] = None) -> Prefilter:
     """The pre-filter of `registry`, following re-exports in its workspace (or in `workspace_files`;
-    `overlays`: unsaved text read instead of those files)."""
+    `overlays`: unsaved text read instead of those files; `map_files`: see `workspace_reexports`)."""
     modules = [rule.name for rule in registry.all_rules if rule.kind == "module"]
-    return Prefilter(rule_seeds(registry), workspace_reexports(registry, workspace_files, overlays), modules)
+    reexports = workspace_reexports(registry, workspace_files, overlays, map_files)
+    return Prefilter(rule_seeds(registry), reexports, modules)
 
 
-def batch_filter(registry: Registry, overlays: Optional[Mapping[Path, str]] = None) -> Prefilter:
+def batch_filter(registry: Registry, overlays: Optional[Mapping[Path, str]] = None,
+                 map_files: Optional[FileMapper] = None) -> Prefilter:
     """The registry's pre-filter for a batch run, with the registry limited to its trigger names.
 
     `overlays`: unsaved text of workspace modules (absolute paths), read instead of their
     files. The caller keeps the result for the registry's life (`configs.ConfigStore`).
     """
-    prefilter = build_prefilter(registry, overlays=overlays)
+    prefilter = build_prefilter(registry, overlays=overlays, map_files=map_files)
     # A disabled pre-filter skips nothing, so it cannot limit the registry either.
     registry.limit_to(frozenset(prefilter.triggers) if prefilter.enabled else None)
     return prefilter

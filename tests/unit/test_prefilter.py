@@ -11,8 +11,9 @@ from ssot_lsp.batch import check_file, run_checks
 from ssot_lsp.configs import ConfigStore
 from ssot_lsp.config import find_config_file, load_config
 from ssot_lsp.engine import analyze, registry_for
-from ssot_lsp.prefilter import ReExports, build_prefilter, import_statements, read_reexports
+from ssot_lsp.prefilter import ReExports, build_prefilter, import_statements, read_reexports, workspace_reexports
 from ssot_lsp.registry import Registry
+from ssot_lsp.source import MAX_SOURCE_BYTES
 from tests.unit.test_detection import CASES, PACKAGE
 from tests.unit.test_detection import REGISTRY as DETECTION_REGISTRY
 
@@ -202,3 +203,28 @@ def test_an_unsaved_re_export_reaches_the_batch_filter(tmp_path: Path) -> None:
     assert not store.batch_filter(registry).may_violate(user, "app.user", False)
     store.set_overlay(root / "pkg" / "facade.py", "from pkg.core import get_manager as make\n")
     assert store.batch_filter(registry).may_violate(user, "app.user", False)
+
+
+def test_re_exports_read_file_by_file_elsewhere_merge_to_the_same_result(tmp_path: Path) -> None:
+    # A batch run reads the workspace's files in its worker processes; the merged result is
+    # the one reading them in order gives, whatever order the files come back in.
+    root = workspace(tmp_path)
+    write(root, "pkg/stars.py", "from pkg.shortcuts import *\n")
+    with open(root / "pkg" / "big.py", "wb") as big:
+        big.truncate(MAX_SOURCE_BYTES + 1)  # too large to read: the re-exports may be incomplete
+    registry = registry_for(load_config(root / "ssot.toml"))
+    mapped: list[str] = []
+
+    def backwards(function, context, items):
+        mapped.extend(items)
+        return [function(context, item) for item in reversed(items)]
+
+    serial = workspace_reexports(registry)
+    elsewhere = workspace_reexports(registry, map_files=backwards)
+    assert sorted(mapped) == sorted(str(p) for p in root.rglob("*.py"))
+    for found in (serial, elsewhere):
+        assert found.targets["pkg.facade.manager_for"] == {"pkg.core.get_manager"}
+        assert found.stars_of["pkg.stars"] == {"pkg.shortcuts"}
+        assert not found.complete
+    assert (elsewhere.modules, elsewhere.targets, elsewhere.sources, elsewhere.stars_of, elsewhere.starred_by) == \
+        (serial.modules, serial.targets, serial.sources, serial.stars_of, serial.starred_by)

@@ -103,8 +103,12 @@ def _walk(start: str, lookup: ConfigStore,
         yield start, lookup.config_in(os.path.dirname(start))
         return
     excluders: dict[Path, Callable[[str], bool]] = {}
+    configs: dict[Optional[Path], Optional[Config]] = {}  # each config is loaded (its file stat'ed) once a walk
     for folder, dirs, files in os.walk(start):
-        config = lookup.config_in(folder, files)
+        config_path = lookup.config_path_in(folder, files)
+        if config_path not in configs:
+            configs[config_path] = lookup.config_in(folder, files)
+        config = configs[config_path]
         excluded = None
         prefix = ""
         if config is not None:

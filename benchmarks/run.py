@@ -14,6 +14,7 @@ are printed as a Markdown table.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -44,19 +45,37 @@ def log(message: str) -> None:
 
 # -- environment ---------------------------------------------------------------------
 def setup_venv(python: str) -> None:
+    """The peers from PyPI, and ssot-lsp installed from this checkout as a user installs it.
+
+    A regular (not editable) install: byte-compiled, without the import hook an editable
+    install adds to every start. Installed again whenever the package's source changed.
+    """
     stamp = VENV / ".installed"
     wanted = " ".join(PEERS) + " ssot-lsp[lsp]"
-    if stamp.exists() and stamp.read_text() == wanted:
-        return
-    log(f"creating {VENV} and installing {wanted}")
-    if VENV.exists():
-        shutil.rmtree(VENV)
-    subprocess.run([python, "-m", "venv", str(VENV)], check=True)
     pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--upgrade", "pip"], check=True)
-    subprocess.run([*pip, *PEERS], check=True)
-    subprocess.run([*pip, "-e", f"{REPO}[lsp]"], check=True)
-    stamp.write_text(wanted)
+    if not stamp.exists() or stamp.read_text().split("\n")[0] != wanted:
+        log(f"creating {VENV} and installing {wanted}")
+        if VENV.exists():
+            shutil.rmtree(VENV)
+        subprocess.run([python, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, *PEERS], check=True)
+        stamp.write_text(wanted)
+    source = source_digest()
+    if stamp.read_text().split("\n")[1:] != [source]:
+        log("installing ssot-lsp from this checkout")
+        subprocess.run([*pip, f"{REPO}[lsp]"], check=True)  # its dependencies
+        subprocess.run([*pip, "--no-deps", "--force-reinstall", str(REPO)], check=True)
+        stamp.write_text(f"{wanted}\n{source}")
+
+
+def source_digest() -> str:
+    """A digest of what the installed package is built from."""
+    digest = hashlib.sha256()
+    for path in sorted([REPO / "pyproject.toml", *(REPO / "ssot_lsp").rglob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def tool_version(command: list[str]) -> str:

@@ -114,6 +114,8 @@ def selected_violations(results: list[FileResult], run: Run) -> tuple[list[tuple
     found = []
     details = Details(rules=run.rules())
     for result in results:
+        if not (result.error or result.config_errors or result.violations or result.fixes):
+            continue  # a clean file: nothing to show (and no display path to work out)
         shown = display_path(Path(result.path))
         if result.error:
             found.append((shown, read_error(result.error)))

@@ -202,7 +202,8 @@ def _checked(found: FileResult, text: str, path: Path, registry: Registry, want_
     planned: tuple[Fix, ...] = ()
     if want_fixes and any(v.fix == FIX_AUTO for v in violations):
         planned = _automatic_fixes(text, checked, registry)
-    return replace(found, violations=tuple(violations), lines=_touched(text, violations), fixes=planned)
+    lines = _touched(text, violations, checked.analysis.lines if checked.analysis is not None else None)
+    return replace(found, violations=tuple(violations), lines=lines, fixes=planned)
 
 
 def _full_first(history: list[int]) -> bool:
@@ -228,11 +229,12 @@ def _counted(found: FileResult, text: str, path: Path, registry: Registry, count
                    governed=counts[0], canonical=counts[1], violating=counts[2])
 
 
-def _touched(text: str, violations: Sequence[Violation]) -> SparseLines:
+def _touched(text: str, violations: Sequence[Violation], index: Optional[LineIndex] = None) -> SparseLines:
+    """The lines the violations touch; `index`: the analysis's line table, used when it is of `text`."""
     if not violations:
         return SparseLines()
     numbers = {line for v in violations for line in (v.span.start_line, v.span.end_line)}
-    return SparseLines.of(LineIndex(text), numbers)
+    return SparseLines.of(index if index is not None and index.text is text else LineIndex(text), numbers)
 
 
 # -- many files ---------------------------------------------------------------------------

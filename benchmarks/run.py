@@ -421,8 +421,9 @@ def render(results: dict) -> str:
             median = timed["median"]
             ratio = f"{median / ruff:.1f}" if median and ruff else "–"
             note = " (scaled from %d files)" % timed["sampled_files"] if timed.get("scaled_from_sample") else ""
+            findings = "–" if timed["findings"] is None or tool == STARTUP else timed["findings"]
             out.append(f"| {key} | {data['files']} | {data['lines']} | {tool}{note} | "
-                       f"{median:.2f} | {ratio} | {timed['findings']} |" if median else f"| {key} | | | {tool} | – | – | – |")
+                       f"{median:.2f} | {ratio} | {findings} |" if median else f"| {key} | | | {tool} | – | – | – |")
     out += ["", "Floor: the start-up (`check` of a one-file project with the same registry) plus reading and "
             "word-scanning every file and parsing every file with a finding, spread over every core "
             "(stages.py); the ratio no run of this design can beat.", "",

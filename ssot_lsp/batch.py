@@ -258,8 +258,8 @@ def run_checks(store: ConfigStore, paths: list[Path], jobs: Optional[int] = None
     from .runner import parallel_map
 
     if count is None:  # built once here: forked workers inherit the pre-filters and limited registries
-        # The workspace's files are read for it in worker processes too.
-        map_files = partial(parallel_map, jobs=jobs)
+        # The workspace's files are read for it in worker processes too (forked ones).
+        map_files = partial(parallel_map, jobs=jobs, forked_only=True)
         for path in {path.parent: path for path in paths}.values():  # one file per folder
             registry = store.lookup(path).registry
             if registry is not None:

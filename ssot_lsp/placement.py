@@ -11,8 +11,8 @@ function, class and the module the names it binds and the names it reads.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from bisect import bisect_left
+from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")

@@ -130,16 +130,17 @@ def _walk(start: str, lookup: ConfigStore,
 
 
 def parallel_map(function: Callable[[C, A], T], context: C, items: list[A], jobs: Optional[int],
-                 progress: Optional[Callable[[int, int], None]] = None) -> list[T]:
+                 progress: Optional[Callable[[int, int], None]] = None, forked_only: bool = False) -> list[T]:
     """`function(context, item)` over `items` in worker processes (in order); inline for small runs.
 
     Each worker process gets `context` once, when it starts (a forked one inherits it with
-    its caches), not with every item.
+    its caches), not with every item. `forked_only`: inline too where workers would start
+    afresh (spawn, forkserver), whose start costs more than such light work saves.
     """
     jobs = jobs or os.cpu_count() or 1
     total = len(items)
     results: list[T] = []
-    if jobs <= 1 or total < 16:
+    if jobs <= 1 or total < 16 or (forked_only and not _forks()):
         for index, item in enumerate(items):
             results.append(function(context, item))
             if progress:
@@ -156,6 +157,12 @@ def parallel_map(function: Callable[[C, A], T], context: C, items: list[A], jobs
             if progress:
                 progress(index + 1, total)
     return results
+
+
+def _forks() -> bool:
+    import multiprocessing
+
+    return multiprocessing.get_start_method() == "fork"
 
 
 _INSTALLED: Any = None  # in a worker process: the context of the run that started it

@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # No option before the subcommand takes a value: the first other word names it.
+    parser = build_parser(next((word for word in arguments if not word.startswith("-")), None))
+    args = parser.parse_args(arguments)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return EXIT_ERROR
@@ -43,7 +45,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_CLEAN
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: Optional[str] = None) -> argparse.ArgumentParser:
+    """The parser of every subcommand; with `command` (the one about to run), the subcommands
+    other modules define are left out unless it is theirs or unknown, so that `check` does not
+    import fixing and inference to build parsers it will not use."""
     parser = argparse.ArgumentParser(
         prog="ssot-lsp",
         description="Enforce a single-source-of-truth import registry: check, fix, report, serve.",
@@ -86,13 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=2087)
     serve.set_defaults(run=run_serve)
 
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    known = {*_CORE_COMMANDS, *(name for names in _EXTRA_COMMANDS for name in names)}
+    for names, register in _EXTRA_COMMANDS.items():
+        if command is None or command not in known or command in names:
+            register(commands)
     return parser
 
 
-# Subcommands defined in other modules add themselves here (fix, report, baseline).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+_CORE_COMMANDS = ("check", "rules", "serve")  # defined above
+# Subcommands defined further down or in other modules, by the names each registration adds.
+_EXTRA_COMMANDS: dict[tuple[str, ...], Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {}
 
 
 # -- check ----------------------------------------------------------------------------
@@ -295,7 +303,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if unreadable else EXIT_CLEAN
 
 
-_EXTRA_COMMANDS.append(add_report_commands)
+_EXTRA_COMMANDS[("report", "baseline")] = add_report_commands
 
 
 def _add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -304,7 +312,7 @@ def _add_fix_command(commands: argparse._SubParsersAction[argparse.ArgumentParse
     add_fix_command(commands)
 
 
-_EXTRA_COMMANDS.append(_add_fix_command)
+_EXTRA_COMMANDS[("fix",)] = _add_fix_command
 
 
 def add_infer_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -313,7 +321,7 @@ def add_infer_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
     register(commands)
 
 
-_EXTRA_COMMANDS.append(add_infer_command)
+_EXTRA_COMMANDS[("infer",)] = add_infer_command
 
 
 # -- serve ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ The registry lives in `ssot.toml` (top-level keys) or in the `[tool.ssot-lsp]` t
 from __future__ import annotations
 
 import ast
-import logging
 import os
 import re
 import sys
@@ -176,6 +175,8 @@ def _gitignore_lines(root: Path) -> tuple[str, ...]:
     try:
         text = read_source(root / ".gitignore").decode("utf-8", errors="replace")
     except SkippedFile as exc:  # a FIFO would block every run: say why it is not honoured
+        import logging  # here: a check of clean files never needs it (7 ms of start-up)
+
         logging.getLogger("ssot_lsp").warning("%s: %s; its patterns are not applied", root / ".gitignore", exc)
         return ()
     except OSError:

@@ -11,7 +11,8 @@ function, class and the module the names it binds and the names it reads.
 from __future__ import annotations
 
 import ast
-from bisect import bisect_left
+import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
@@ -249,13 +250,18 @@ class _Tally:
                 self.bind(scope, captured)
 
 
+def word_lines(text: str, starts: Sequence[int], name: str) -> list[int]:
+    """The sorted 1-based lines of `text` (lines starting at offsets `starts`) that write `name` as a word:
+    what `Placement.counts` walks."""
+    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
+    return sorted({bisect_right(starts, match.start()) for match in pattern.finditer(text)})
+
+
 def _on_lines(node: ast.AST, lines: Sequence[int]) -> bool:
     """Whether a statement spans one of `lines` (sorted, 1-based); other nodes always do."""
     if not isinstance(node, ast.stmt):
         return True
-    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
-    first = min([node.lineno, *(d.lineno for d in decorators)])
-    index = bisect_left(lines, first)
+    index = bisect_left(lines, Placement._first_line(node) + 1)
     return index < len(lines) and lines[index] <= (node.end_lineno or node.lineno)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, AbstractSet, Iterable, Optional
@@ -28,7 +27,7 @@ from .imports import (
     rewritten_module, statements_for, wraps_imports,
 )
 from .model import Edit, Fix, Span, Violation
-from .placement import Placement
+from .placement import Placement, word_lines
 from .registry import Registry
 from .source import Located, dominant_newline
 from .templates import Argument, TemplateChoice, render, reorders_effects, template_names
@@ -561,9 +560,7 @@ class Planner:
         """The 1-based lines on which `name` is written as a word; None when the text is not ASCII."""
         if self.word_count(name) is None:
             return None
-        starts = self.lines.starts
-        pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
-        return sorted({bisect_right(starts, match.start()) for match in pattern.finditer(self.text)})
+        return word_lines(self.text, self.lines.starts, name)
 
     def word_count(self, name: str) -> Optional[int]:
         """How often `name` appears as a word in the text (strings, comments and attributes too).

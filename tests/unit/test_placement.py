@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import ast
-import re
-from bisect import bisect_right
 
 import pytest
 
-from ssot_lsp.placement import Placement
+from ssot_lsp.placement import Placement, word_lines
 from ssot_lsp.source import LineIndex
 from tests.unit.test_sparse import read, sample_files
 
@@ -60,10 +58,8 @@ def decorated():
 '''
 
 
-def word_lines(text: str, name: str) -> list[int]:
-    starts = LineIndex(text).starts
-    pattern = re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
-    return sorted({bisect_right(starts, match.start()) for match in pattern.finditer(text)})
+def lines_of(text: str, name: str) -> list[int]:
+    return word_lines(text, LineIndex(text).starts, name)
 
 
 def assert_counts_agree(text: str) -> None:
@@ -71,7 +67,7 @@ def assert_counts_agree(text: str) -> None:
     whole = Placement(tree).names()
     for name in {*whole.bound_counts, *whole.read_counts, "never_written"}:
         expected = (whole.bound_counts.get(name, 0), whole.read_counts.get(name, 0))
-        assert Placement(tree).counts(name, word_lines(text, name)) == expected, name
+        assert Placement(tree).counts(name, lines_of(text, name)) == expected, name
 
 
 def test_counts_of_one_name_in_every_kind_of_statement() -> None:
@@ -81,7 +77,7 @@ def test_counts_of_one_name_in_every_kind_of_statement() -> None:
     # comprehension, `name = 2`, `nonlocal`, `+=`, `except ... as`, three match captures,
     # `with ... as`, `del`, `for` and `:=`; read by the decorator, the metaclass, the
     # default, the return annotation, the lambda, the comprehension (twice) and the f-string.
-    assert Placement(tree).counts("name", word_lines(TRICKY, "name")) == (16, 8)
+    assert Placement(tree).counts("name", lines_of(TRICKY, "name")) == (16, 8)
 
 
 def test_counts_without_word_lines_walk_the_whole_file() -> None:

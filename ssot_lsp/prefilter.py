@@ -159,6 +159,17 @@ class ReExports:
             self.starred_by.setdefault(target, set()).add(module)
             self._index = None
 
+    def update(self, other: "ReExports") -> None:
+        """Add what `other` holds (another file's re-exports)."""
+        self.complete = self.complete and other.complete
+        self.modules |= other.modules
+        for source, targets in other.targets.items():
+            for target in targets:
+                self.add(source, target)
+        for module, stars in other.stars_of.items():
+            for star in stars:
+                self.add_star(module, star)
+
     @property
     def index(self) -> "_Index":
         if self._index is None:
@@ -432,16 +443,8 @@ def workspace_reexports(registry: Registry, files: Optional[Iterable[Union[str, 
     mapper = map_files or _one_by_one
     found = ReExports()
     for read in mapper(_file_reexports, (roots, overlays), listed + unsaved):
-        if read is None:
-            continue
-        found.complete = found.complete and read.complete
-        found.modules |= read.modules
-        for source, targets in read.targets.items():
-            for target in targets:
-                found.add(source, target)
-        for module, stars in read.stars_of.items():
-            for star in stars:
-                found.add_star(module, star)
+        if read is not None:
+            found.update(read)
     return found
 
 

@@ -159,9 +159,15 @@ def banned_names(root: Path) -> dict[str, str]:
     return banned
 
 
-def write_peer_configs(key: str, root: Path) -> dict[str, Path]:
-    folder = WORK / "peer-configs" / key.split(":")[0].replace(" ", "") / root.name
+def corpus_folder(kind: str, key: str, root: Path) -> Path:
+    """`benchmarks/.work/KIND/<corpus letter>/<corpus folder>`, created."""
+    folder = WORK / kind / key.split(":")[0].replace(" ", "") / root.name
     folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_peer_configs(key: str, root: Path) -> dict[str, Path]:
+    folder = corpus_folder("peer-configs", key, root)
     banned = banned_names(root)
     ruff = ['[lint]', 'select = ["TID251"]', "", "[lint.flake8-tidy-imports.banned-api]"]
     ruff += [f'"{name}".msg = {json.dumps(message)}' for name, message in banned.items()]
@@ -219,8 +225,7 @@ STARTUP = "ssot-lsp start-up"  # `check` of a one-file project with the corpus's
 def startup_folder(key: str, root: Path) -> Path:
     """A project of one clean file governed by a copy of the corpus's registry: what a run costs
     before any file of the corpus is read (interpreter, imports, registry, presets)."""
-    folder = WORK / "startup" / key.split(":")[0].replace(" ", "") / root.name
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = corpus_folder("startup", key, root)
     shutil.copyfile(root / "ssot.toml", folder / "ssot.toml")
     (folder / "clean.py").write_text("VALUE = 1\n")
     return folder
